@@ -1,0 +1,107 @@
+# coldstart: plain Makefile, dependencies through pkg-config.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+SHAREDIR ?= $(PREFIX)/share/coldstart
+DESTDIR ?=
+PKG_CONFIG ?= pkg-config
+PKGS = sqlite3 libcurl jansson libpcre2-8
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARN = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-prototypes \
+       -Wformat=2 -Wwrite-strings -Wno-unused-parameter -Wvla -Wimplicit-fallthrough
+# A developer build adds -Werror: make DEVELOPER=1
+ifdef DEVELOPER
+WARN += -Werror
+endif
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Ilib -Idb -Illm -Ilean_io -Ibuild $(PKG_CFLAGS) $(CFLAGS)
+LIBS = $(PKG_LIBS) -lm
+SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+LIB_SRC := $(sort $(wildcard lib/*.c db/*.c llm/*.c lean_io/*.c))
+STAGE_SRC := $(sort $(wildcard stages/cs-*.c))
+PROGS := $(patsubst stages/%.c,bin/%,$(STAGE_SRC))
+UNIT_SRC := $(sort $(wildcard tests/unit/test-*.c))
+EMBED_SRC := $(sort $(wildcard db/*.sql prompts/*.txt))
+HDRS := $(wildcard lib/*.h db/*.h llm/*.h lean_io/*.h) build/embed.h
+
+LIB_OBJ := $(patsubst %.c,build/%.o,$(LIB_SRC)) build/embed.o
+SAN_LIB_OBJ := $(patsubst %.c,build/san/%.o,$(LIB_SRC)) build/san/embed.o
+SAN_PROGS := $(patsubst stages/%.c,build/san/bin/%,$(STAGE_SRC))
+UNIT_BINS := $(patsubst tests/unit/%.c,build/san/tests/%.t,$(UNIT_SRC))
+
+all: $(PROGS) bin/coldstart
+
+bin/coldstart: scripts/coldstart
+	@mkdir -p bin
+	cp scripts/coldstart $@ && chmod +x $@
+
+build/embed.c: $(EMBED_SRC) scripts/embed.sh
+	@mkdir -p build
+	sh scripts/embed.sh build/embed $(EMBED_SRC)
+build/embed.h: build/embed.c
+
+build/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+build/embed.o: build/embed.c build/embed.h
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+build/libcs.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+bin/%: stages/%.c build/libcs.a $(HDRS)
+	@mkdir -p bin
+	$(CC) $(ALL_CFLAGS) $< build/libcs.a $(LIBS) -o $@
+
+build/san/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN) -c $< -o $@
+build/san/embed.o: build/embed.c build/embed.h
+	@mkdir -p build/san
+	$(CC) $(ALL_CFLAGS) $(SAN) -c $< -o $@
+build/san/libcs.a: $(SAN_LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+build/san/bin/%: stages/%.c build/san/libcs.a $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN) $< build/san/libcs.a $(LIBS) -o $@
+build/san/tests/%.t: tests/unit/%.c tests/unit/tap.h build/san/libcs.a $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(SAN) $< build/san/libcs.a $(LIBS) -o $@
+
+BENCH_SRC := $(sort $(wildcard bench/*.c))
+BENCH_BINS := $(patsubst bench/%.c,build/bench/%,$(BENCH_SRC))
+build/bench/%: bench/%.c build/libcs.a $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $< build/libcs.a $(LIBS) -o $@
+
+sanitize: $(SAN_PROGS) $(UNIT_BINS)
+
+# Unit tests under ASan+UBSan (leaks too); shell tests drive the sanitized programs.
+test: all sanitize
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 prove -f $(UNIT_BINS)
+	CS_TEST_BIN=$(CURDIR)/build/san/bin ASAN_OPTIONS=detect_leaks=0 \
+	  prove -f $(sort $(wildcard tests/t/*.t))
+
+# Shell tests against the optimised programs only.
+test-fast: all
+	CS_TEST_BIN=$(CURDIR)/bin prove -f $(sort $(wildcard tests/t/*.t))
+
+bench: all $(BENCH_BINS)
+	sh bench/run.sh
+
+fuzz:
+	$(MAKE) -f tests/fuzz/Makefile fuzz
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/prompts $(DESTDIR)$(SHAREDIR)/data $(DESTDIR)$(SHAREDIR)/doubles
+	install -m 755 $(PROGS) bin/coldstart $(DESTDIR)$(BINDIR)
+	install -m 644 prompts/*.txt $(DESTDIR)$(SHAREDIR)/prompts
+	install -m 644 data/*.jsonl $(DESTDIR)$(SHAREDIR)/data
+	cp -R tests/doubles/. $(DESTDIR)$(SHAREDIR)/doubles/
+
+clean:
+	rm -rf build bin
+
+.PHONY: all test test-fast bench fuzz install clean sanitize
+.SECONDARY:

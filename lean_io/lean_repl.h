@@ -1,0 +1,88 @@
+/* lean_repl.h: checking Lean code with a pool of leanprover-community/repl
+ * processes (or a kimina-lean-server over HTTP): reply parsing, verdicts, header
+ * reuse, timeouts, memory limits, recycling, sandboxing. */
+#ifndef LEAN_REPL_H
+#define LEAN_REPL_H
+
+#include <stddef.h>
+
+struct lean_message {
+	char *severity;           /* "error", "warning", "info"; owned */
+	int line, col, end_line, end_col; /* end_* = -1 when absent */
+	char *data;               /* owned */
+};
+struct lean_sorry {
+	int line, col, end_line, end_col;
+	char *goal;               /* pretty-printed goal, owned */
+	long proof_state;         /* -1 when absent */
+};
+struct lean_reply {
+	long env;                 /* -1 when absent */
+	size_t nmsg, nsorry;
+	struct lean_message *msgs;/* owned */
+	struct lean_sorry *sorries;/* owned */
+	long proof_state;         /* tactic-mode replies, else -1 */
+	char **goals;             /* tactic-mode goals, owned, ngoals entries */
+	size_t ngoals;
+};
+/* Parse one REPL reply (JSON object; unknown fields ignored). 0, or -1 with why. */
+int lean_reply_parse(const char *json, size_t len, struct lean_reply *out, char **why);
+void lean_reply_release(struct lean_reply *r);
+
+enum lean_verdict {
+	LEAN_PASS,     /* no error, no sorry, no "declaration uses 'sorry'" */
+	LEAN_SORRY,    /* no error, but sorries: what a sketch must be */
+	LEAN_FAIL,     /* Lean reported an error (or the axiom audit failed) */
+	LEAN_TIMEOUT,  /* CS_LEAN_TIMEOUT expired; the process was killed */
+	LEAN_ERROR,    /* the checker crashed twice or could not be started */
+};
+const char *lean_verdict_name(enum lean_verdict v);
+/* Verdict of a parsed reply: PASS, SORRY or FAIL. */
+enum lean_verdict lean_reply_verdict(const struct lean_reply *r);
+
+struct lean_pool_config {
+	char *repl_cmd;     /* CS_LEAN_REPL, run by /bin/sh -c; owned */
+	char *lean_dir;     /* CS_LEAN_DIR, working directory; owned, may be NULL */
+	char *url;          /* CS_LEAN_URL: kimina-lean-server instead of local REPLs; owned */
+	int jobs;           /* CS_LEAN_JOBS, default: cores */
+	double timeout;     /* CS_LEAN_TIMEOUT, s, default 300 */
+	long memory_mb;     /* CS_LEAN_MEMORY in MiB, default 8192 */
+	long max_uses;      /* CS_LEAN_MAX_USES, default 200 */
+	int sandbox;        /* CS_LEAN_SANDBOX: 1 bwrap, 0 none (default: 1 when bwrap exists) */
+	int axioms;         /* CS_LEAN_AXIOMS=1: audit #print axioms of the checked theorem */
+	int max_headers;    /* distinct headers kept warm (LRU), default jobs */
+};
+/* Fill from the environment. 0, or -1 after printing why (e.g. no CS_LEAN_REPL). */
+int lean_pool_config_from_env(struct lean_pool_config *cfg);
+void lean_pool_config_release(struct lean_pool_config *cfg);
+
+struct lean_check {
+	void *udata;
+	enum lean_verdict verdict;
+	struct lean_reply reply;  /* owned; empty unless Lean answered */
+	char *checker;            /* "repl" or "kimina"; owned */
+	char *version;            /* Lean.versionString of the process, owned, may be NULL */
+	int real_lean;            /* 0 when the checker announced itself as a test double */
+	char *messages_json;      /* the reply's messages as a JSON array, owned */
+	char *why;                /* for FAIL/TIMEOUT/ERROR: the first error or the cause; owned */
+	double elapsed;           /* seconds of checking, queueing excluded */
+};
+
+struct lean_pool;
+/* Start nothing yet: processes are spawned on demand. NULL after printing why. */
+struct lean_pool *lean_pool_new(const struct lean_pool_config *cfg);
+/* Queue a check of body (declarations, no imports) in the environment of header
+ * (imports, options, opens). theorem_name is audited when axioms are on (may be NULL).
+ * Returns 0 or -1. */
+int lean_pool_submit(struct lean_pool *p, const char *header, const char *body,
+		     const char *theorem_name, void *udata);
+/* Drive processes for at most timeout_ms. Returns checks not yet handed out. */
+int lean_pool_poll(struct lean_pool *p, int timeout_ms);
+/* One finished check or NULL; free with lean_check_free. */
+struct lean_check *lean_pool_next(struct lean_pool *p);
+int lean_pool_pending(const struct lean_pool *p);
+void lean_check_free(struct lean_check *c);
+/* Kill every process group and reap them. */
+void lean_pool_free(struct lean_pool *p);
+
+#endif

@@ -1,0 +1,92 @@
+/* lean_text.h: exact text surgery on Lean 4 source written by a model: a lexical
+ * scanner, theorem parsing, code-block extraction, forbidden constructs, statement
+ * fidelity, sketch analysis into subgoal lemmas and recombination.
+ * Positions are byte offsets into the given text unless said otherwise; lines are
+ * 1-based and columns 0-based in Unicode code points, as the Lean REPL reports them.
+ * Every `char **why` receives a malloc'd reason the caller frees (NULL on success). */
+#ifndef LEAN_TEXT_H
+#define LEAN_TEXT_H
+
+#include <stddef.h>
+
+/* The last ```lean4 or ```lean fenced block of a model reply, malloc'd.
+ * NULL when there is none or the last one is unclosed (truncated answer), with why. */
+char *lean_extract_code(const char *reply, char **why);
+
+struct lean_theorem {
+	char *keyword;    /* "theorem" or "lemma"; owned */
+	char *name;       /* owned */
+	char *binders;    /* verbatim text between the name and the colon; owned */
+	char *conclusion; /* verbatim text between the colon and ":="; owned */
+	size_t decl_start;/* offset of the keyword (or of its docstring/attributes) */
+	size_t by_end;    /* offset just after ":= by" */
+	size_t end;       /* offset where the proof block ends */
+};
+/* Find theorem `name` (NULL: the last theorem or lemma) in src. 0, or -1 with why. */
+int lean_parse_theorem(const char *src, const char *name, struct lean_theorem *out, char **why);
+void lean_theorem_release(struct lean_theorem *t);
+
+/* Accept code only if it declares the theorem of formal_statement (a miniF2F
+ * `theorem NAME binders : T := by`): same name, binders and conclusion, whitespace
+ * and comments aside. 0, or -1 with why ("statement changed: ..."). */
+int lean_check_statement(const char *code, const char *formal_statement, char **why);
+
+struct lean_policy {
+	int allow_sorry;          /* sketches may hold `sorry` */
+	int allow_native_decide;  /* CS_ALLOW_NATIVE_DECIDE=1 */
+	long max_heartbeats;      /* largest maxHeartbeats a set_option may ask for (0: none allowed) */
+};
+/* Fill from the environment (CS_ALLOW_NATIVE_DECIDE, CS_MAX_HEARTBEATS default 400000). */
+void lean_policy_from_env(struct lean_policy *pol);
+/* Reject what a model may not write (outside comments and strings): sorry/admit
+ * (unless allowed), sorryAx, ?-search tactics, axiom, #eval, #exit, run_cmd, ...
+ * 0, or -1 with why naming the construct and its line. */
+int lean_check_forbidden(const char *code, const struct lean_policy *pol, char **why);
+
+struct lean_subgoal {
+	int index;           /* 0-based, in source order */
+	char *have_name;     /* "h₃", "this" for anonymous haves; NULL for the final sorry */
+	char *lemma_name;    /* unique Lean identifier, e.g. mathd_algebra_10_h₃ */
+	char *statement;     /* the have's type (binders included), verbatim */
+	char *lemma_a;       /* form (a): "theorem NAME <theorem binders> <have binders> :\n  T := by" */
+	char *lemma_b;       /* form (b): as (a) plus every earlier have as (name : T) */
+	int is_final;        /* the top-level sorry closing the original goal */
+	int needs_goal_state;/* syntax cannot state this subgoal faithfully */
+	char *goal_reason;   /* why (e.g. "intro before line 7"), or NULL */
+	size_t sorry_start, sorry_end; /* byte range of the `sorry` token */
+	int line, col;       /* position of the `sorry` as the REPL reports it */
+	int depth;           /* nesting of have blocks around it (0: top level) */
+};
+struct lean_sketch {
+	size_t n;
+	struct lean_subgoal *goals; /* owned */
+};
+/* Analyze a sketch (the code of one theorem `theorem_name` holding sorries):
+ * every sorry becomes a subgoal. 0, or -1 with why. Release with lean_sketch_release. */
+int lean_sketch_analyze(const char *code, const char *theorem_name, struct lean_sketch *out,
+			char **why);
+void lean_sketch_release(struct lean_sketch *sk);
+
+/* A lemma statement ("theorem NAME binders :\n  T := by") built from a REPL goal
+ * string ("x : ℝ\nh₀ : x = 1\n⊢ x + 1 = 2"), malloc'd; NULL with why. */
+char *lean_lemma_from_goal(const char *lemma_name, const char *goal, char **why);
+
+/* The tactic block of theorem `name` in code (text after ":= by"), malloc'd, with
+ * its common indentation removed; NULL with why. */
+char *lean_proof_body(const char *code, const char *name, char **why);
+
+/* Splice proofs[i] (tactic blocks as from lean_proof_body, one per subgoal) into the
+ * sorries of sketch code, re-indented to each place; everything else byte for byte.
+ * malloc'd, NULL with why. */
+char *lean_recombine(const char *code, const struct lean_sketch *sk, const char *const *proofs,
+		     char **why);
+/* Fallback form: lemmas[i] (complete proven lemma declarations) placed before the
+ * main theorem and each sorry closed by `exact NAME premises…`. malloc'd, NULL with why. */
+char *lean_recombine_fallback(const char *code, const struct lean_sketch *sk,
+			      const char *const *lemmas, char **why);
+
+/* Normalize a statement for identity: comments dropped, runs of whitespace made
+ * one space, trimmed. malloc'd. Used to prove identical lemmas once. */
+char *lean_normalize(const char *text);
+
+#endif

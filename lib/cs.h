@@ -1,0 +1,111 @@
+/* cs.h: what every coldstart program shares: exit codes, diagnostics,
+ * allocation that dies on failure, growable buffers, hashing, configuration
+ * from the environment, clocks. */
+#ifndef CS_H
+#define CS_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdarg.h>
+
+/* The one exit-code table of every coldstart program (README "Exit codes"). */
+enum cs_exit {
+	CS_OK = 0,       /* everything done */
+	CS_EPARTIAL = 1, /* some records failed; the rest were processed */
+	CS_EUSAGE = 2,   /* bad command line */
+	CS_ECONFIG = 3,  /* environment or configuration unusable (missing endpoint, bad CS_* value, corpus too new) */
+	CS_EIO = 4,      /* fatal I/O: corpus unwritable, disk full, write to stdout failed */
+	CS_EPAYMENT = 5, /* an endpoint refused for lack of balance (HTTP 402): the run stops */
+};
+
+#ifdef __GNUC__
+#define CS_NORETURN __attribute__((noreturn))
+#define CS_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define CS_NORETURN
+#define CS_PRINTF(a, b)
+#endif
+
+/* Program name used as prefix of every diagnostic; set by cs_init. */
+extern const char *cs_progname;
+
+/* Set the program name from argv[0], restore default SIGPIPE (a closed pipe
+ * ends the program quietly) and register the stdout check run at exit:
+ * a failed write or flush of stdout makes the program exit CS_EIO. */
+void cs_init(const char *argv0);
+
+/* Print "prog: message" on stderr and exit with code. */
+void die(int code, const char *fmt, ...) CS_PRINTF(2, 3) CS_NORETURN;
+/* Print "prog: message" on stderr; returns -1 so callers can `return error(...)`. */
+int error(const char *fmt, ...) CS_PRINTF(1, 2);
+/* Print "prog: warning: message" on stderr. */
+void warning(const char *fmt, ...) CS_PRINTF(1, 2);
+/* Print "prog: message" only when CS_VERBOSE is set or cs_verbose > 0. */
+void info(const char *fmt, ...) CS_PRINTF(1, 2);
+extern int cs_verbose;
+
+/* Allocation that dies with CS_EIO on exhaustion; results are the caller's to free. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* Formatted string in fresh memory, caller frees. */
+char *xasprintf(const char *fmt, ...) CS_PRINTF(1, 2);
+
+/* Growable byte buffer, always NUL-terminated. The buffer owns buf;
+ * sbuf_detach hands it to the caller and leaves the sbuf empty. */
+struct sbuf {
+	char *buf;
+	size_t len, cap;
+};
+#define SBUF_INIT { NULL, 0, 0 }
+void sbuf_grow(struct sbuf *sb, size_t extra);
+void sbuf_add(struct sbuf *sb, const void *data, size_t len);
+void sbuf_adds(struct sbuf *sb, const char *s);
+void sbuf_addch(struct sbuf *sb, int c);
+void sbuf_addf(struct sbuf *sb, const char *fmt, ...) CS_PRINTF(2, 3);
+void sbuf_vaddf(struct sbuf *sb, const char *fmt, va_list ap);
+void sbuf_reset(struct sbuf *sb);            /* len = 0, memory kept */
+void sbuf_release(struct sbuf *sb);          /* frees memory */
+char *sbuf_detach(struct sbuf *sb);          /* caller owns result; never NULL */
+const char *sbuf_str(const struct sbuf *sb); /* "" when empty; owned by sb */
+
+/* SHA-256 of data as 64 lowercase hex digits plus NUL in out. */
+void cs_sha256_hex(const void *data, size_t len, char out[65]);
+struct cs_sha256 {
+	unsigned int h[8];
+	unsigned char buf[64];
+	unsigned long long total;
+	size_t fill;
+};
+void cs_sha256_init(struct cs_sha256 *c);
+void cs_sha256_update(struct cs_sha256 *c, const void *data, size_t len);
+void cs_sha256_final_hex(struct cs_sha256 *c, char out[65]);
+
+/* Environment configuration. cs_env returns the value of name, or def when
+ * unset or empty (the string belongs to the environment or to the caller). */
+const char *cs_env(const char *name, const char *def);
+/* Integer from the environment within [min, max]; dies CS_ECONFIG naming the
+ * variable when it is not a number or out of range. */
+long cs_env_long(const char *name, long def, long min, long max);
+/* Seconds (may be fractional) from the environment, > 0; dies CS_ECONFIG. */
+double cs_env_seconds(const char *name, double def);
+
+/* Monotonic clock in seconds. */
+double cs_now(void);
+/* Wall clock as ISO-8601 UTC "YYYY-MM-DDTHH:MM:SSZ" into out. */
+void cs_utc_iso(char out[32]);
+
+/* Is s (len bytes) valid UTF-8 without NUL bytes? On failure *bad (if not NULL)
+ * receives the offset of the first offending byte. */
+int cs_utf8_valid(const char *s, size_t len, size_t *bad);
+
+/* Print "prog: usage text" and exit: CS_OK to stdout for -h, CS_EUSAGE to stderr otherwise. */
+void cs_usage(const char *text, int code) CS_NORETURN;
+/* True if argv holds "--help" (programs also take -h via getopt). */
+int cs_wants_help(int argc, char **argv);
+
+#define CS_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif

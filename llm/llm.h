@@ -1,0 +1,108 @@
+/* llm.h: client for OpenAI-compatible chat-completions endpoints (the decomposer,
+ * e.g. DeepSeek's API, and the prover, DeepSeek-Prover-V2-7B under vLLM or SGLang).
+ * One thread drives many transfers with libcurl's multi interface; callers submit
+ * requests, call llm_poll in their event loop and collect finished results.
+ * API keys live only in struct llm_endpoint and the Authorization header: they are
+ * never part of a result, an error string or anything printed. */
+#ifndef LLM_H
+#define LLM_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+#define LLM_MAX_N 64 /* larger sample counts are split into several requests */
+
+struct llm_endpoint {
+	char *role;            /* "decomposer" or "prover"; owned */
+	char *url;             /* base URL, e.g. http://127.0.0.1:8000/v1; owned */
+	char *model;           /* owned */
+	char *api_key;         /* owned, may be NULL; never printed */
+	int jobs;              /* most requests in flight (CS_JOBS, default 16) */
+	double timeout;        /* absolute deadline of one HTTP attempt, s (CS_LLM_TIMEOUT, 600) */
+	double connect_timeout;/* s (CS_LLM_CONNECT_TIMEOUT, 10) */
+	int max_retries;       /* retries after the first attempt (CS_LLM_RETRIES, 6) */
+	double backoff_base;   /* first backoff cap, s (CS_LLM_BACKOFF, 1) */
+	double backoff_max;    /* largest backoff and largest Retry-After honoured, s (60) */
+};
+
+/* Fill ep for role "decomposer" or "prover" from CS_<ROLE>_URL, CS_<ROLE>_MODEL,
+ * CS_<ROLE>_API_KEY (DEEPSEEK_API_KEY as fallback for the decomposer), CS_JOBS and the
+ * CS_LLM_* knobs. Defaults: decomposer https://api.deepseek.com/v1 model deepseek-chat;
+ * prover http://127.0.0.1:8000/v1 model deepseek-ai/DeepSeek-Prover-V2-7B.
+ * Returns 0, or -1 after printing why. Release with llm_endpoint_release. */
+int llm_endpoint_from_env(struct llm_endpoint *ep, const char *role);
+void llm_endpoint_release(struct llm_endpoint *ep);
+
+struct llm_sampling {
+	int n;              /* samples wanted (split into requests of at most LLM_MAX_N) */
+	double temperature;
+	double top_p;
+	long max_tokens;
+	long long seed;     /* sent only when has_seed */
+	int has_seed;
+	const json_t *stop; /* JSON array of strings or NULL; borrowed */
+};
+
+struct llm_choice {
+	char *content;       /* message.content; owned, "" when null */
+	char *reasoning;     /* message.reasoning_content or NULL; owned */
+	char *finish_reason; /* owned, NULL when absent */
+	int truncated;       /* finish_reason == "length" */
+};
+
+enum llm_status {
+	LLM_OK = 0,
+	LLM_FAILED,  /* gave up: retries exhausted, or a status that is never retried */
+	LLM_PAYMENT, /* HTTP 402: out of balance; the caller should stop the run */
+};
+
+struct llm_result {
+	void *udata;               /* as given to llm_submit */
+	enum llm_status status;
+	int http_status;           /* of the last attempt; 0 when no HTTP answer */
+	char *error;               /* why it failed, owned, NULL on success; holds no key */
+	int attempts;              /* HTTP attempts made over all parts */
+	size_t nchoices;
+	struct llm_choice *choices;/* owned array of nchoices */
+	long prompt_tokens, completion_tokens;
+	long cache_hit_tokens, cache_miss_tokens; /* DeepSeek's prompt_cache_*_tokens, else 0 */
+	double elapsed;            /* seconds from submit to completion, retries included */
+	char *model;               /* model named in the answer, owned, may be NULL */
+};
+
+struct llm_client;
+
+/* A client for one endpoint; ep is copied. Returns NULL after printing why. */
+struct llm_client *llm_client_new(const struct llm_endpoint *ep);
+/* Queue a chat completion of messages (JSON array of {role, content}; copied).
+ * Returns 0, or -1 on a bad argument. */
+int llm_submit(struct llm_client *c, const json_t *messages, const struct llm_sampling *s,
+	       void *udata);
+/* Drive transfers and backoff timers for at most timeout_ms (0: do what is ready).
+ * Returns the number of submitted requests not yet handed out by llm_next_result. */
+int llm_poll(struct llm_client *c, int timeout_ms);
+/* One finished result or NULL; the caller frees it with llm_result_free. */
+struct llm_result *llm_next_result(struct llm_client *c);
+/* Requests submitted but not yet returned by llm_next_result. */
+int llm_pending(const struct llm_client *c);
+/* Transfers on the wire right now, and the most there ever were at once. */
+int llm_inflight(const struct llm_client *c);
+int llm_max_inflight(const struct llm_client *c);
+void llm_result_free(struct llm_result *r);
+/* Abort what is in flight and free everything. */
+void llm_client_free(struct llm_client *c);
+
+/* The request body llm_submit would send (one part, n as given), caller frees.
+ * Used for recording what was asked. */
+char *llm_request_json(const struct llm_endpoint *ep, const json_t *messages,
+		       const struct llm_sampling *s);
+/* Cache key of one sample: SHA-256 over the endpoint URL, model, canonical JSON of
+ * messages, the sampling values except n, and sample_index. */
+void llm_cache_key(const struct llm_endpoint *ep, const json_t *messages,
+		   const struct llm_sampling *s, int sample_index, char out[65]);
+
+/* GET <url>/models and check that ep->model is served. Returns 0, or -1 with a
+ * message in *why (owned by caller; no key in it). Blocking; for `coldstart doctor`. */
+int llm_check_model(const struct llm_endpoint *ep, char **why);
+
+#endif

@@ -1,0 +1,56 @@
+# lib.sh: shell test library in the style of git's t/test-lib.sh, printing TAP.
+# Source it from tests/t/NNNN-name.t; then test_expect_success 'desc' 'cmds'.
+set -u
+TEST_DIR=$(cd "$(dirname "$0")" && pwd)
+SRC_DIR=$(cd "$TEST_DIR/../.." && pwd)
+CS_BIN=${CS_TEST_BIN:-$SRC_DIR/bin}
+FIXTURES=$SRC_DIR/tests/fixtures
+DOUBLES=$SRC_DIR/tests/doubles
+PATH=$CS_BIN:$SRC_DIR/bin:$PATH
+export PATH SRC_DIR FIXTURES DOUBLES
+TRASH=$(mktemp -d "${TMPDIR:-/tmp}/cs-test.XXXXXX")
+trap 'test_cleanup' EXIT
+cd "$TRASH" || exit 1
+# Never let a user's configuration leak into tests.
+unset CS_DB CS_DECOMPOSER_URL CS_DECOMPOSER_MODEL CS_DECOMPOSER_API_KEY DEEPSEEK_API_KEY \
+      CS_PROVER_URL CS_PROVER_MODEL CS_PROVER_API_KEY CS_LEAN_REPL CS_LEAN_DIR CS_LEAN_URL \
+      CS_JOBS CS_LEAN_JOBS CS_SAMPLES CS_SKETCHES CS_MAX_DEPTH CS_EXTRACT CS_E2E_SAMPLES CS_VERBOSE
+test_count=0
+test_failed=0
+test_cleanup_cmds=
+
+test_when_finished() { test_cleanup_cmds="$1; $test_cleanup_cmds"; }
+test_cleanup() {
+	eval "$test_cleanup_cmds" 2>/dev/null
+	cd / && rm -rf "$TRASH"
+}
+
+test_expect_success() {
+	test_count=$((test_count + 1))
+	if (eval "$2") >"$TRASH/.out" 2>&1; then
+		echo "ok $test_count - $1"
+	else
+		echo "not ok $test_count - $1"
+		sed 's/^/#   /' "$TRASH/.out"
+		test_failed=$((test_failed + 1))
+	fi
+}
+
+test_skip() { test_count=$((test_count + 1)); echo "ok $test_count # skip $1"; }
+
+test_done() {
+	echo "1..$test_count"
+	[ "$test_failed" -eq 0 ]
+}
+
+# Helpers for assertions inside test bodies; each prints why it failed.
+test_cmp() { diff -u "$1" "$2"; }
+test_exit() { # test_exit CODE cmd...: run cmd, require exit CODE
+	want=$1; shift
+	"$@"; got=$?
+	[ "$got" -eq "$want" ] || { echo "exit $got, wanted $want: $*"; return 1; }
+}
+test_grep() { grep -q -e "$1" "$2" || { echo "no '$1' in $2:"; cat "$2"; return 1; }; }
+test_no_grep() { ! grep -q -e "$1" "$2" || { echo "unexpected '$1' in $2:"; grep -e "$1" "$2"; return 1; }; }
+test_eq() { [ "$1" = "$2" ] || { echo "got '$1', wanted '$2'"; return 1; }; }
+sql() { sqlite3 -batch -bail "${CS_DB:-coldstart.db}" "$@"; }
