@@ -1,0 +1,297 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "cs.h"
+#include "db.h"
+#include "embed.h"
+
+const char *db_path(void)
+{
+	return cs_env("CS_DB", DB_DEFAULT_PATH);
+}
+
+static int exec(sqlite3 *db, const char *path, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		error("%s: %s", path, msg ? msg : sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int user_version(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Bring the schema to DB_SCHEMA_VERSION: version 0 gets db/schema.sql, later
+ * versions run db/migrate-N.sql (N = the version it leads to), all in one transaction. */
+static int migrate(sqlite3 *db, const char *path)
+{
+	int v = user_version(db);
+	if (v < 0)
+		return error("%s: cannot read the schema version: %s", path, sqlite3_errmsg(db));
+	if (v > DB_SCHEMA_VERSION)
+		return error("%s: corpus schema version %d is newer than this coldstart (%d); upgrade coldstart",
+			     path, v, DB_SCHEMA_VERSION);
+	if (v == DB_SCHEMA_VERSION)
+		return 0;
+	if (exec(db, path, "BEGIN IMMEDIATE"))
+		return -1;
+	v = user_version(db); /* another process may have migrated meanwhile */
+	if (v == 0) {
+		if (exec(db, path, cs_embedded("db/schema.sql")))
+			goto fail;
+		v = 1;
+	}
+	while (v < DB_SCHEMA_VERSION) {
+		char name[64];
+		const char *sql;
+		snprintf(name, sizeof name, "db/migrate-%d.sql", v + 1);
+		if (!(sql = cs_embedded(name))) {
+			error("%s: no migration %s", path, name);
+			goto fail;
+		}
+		if (exec(db, path, sql))
+			goto fail;
+		v++;
+	}
+	{
+		char pragma[64];
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v);
+		if (exec(db, path, pragma) || exec(db, path, "COMMIT"))
+			goto fail;
+	}
+	return 0;
+fail:
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+sqlite3 *db_open(const char *path, int readonly, int *code)
+{
+	sqlite3 *db = NULL;
+	int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	long busy = cs_env_long("CS_DB_BUSY_MS", 30000, 0, 3600000);
+	if (code)
+		*code = CS_EIO;
+	if (sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		error("%s: cannot open the corpus: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
+		sqlite3_close(db);
+		return NULL;
+	}
+	sqlite3_busy_timeout(db, (int)busy);
+	sqlite3_extended_result_codes(db, 0);
+	if (exec(db, path, "PRAGMA foreign_keys = ON"))
+		goto fail;
+	if (!readonly) {
+		if (exec(db, path, "PRAGMA journal_mode = WAL") ||
+		    exec(db, path, "PRAGMA synchronous = NORMAL"))
+			goto fail;
+		if (migrate(db, path)) {
+			if (code && user_version(db) > DB_SCHEMA_VERSION)
+				*code = CS_ECONFIG;
+			goto fail;
+		}
+	} else {
+		int v = user_version(db);
+		if (v < 0) {
+			error("%s: not a coldstart corpus: %s", path, sqlite3_errmsg(db));
+			goto fail;
+		}
+		if (v != DB_SCHEMA_VERSION) {
+			error("%s: corpus schema version %d, this coldstart reads %d%s", path, v,
+			      DB_SCHEMA_VERSION, v < DB_SCHEMA_VERSION ? " (run any writing stage to migrate it)" : "");
+			if (code)
+				*code = CS_ECONFIG;
+			goto fail;
+		}
+	}
+	return db;
+fail:
+	sqlite3_close(db);
+	return NULL;
+}
+
+void db_close(sqlite3 *db)
+{
+	if (db)
+		sqlite3_close(db);
+}
+
+int db_begin(sqlite3 *db)
+{
+	return exec(db, sqlite3_db_filename(db, "main"), "BEGIN IMMEDIATE");
+}
+
+int db_commit(sqlite3 *db)
+{
+	return exec(db, sqlite3_db_filename(db, "main"), "COMMIT");
+}
+
+void db_rollback(sqlite3 *db)
+{
+	if (!sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+		return NULL;
+	}
+	return st;
+}
+
+void db_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+void db_bind_int(sqlite3_stmt *st, int i, long long v)
+{
+	sqlite3_bind_int64(st, i, v);
+}
+
+void db_bind_double(sqlite3_stmt *st, int i, double v)
+{
+	sqlite3_bind_double(st, i, v);
+}
+
+int db_step_done(sqlite3 *db, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+	return 0;
+}
+
+json_t *db_column_json(sqlite3_stmt *st, int i)
+{
+	switch (sqlite3_column_type(st, i)) {
+	case SQLITE_INTEGER:
+		return json_integer(sqlite3_column_int64(st, i));
+	case SQLITE_FLOAT:
+		return json_real(sqlite3_column_double(st, i));
+	case SQLITE_NULL:
+		return json_null();
+	default: {
+		const char *s = (const char *)sqlite3_column_text(st, i);
+		json_t *j = json_stringn(s ? s : "", (size_t)sqlite3_column_bytes(st, i));
+		return j ? j : json_null();
+	}
+	}
+}
+
+json_t *db_row_json(sqlite3_stmt *st)
+{
+	json_t *o = json_object();
+	int n = sqlite3_column_count(st);
+	for (int i = 0; i < n; i++)
+		json_object_set_new(o, sqlite3_column_name(st, i), db_column_json(st, i));
+	return o;
+}
+
+int db_problem_insert(sqlite3 *db, const struct db_problem *p, long long *id, int *inserted)
+{
+	static const char *ins =
+		"INSERT INTO problems (name, source, split, header, informal, formal_statement, goal,"
+		" stmt_key, depth, parent_subgoal_id) VALUES (?,?,?,?,?,?,?,?,?,?)"
+		" ON CONFLICT (stmt_key) DO NOTHING";
+	char key[65];
+	sqlite3_stmt *st;
+	int rc = -1;
+
+	if (p->stmt_key) {
+		snprintf(key, sizeof key, "%s", p->stmt_key);
+	} else {
+		struct cs_sha256 c;
+		cs_sha256_init(&c);
+		cs_sha256_update(&c, p->name, strlen(p->name) + 1);
+		cs_sha256_update(&c, p->header, strlen(p->header) + 1);
+		cs_sha256_update(&c, p->formal_statement, strlen(p->formal_statement));
+		cs_sha256_final_hex(&c, key);
+	}
+	if (!(st = db_prepare(db, ins)))
+		return -1;
+	db_bind_text(st, 1, p->name);
+	db_bind_text(st, 2, p->source);
+	db_bind_text(st, 3, p->split);
+	db_bind_text(st, 4, p->header);
+	db_bind_text(st, 5, p->informal);
+	db_bind_text(st, 6, p->formal_statement);
+	db_bind_text(st, 7, p->goal);
+	db_bind_text(st, 8, key);
+	db_bind_int(st, 9, p->depth);
+	if (p->parent_subgoal_id)
+		db_bind_int(st, 10, p->parent_subgoal_id);
+	else
+		sqlite3_bind_null(st, 10);
+	if (db_step_done(db, st))
+		goto out;
+	*inserted = sqlite3_changes(db) > 0;
+	sqlite3_finalize(st);
+	if (*inserted) {
+		*id = sqlite3_last_insert_rowid(db);
+		return 0;
+	}
+	if (!(st = db_prepare(db, "SELECT id FROM problems WHERE stmt_key = ?")))
+		return -1;
+	db_bind_text(st, 1, key);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		rc = 0;
+	} else {
+		error("%s: problem %s vanished", sqlite3_db_filename(db, "main"), p->name);
+	}
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+long long db_run_start(sqlite3 *db, const char *config_json)
+{
+	char now[32];
+	sqlite3_stmt *st = db_prepare(db, "INSERT INTO runs (started_at, config) VALUES (?, ?)");
+	long long id = -1;
+	if (!st)
+		return -1;
+	cs_utc_iso(now);
+	db_bind_text(st, 1, now);
+	db_bind_text(st, 2, config_json ? config_json : "{}");
+	if (!db_step_done(db, st))
+		id = sqlite3_last_insert_rowid(db);
+	sqlite3_finalize(st);
+	return id;
+}
+
+int db_run_end(sqlite3 *db, long long run_id, const char *status, const char *counts_json)
+{
+	char now[32];
+	sqlite3_stmt *st = db_prepare(db, "UPDATE runs SET ended_at = ?, status = ?, counts = ? WHERE id = ?");
+	int rc;
+	if (!st)
+		return -1;
+	cs_utc_iso(now);
+	db_bind_text(st, 1, now);
+	db_bind_text(st, 2, status);
+	db_bind_text(st, 3, counts_json);
+	db_bind_int(st, 4, run_id);
+	rc = db_step_done(db, st);
+	sqlite3_finalize(st);
+	return rc;
+}

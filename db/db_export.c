@@ -1,0 +1,125 @@
+/* db_export: stream corpus rows in the export formats, one row in memory at a time. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cs.h"
+#include "db.h"
+#include "jsonl.h"
+
+static const char q_sft[] =
+	"SELECT name, prompt, completion, real_lean FROM corpus WHERE (real_lean OR ?1) ORDER BY id";
+static const char q_corpus[] =
+	"SELECT c.*, p.split, p.formal_statement FROM corpus c JOIN problems p ON p.id = c.problem_id"
+	" WHERE (c.real_lean OR ?1) ORDER BY c.id";
+static const char q_curriculum[] =
+	"SELECT g.lemma_name AS name, g.lemma_a, g.lemma_b, g.is_final, g.extracted_by, c.header,"
+	" c.depth, pr.body, pr.real_lean, parent.name AS parent"
+	" FROM subgoals g JOIN sketches s ON s.id = g.sketch_id AND s.status = 'accepted'"
+	" JOIN problems parent ON parent.id = s.problem_id"
+	" JOIN problems c ON c.id = g.child_id LEFT JOIN proofs pr ON pr.problem_id = c.id"
+	" WHERE (pr.real_lean IS NULL OR pr.real_lean OR ?1) ORDER BY g.id";
+static const char q_unsolved[] =
+	"SELECT name, split, informal AS informal_prefix, formal_statement, goal, header FROM problems"
+	" WHERE depth = 0 AND status != 'proved' AND ?1 = ?1 ORDER BY id";
+
+/* Indent every non-empty line of body by two spaces after a statement ending in ":= by". */
+static char *with_proof(const char *header, const char *stmt, const char *body)
+{
+	struct sbuf sb = SBUF_INIT;
+	const char *p = body, *nl;
+	sbuf_adds(&sb, header);
+	sbuf_adds(&sb, stmt);
+	sbuf_addch(&sb, '\n');
+	while (*p) {
+		nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		if (n)
+			sbuf_adds(&sb, "  ");
+		sbuf_add(&sb, p, n);
+		sbuf_addch(&sb, '\n');
+		p += n + (nl ? 1 : 0);
+	}
+	return sbuf_detach(&sb);
+}
+
+static int emit_curriculum(sqlite3_stmt *st, int (*emit)(json_t *, void *), void *ctx)
+{
+	json_t *row = db_row_json(st);
+	const char *body = jsonl_str(row, "body"), *header = jsonl_str(row, "header");
+	int rc = 0;
+	for (int form = 0; form < 2 && !rc; form++) {
+		const char *stmt = jsonl_str(row, form ? "lemma_b" : "lemma_a");
+		json_t *o = json_object();
+		json_object_set(o, "name", json_object_get(row, "name"));
+		json_object_set_new(o, "form", json_string(form ? "b" : "a"));
+		json_object_set(o, "parent", json_object_get(row, "parent"));
+		json_object_set(o, "depth", json_object_get(row, "depth"));
+		json_object_set(o, "header", json_object_get(row, "header"));
+		json_object_set_new(o, "formal_statement", json_string(stmt));
+		/* form (b) is what the prover proved; form (a) lacks the earlier haves,
+		 * so it carries a proof only when the two forms coincide */
+		if (body && (form || !strcmp(stmt, jsonl_str(row, "lemma_b")))) {
+			char *full = with_proof(header, stmt, body);
+			json_object_set_new(o, "proof", json_string(full));
+			json_object_set_new(o, "real_lean", json_boolean(json_integer_value(json_object_get(row, "real_lean"))));
+			free(full);
+		} else {
+			json_object_set_new(o, "proof", json_null());
+		}
+		rc = emit(o, ctx);
+		json_decref(o);
+	}
+	json_decref(row);
+	return rc;
+}
+
+long db_export(sqlite3 *db, const char *format, int include_doubles,
+	       int (*emit)(json_t *rec, void *ctx), void *ctx)
+{
+	const char *sql = !strcmp(format, "sft") ? q_sft : !strcmp(format, "corpus") ? q_corpus
+			: !strcmp(format, "curriculum") ? q_curriculum
+			: !strcmp(format, "unsolved") ? q_unsolved : NULL;
+	sqlite3_stmt *st;
+	long n = 0;
+	int rc;
+	if (!sql)
+		return error("unknown export format '%s' (sft, curriculum, unsolved, corpus)", format), -1;
+	if (!(st = db_prepare(db, sql)))
+		return -1;
+	db_bind_int(st, 1, include_doubles);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int erc;
+		if (sql == q_curriculum) {
+			erc = emit_curriculum(st, emit, ctx);
+		} else if (sql == q_sft) {
+			json_t *o = json_object(), *msgs = json_array(), *m;
+			json_object_set_new(o, "name", db_column_json(st, 0));
+			m = json_object();
+			json_object_set_new(m, "role", json_string("user"));
+			json_object_set_new(m, "content", db_column_json(st, 1));
+			json_array_append_new(msgs, m);
+			m = json_object();
+			json_object_set_new(m, "role", json_string("assistant"));
+			json_object_set_new(m, "content", db_column_json(st, 2));
+			json_array_append_new(msgs, m);
+			json_object_set_new(o, "messages", msgs);
+			if (!sqlite3_column_int(st, 3))
+				json_object_set_new(o, "checked_by", json_string("test-double"));
+			erc = emit(o, ctx);
+			json_decref(o);
+		} else {
+			json_t *o = db_row_json(st);
+			erc = emit(o, ctx);
+			json_decref(o);
+		}
+		if (erc) {
+			sqlite3_finalize(st);
+			return -2;
+		}
+		n += sql == q_curriculum ? 2 : 1;
+	}
+	if (rc != SQLITE_DONE)
+		n = error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return n;
+}

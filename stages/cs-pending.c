@@ -1,0 +1,63 @@
+/* cs-pending: emit the work a stage has left, as JSONL. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cs.h"
+#include "db.h"
+#include "jsonl.h"
+
+static const char usage[] =
+	"[-c] [-n LIMIT] STAGE\n"
+	"Print the pending work of STAGE (prove, decompose, recombine) as JSONL, one\n"
+	"record per problem, after settling what follows from finished subgoals.\n"
+	"Problems with a failed request in run CS_RUN_ID wait for the next run.\n"
+	"  -c        print only the count\n"
+	"  -n LIMIT  at most LIMIT records\n"
+	"Environment: CS_DB, CS_MAX_DEPTH (3), CS_E2E_SAMPLES, CS_RUN_ID.\n";
+
+static int emit(json_t *rec, void *ctx)
+{
+	long *count = ctx;
+	if (count) {
+		(*count)++;
+		return 0;
+	}
+	if (jsonl_write(stdout, rec) || fflush(stdout))
+		return -1;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int opt, only_count = 0, code, max_depth;
+	long limit = 0, count = 0, n;
+	sqlite3 *db;
+
+	cs_init(argv[0]);
+	if (cs_wants_help(argc, argv))
+		cs_usage(usage, CS_OK);
+	while ((opt = getopt(argc, argv, "hcn:")) != -1) {
+		switch (opt) {
+		case 'h': cs_usage(usage, CS_OK);
+		case 'c': only_count = 1; break;
+		case 'n': limit = atol(optarg); break;
+		default: cs_usage(usage, CS_EUSAGE);
+		}
+	}
+	if (optind != argc - 1)
+		cs_usage(usage, CS_EUSAGE);
+	max_depth = (int)cs_env_long("CS_MAX_DEPTH", 3, 0, 64);
+	if (!(db = db_open(db_path(), 0, &code)))
+		return code;
+	n = db_pending(db, argv[optind], max_depth, limit, emit, only_count ? &count : NULL);
+	db_close(db);
+	if (n == -2)
+		die(CS_EIO, "write to standard output failed");
+	if (n < 0)
+		return strcmp(argv[optind], "prove") && strcmp(argv[optind], "decompose") &&
+		       strcmp(argv[optind], "recombine") ? CS_EUSAGE : CS_EIO;
+	if (only_count)
+		printf("%ld\n", count);
+	return CS_OK;
+}

@@ -1,0 +1,148 @@
+/* cs-store: the one writer: store stage results in the corpus. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cs.h"
+#include "db.h"
+#include "jsonl.h"
+
+static const char usage[] =
+	"[-p LABEL -t TOTAL] [FILE...]\n"
+	"       cs-store -S CONFIG_JSON | -E RUN_ID STATUS\n"
+	"Store the JSONL result records of cs-prove, cs-decompose and cs-recombine in the\n"
+	"corpus (CS_DB), one transaction per record. A bad record is reported with its\n"
+	"line and skipped; the rest is stored.\n"
+	"  -p LABEL  show a progress line on a terminal (records of type prove,\n"
+	"            decompose or recombine count as done); -t TOTAL for the ETA\n"
+	"  -S JSON   record the start of a run, print its id\n"
+	"  -E ID ST  record the end of run ID with status ST (done, failed, killed)\n"
+	"Environment: CS_DB, CS_RUN_ID (run the records belong to).\n";
+
+struct progress {
+	const char *label;
+	long total, done, tokens;
+	double start, last;
+};
+
+static void show(struct progress *p, int final)
+{
+	double now = cs_now(), rate;
+	if (!p->label || (!final && now - p->last < 0.5))
+		return;
+	p->last = now;
+	rate = p->done / (now - p->start > 1e-3 ? now - p->start : 1e-3);
+	fprintf(stderr, "\r%-10s %ld/%ld  %.2f/s  ETA %s%.0fs  tokens %ld   %s", p->label, p->done,
+		p->total, rate, p->total && rate > 0 ? "" : "?",
+		p->total && rate > 0 ? (p->total - p->done) / rate : 0.0, p->tokens, final ? "\n" : "");
+}
+
+static long long run_counts(sqlite3 *db, long long run_id, const char *status)
+{
+	json_t *counts = json_object();
+	sqlite3_stmt *st = db_prepare(db, "SELECT status, count(*) FROM problems WHERE depth = 0 GROUP BY status");
+	char *s;
+	int rc;
+	while (st && sqlite3_step(st) == SQLITE_ROW)
+		json_object_set_new(counts, (const char *)sqlite3_column_text(st, 0),
+				    json_integer(sqlite3_column_int64(st, 1)));
+	sqlite3_finalize(st);
+	s = json_dumps(counts, JSON_COMPACT | JSON_SORT_KEYS);
+	rc = db_run_end(db, run_id, status, s);
+	free(s);
+	json_decref(counts);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct progress prog = { 0 };
+	const char *start = NULL;
+	int opt, code, end = 0, bad = 0;
+	long long run_id;
+	sqlite3 *db;
+
+	cs_init(argv[0]);
+	if (cs_wants_help(argc, argv))
+		cs_usage(usage, CS_OK);
+	while ((opt = getopt(argc, argv, "hp:t:S:E")) != -1) {
+		switch (opt) {
+		case 'h': cs_usage(usage, CS_OK);
+		case 'p': prog.label = optarg; break;
+		case 't': prog.total = atol(optarg); break;
+		case 'S': start = optarg; break;
+		case 'E': end = 1; break;
+		default: cs_usage(usage, CS_EUSAGE);
+		}
+	}
+	if (end && optind != argc - 2)
+		cs_usage(usage, CS_EUSAGE);
+	if (!(db = db_open(db_path(), 0, &code)))
+		return code;
+	if (start) {
+		long long id = db_run_start(db, start);
+		db_close(db);
+		if (id < 0)
+			return CS_EIO;
+		printf("%lld\n", id);
+		return CS_OK;
+	}
+	if (end) {
+		int rc = run_counts(db, atoll(argv[optind]), argv[optind + 1]);
+		db_close(db);
+		return rc ? CS_EIO : CS_OK;
+	}
+	if (!isatty(2) || cs_env("CS_QUIET", NULL))
+		prog.label = NULL;
+	prog.start = prog.last = cs_now();
+	run_id = cs_env_long("CS_RUN_ID", 0, 0, 0x7fffffffffffffffLL);
+	for (int i = optind; i < argc || (i == optind && optind == argc); i++) {
+		struct jsonl_reader r;
+		json_t *rec;
+		int rc;
+		if (jsonl_open(&r, i < argc ? argv[i] : "-")) {
+			bad++;
+			continue;
+		}
+		while ((rc = jsonl_next(&r, &rec)) != 0) {
+			char *why = NULL;
+			const char *type;
+			if (rc == -1)
+				break;
+			if (rc == -2) {
+				bad++;
+				continue;
+			}
+			rc = db_store(db, rec, run_id, &why);
+			type = jsonl_str(rec, "type");
+			if (rc == -1) {
+				error("%s:%ld: %s (problem %lld): %s", r.path, r.lineno, type ? type : "record",
+				      jsonl_int(rec, "problem_id", 0), why);
+				bad++;
+			} else if (rc == -2) {
+				json_decref(rec);
+				jsonl_close(&r);
+				db_close(db);
+				die(CS_EIO, "%s: cannot store %s:%ld; it was not stored and will be redone",
+				    db_path(), i < argc ? argv[i] : "<stdin>", r.lineno);
+			} else if (type && strcmp(type, "attempt") && strcmp(type, "verification")) {
+				prog.done++;
+			} else if (type && !strcmp(type, "attempt")) {
+				prog.tokens += (long)(jsonl_int(rec, "prompt_tokens", 0) +
+						      jsonl_int(rec, "completion_tokens", 0));
+			}
+			free(why);
+			json_decref(rec);
+			show(&prog, 0);
+		}
+		if (rc == -1)
+			bad++;
+		jsonl_close(&r);
+		if (i == argc)
+			break;
+	}
+	show(&prog, 1);
+	db_close(db);
+	return bad ? CS_EPARTIAL : CS_OK;
+}
