@@ -12,7 +12,7 @@ struct lean_message {
 	char *data;               /* owned */
 };
 struct lean_sorry {
-	int line, col, end_line, end_col;
+	int line, col, end_line, end_col; /* -1 when absent (tactic-mode sorries have no pos) */
 	char *goal;               /* pretty-printed goal, owned */
 	long proof_state;         /* -1 when absent */
 };
@@ -24,10 +24,42 @@ struct lean_reply {
 	long proof_state;         /* tactic-mode replies, else -1 */
 	char **goals;             /* tactic-mode goals, owned, ngoals entries */
 	size_t ngoals;
+	char *error;              /* the REPL refused the command ({"message": "Unknown environment."},
+				   * "Lean error: ..."), owned, else NULL */
 };
-/* Parse one REPL reply (JSON object; unknown fields ignored). 0, or -1 with why. */
+/* Parse one REPL reply (JSON object; unknown fields ignored). 0, or -1 with why.
+ * On -1 *out is empty (safe to release). */
 int lean_reply_parse(const char *json, size_t len, struct lean_reply *out, char **why);
 void lean_reply_release(struct lean_reply *r);
+/* The reply's messages as a JSON array in the REPL's own shape
+ * ([{"severity","pos":{"line","column"},"endPos":{..}|null,"data"}]), each data cut
+ * to max_data bytes (0: uncut) at a UTF-8 boundary with a note of what was cut.
+ * malloc'd, "[]" when there are none. */
+char *lean_reply_messages_json(const struct lean_reply *r, size_t max_data);
+/* Why a reply is not PASS: "L:C: <first error>" for FAIL, "N sorries" for SORRY;
+ * malloc'd, NULL for PASS. */
+char *lean_reply_why(const struct lean_reply *r);
+/* The data of the first info message with line breaks trimmed and surrounding
+ * quotes removed (how `#eval Lean.versionString` answers), malloc'd, or NULL. */
+char *lean_reply_info_string(const struct lean_reply *r);
+/* Axiom audit of name from the reply to `#print axioms name`: 0 when name depends on
+ * nothing beyond propext, Classical.choice and Quot.sound; -1 with *why naming the
+ * axiom (or saying the answer was not understood). */
+int lean_reply_axioms_ok(const struct lean_reply *r, const char *name, char **why);
+
+/* Where one JSON object ends in a byte stream that arrives in pieces (the REPL
+ * prints pretty-printed objects separated by blank lines): string, escape and
+ * brace state carried across calls. Zero-initialise; lean_json_scan_reset between
+ * objects. */
+struct lean_json_scan {
+	size_t pos;          /* bytes of the buffer already scanned */
+	int depth, in_str, esc, started;
+};
+/* Scan buf[s->pos .. len). 1: an object ends at *end (offset just after its '}');
+ * 0: more bytes needed; -1: not JSON (something before '{' other than whitespace,
+ * or an unbalanced '}'). */
+int lean_json_scan_feed(struct lean_json_scan *s, const char *buf, size_t len, size_t *end);
+void lean_json_scan_reset(struct lean_json_scan *s);
 
 enum lean_verdict {
 	LEAN_PASS,     /* no error, no sorry, no "declaration uses 'sorry'" */
@@ -51,6 +83,10 @@ struct lean_pool_config {
 	int sandbox;        /* CS_LEAN_SANDBOX: 1 bwrap, 0 none (default: 1 when bwrap exists) */
 	int axioms;         /* CS_LEAN_AXIOMS=1: audit #print axioms of the checked theorem */
 	int max_headers;    /* distinct headers kept warm (LRU), default jobs */
+	int sandbox_explicit; /* CS_LEAN_SANDBOX=bwrap was asked for: a sandbox that does
+			       * not work is a configuration error, not a warning */
+	size_t max_reply;   /* CS_LEAN_MAX_REPLY bytes, default 256 MiB: a larger reply is a crash */
+	long max_msg;       /* CS_LEAN_MAX_MSG bytes of each message kept in messages_json (64 KiB) */
 };
 /* Fill from the environment. 0, or -1 after printing why (e.g. no CS_LEAN_REPL). */
 int lean_pool_config_from_env(struct lean_pool_config *cfg);
@@ -84,5 +120,18 @@ int lean_pool_pending(const struct lean_pool *p);
 void lean_check_free(struct lean_check *c);
 /* Kill every process group and reap them. */
 void lean_pool_free(struct lean_pool *p);
+
+/* What a pool did so far (for benchmarks and verbose runs). */
+struct lean_pool_stats {
+	long starts;     /* REPL processes started */
+	long imports;    /* header commands sent */
+	long checks;     /* checks finished */
+	long crashes;    /* processes that died, answered garbage or too much */
+	long timeouts;   /* processes killed for a timeout */
+	long recycled;   /* processes retired after max_uses checks */
+	long evictions;  /* idle processes restarted for another header */
+	int sandboxed;   /* processes run under bwrap */
+};
+void lean_pool_get_stats(const struct lean_pool *p, struct lean_pool_stats *st);
 
 #endif

@@ -64,7 +64,9 @@ class Node:
         self.head = head          # declaration text up to ':= by'
         self.concl = concl        # normalized conclusion
         self.block = block        # list of lines of its tactic block (original indentation)
-        self.children = []        # direct haves with a block
+        self.children = []        # direct haves, in order
+        self.inline = None        # (first, last) line of a one-line `have … := by TACTICS`
+        self.span = None          # (first, last) line of a block have's header
 
     def base(self):
         ind = [indent_of(l) for l in self.block if l.strip()]
@@ -72,7 +74,8 @@ class Node:
 
 
 def parse_block(lines):
-    """Direct haves of a tactic block, as Nodes with their own blocks (recursively)."""
+    """Direct haves of a tactic block, as Nodes with their own blocks (recursively).
+    `have … := by TACTICS` on one line is a leaf whose block is TACTICS (inline)."""
     nodes = []
     ind = [indent_of(l) for l in lines if l.strip()]
     if not ind:
@@ -82,34 +85,45 @@ def parse_block(lines):
     while i < len(lines):
         line = lines[i]
         s = line.strip()
-        if indent_of(line) == base and s.startswith("have ") or (indent_of(line) == base and s.startswith("have:")):
-            head_lines = [line]
+        if indent_of(line) == base and (s.startswith("have ") or s.startswith("have:")):
             j = i
-            while not head_lines[-1].rstrip().endswith(":= by") and ":= by" not in head_lines[-1] and j + 1 < len(lines) and indent_of(lines[j + 1]) > base:
+            while ":= by" not in lines[j] and j + 1 < len(lines) and indent_of(lines[j + 1]) > base:
                 j += 1
-                head_lines.append(lines[j])
-            head = " ".join(l.strip() for l in head_lines)
-            if head.endswith(":= by"):
-                k = j + 1
-                block = []
-                while k < len(lines) and (not lines[k].strip() or indent_of(lines[k]) > base):
-                    block.append(lines[k])
-                    k += 1
-                while block and not block[-1].strip():
-                    block.pop()
-                    k -= 1
-                decl = head[:-len(":= by")].strip()
-                if decl.startswith("have:"):
-                    decl = "have :" + decl[5:]
-                name, concl = split_decl(decl)
-                if not name or name.startswith(":"):
-                    name = "this"
-                if concl is not None:
-                    node = Node(name, decl, norm(concl), block)
-                    node.children = parse_block(block)
-                    nodes.append(node)
-                i = k
+            if ":= by" not in lines[j]:
+                i += 1
                 continue
+            head = " ".join(l.strip() for l in lines[i:j + 1])
+            decl, after = head.split(":= by", 1)
+            decl = decl.strip()
+            after = after.strip()
+            if decl.startswith("have:"):
+                decl = "have :" + decl[5:]
+            name, concl = split_decl(decl)
+            if not name or name.startswith(":"):
+                name = "this"
+            if after:
+                if concl is not None:
+                    node = Node(name, decl, norm(concl), [" " * (base + 2) + after])
+                    node.inline = (i, j)
+                    nodes.append(node)
+                i = j + 1
+                continue
+            k = j + 1
+            block = []
+            while k < len(lines) and (not lines[k].strip() or indent_of(lines[k]) > base):
+                block.append(lines[k])
+                k += 1
+            while block and not block[-1].strip():
+                block.pop()
+                k -= 1
+            if concl is not None:
+                node = Node(name, decl, norm(concl), block)
+                node.children = parse_block(block)
+                node.inline = None
+                node.span = (i, j)
+                nodes.append(node)
+            i = k
+            continue
         i += 1
     return nodes
 
@@ -133,11 +147,12 @@ class Theorem:
         self.text = text
 
     def nodes(self):
-        stack = [self.root]
+        """(node, path of have names from the theorem down to it)."""
+        stack = [(self.root, [])]
         while stack:
-            n = stack.pop()
-            yield n
-            stack.extend(n.children)
+            n, path = stack.pop()
+            yield n, path
+            stack.extend((c, path + [c.name]) for c in n.children)
 
 
 def dedent(block, to):
@@ -147,37 +162,24 @@ def dedent(block, to):
 
 
 def skeleton(node):
-    """node's block with each direct have's block replaced by `sorry`."""
+    """node's block with each direct have's proof replaced by `sorry`."""
     out = []
     lines = node.block
-    kids = {id(c): c for c in node.children}
     i = 0
-    child_iter = iter(node.children)
-    pending = next(child_iter, None)
-    while i < len(lines):
-        if pending is not None and lines[i:i + 1] and lines[i].strip().startswith("have") and pending.block and \
-                _block_starts_at(lines, i, pending):
-            # copy the have's header lines, then one sorry at the block's indentation
-            j = i
-            while ":= by" not in lines[j]:
-                out.append(lines[j])
-                j += 1
-            out.append(lines[j])
-            out.append(" " * pending.base() + "sorry")
-            i = j + 1 + len(pending.block)
-            pending = next(child_iter, None)
-            continue
-        out.append(lines[i])
-        i += 1
-    del kids
+    for child in node.children:
+        if child.inline:
+            a, b = child.inline
+            out.extend(lines[i:b])
+            line = lines[b]
+            out.append(line[:line.index(":= by") + len(":= by")] + " sorry")
+            i = b + 1
+        else:
+            a, b = child.span
+            out.extend(lines[i:b + 1])
+            out.append(" " * child.base() + "sorry")
+            i = b + 1 + len(child.block)
+    out.extend(lines[i:])
     return out
-
-
-def _block_starts_at(lines, i, node):
-    j = i
-    while j < len(lines) and ":= by" not in lines[j]:
-        j += 1
-    return lines[j + 1:j + 1 + len(node.block)] == node.block
 
 
 def prompt_code(prompt):
@@ -224,9 +226,16 @@ class Oracle:
         for t in cands:
             if name == t.name:
                 return t, t.root, True
-            for n in t.nodes():
-                if n is not t.root and n.concl == concl:
-                    return t, n, False
+            best = None
+            for n, path in t.nodes():
+                if n is t.root or n.concl != concl:
+                    continue
+                # the lemma's name spells the path of haves when names are free
+                score = (name == t.name + "_" + "_".join(path), name.endswith("_" + n.name), len(path))
+                if best is None or score > best[0]:
+                    best = (score, n)
+            if best:
+                return t, best[1], False
         return None, None, False
 
     def answer(self, prompt, index=0):

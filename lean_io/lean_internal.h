@@ -1,0 +1,78 @@
+/* lean_internal.h: what lean_pool.c, lean_proc.c and lean_kimina.c share.
+ * Not for callers: they use lean_repl.h. */
+#ifndef LEAN_INTERNAL_H
+#define LEAN_INTERNAL_H
+
+#include <sys/types.h>
+
+#include "lean_repl.h"
+
+/* How to start one REPL (lean_proc.c). */
+struct lean_spawn {
+	const char *cmd;      /* run by /bin/sh -c */
+	const char *dir;      /* working directory, or NULL */
+	const char *bwrap;    /* path of bwrap: run under the sandbox; NULL: no sandbox */
+	const char *scratch;  /* sandbox: the one writable directory (also TMPDIR) */
+	long memory_mb;       /* RLIMIT_AS, 0: unlimited */
+	long cpu_seconds;     /* RLIMIT_CPU soft limit, 0: unlimited */
+};
+
+/* A running REPL. pid is its keeper: a small process of ours (fork without exec)
+ * that forks the REPL into its own process group, reaps everything below it
+ * (PR_SET_CHILD_SUBREAPER) and, when `life` is closed (by lean_child_end or by
+ * the death of the pipeline), kills that group with SIGKILL and exits. */
+struct lean_child {
+	pid_t pid;            /* the keeper; 0 when nothing runs */
+	int in, out, err;     /* REPL stdin (write), stdout and stderr (read); non-blocking, CLOEXEC */
+	int life;             /* lifeline to the keeper; CLOEXEC */
+};
+
+/* Start a REPL. 0, or -1 with *why (malloc'd). */
+int lean_child_spawn(const struct lean_spawn *s, struct lean_child *c, char **why);
+/* Close the lifeline and the pipes (the keeper kills the REPL group) without waiting. */
+void lean_child_hangup(struct lean_child *c);
+/* Hang up if not done yet and reap the keeper. Returns its wait status (-1 if none). */
+int lean_child_end(struct lean_child *c);
+/* "exited with status N" / "killed by signal N (NAME)" for a keeper's wait status
+ * (the keeper passes the REPL's status on: exit code, or 128 + signal). */
+char *lean_child_status(int status);
+
+/* Absolute path of prog found on PATH, malloc'd, or NULL. */
+char *lean_which(const char *prog);
+/* Does `bwrap ... /bin/sh -c true` run here? 0, or -1 with *why (malloc'd). */
+int lean_sandbox_probe(const char *bwrap, char **why);
+
+/* A queued check (lean_pool.c owns the queue). */
+struct lean_job {
+	struct lean_job *next;
+	char *header, *body, *theorem;
+	void *udata;
+	long seq;
+	int attempts;         /* processes it crashed so far */
+	int overtaken;        /* later jobs started before it */
+	double t0;            /* when checking began (0: still queued) */
+	char *first_crash;    /* why the first attempt failed, for the report of the second */
+};
+
+/* Hand a finished job over to lean_pool_next (reply moved when not NULL; why taken). */
+void lean_pool_finish(struct lean_pool *p, struct lean_job *j, enum lean_verdict v,
+		      struct lean_reply *reply, char *why);
+/* Put j back at the head of the queue (a retry after a crash). */
+void lean_pool_retry(struct lean_pool *p, struct lean_job *j);
+/* Record the checker's version string (first one wins). */
+void lean_pool_set_version(struct lean_pool *p, const char *version);
+/* Bytes of s made valid UTF-8 (bad bytes become '?'), malloc'd. */
+char *lean_utf8_clean(const char *s, size_t n);
+
+/* The kimina-lean-server backend (lean_kimina.c). */
+struct lean_kimina;
+struct lean_kimina *lean_kimina_new(struct lean_pool *p, const struct lean_pool_config *cfg);
+void lean_kimina_free(struct lean_kimina *k);
+/* Start j (taken: 1), or 0 when the version query must be answered first (j not taken).
+ * The caller keeps at most jobs transfers active. */
+int lean_kimina_start(struct lean_kimina *k, struct lean_job *j);
+/* Drive transfers for at most timeout_ms; finished jobs go to lean_pool_finish. */
+void lean_kimina_poll(struct lean_kimina *k, int timeout_ms);
+int lean_kimina_active(const struct lean_kimina *k);
+
+#endif

@@ -1,0 +1,302 @@
+/* lean_kimina.c: checking through a kimina-lean-server (CS_LEAN_URL): one
+ * POST {url}/api/check per check, {"snippets":[{"id","code"}],"timeout":T}, up to
+ * jobs transfers at once on one libcurl multi handle. The server runs the REPL;
+ * its reply is judged as the local pool judges its own. Positions are shifted so
+ * that line 1 is the first line of the body, as with the local pool. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "cs.h"
+#include "lean_internal.h"
+
+struct xfer {
+	struct xfer *next;
+	struct lean_job *j;      /* NULL: the version query */
+	CURL *e;
+	char *body;
+	struct sbuf resp;
+	int too_big;
+	int header_lines;        /* lines of the header before the body */
+	size_t max;              /* largest answer accepted */
+};
+
+struct lean_kimina {
+	struct lean_pool *p;
+	CURLM *m;
+	struct curl_slist *hdrs;
+	char *url;
+	double timeout;
+	size_t max_reply;
+	int axioms;
+	int version_state;       /* 0 not asked, 1 asking, 2 known (or given up) */
+	int active;
+	struct xfer *xfers;
+};
+
+static size_t on_data(char *ptr, size_t size, size_t n, void *ud)
+{
+	struct xfer *x = ud;
+	size_t len = size * n;
+	if (x->resp.len + len > x->max) {
+		x->too_big = 1;
+		return 0;
+	}
+	sbuf_add(&x->resp, ptr, len);
+	return len;
+}
+
+struct lean_kimina *lean_kimina_new(struct lean_pool *p, const struct lean_pool_config *cfg)
+{
+	struct lean_kimina *k;
+	const char *key = cs_env("CS_LEAN_API_KEY", NULL);
+	size_t n = strlen(cfg->url);
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		error("cannot initialise libcurl");
+		return NULL;
+	}
+	k = xcalloc(1, sizeof *k);
+	k->p = p;
+	while (n > 0 && cfg->url[n - 1] == '/')
+		n--;
+	k->url = xasprintf("%.*s/api/check", (int)n, cfg->url);
+	k->timeout = cfg->timeout;
+	k->max_reply = cfg->max_reply;
+	k->axioms = cfg->axioms;
+	k->m = curl_multi_init();
+	k->hdrs = curl_slist_append(NULL, "Content-Type: application/json");
+	if (key) {
+		char *h = xasprintf("Authorization: Bearer %s", key);
+		k->hdrs = curl_slist_append(k->hdrs, h);
+		free(h);
+	}
+	return k;
+}
+
+static void xfer_free(struct lean_kimina *k, struct xfer *x)
+{
+	struct xfer **xp;
+	for (xp = &k->xfers; *xp; xp = &(*xp)->next)
+		if (*xp == x) {
+			*xp = x->next;
+			break;
+		}
+	curl_multi_remove_handle(k->m, x->e);
+	curl_easy_cleanup(x->e);
+	free(x->body);
+	sbuf_release(&x->resp);
+	free(x);
+	k->active--;
+}
+
+void lean_kimina_free(struct lean_kimina *k)
+{
+	if (!k)
+		return;
+	while (k->xfers) {
+		struct lean_job *j = k->xfers->j;
+		xfer_free(k, k->xfers);
+		if (j) {
+			free(j->header);
+			free(j->body);
+			free(j->theorem);
+			free(j->first_crash);
+			free(j);
+		}
+	}
+	curl_multi_cleanup(k->m);
+	curl_slist_free_all(k->hdrs);
+	free(k->url);
+	free(k);
+	curl_global_cleanup();
+}
+
+int lean_kimina_active(const struct lean_kimina *k)
+{
+	return k->active;
+}
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+static int xfer_start(struct lean_kimina *k, struct lean_job *j, const char *code, int header_lines)
+{
+	struct xfer *x = xcalloc(1, sizeof *x);
+	char id[32];
+	json_t *req;
+	if (j)
+		snprintf(id, sizeof id, "%ld", j->seq);
+	else
+		snprintf(id, sizeof id, "version");
+	req = json_pack("{s:[{s:s,s:s}],s:I}", "snippets", "id", id, "code", code,
+			"timeout", (json_int_t)(k->timeout + 0.999));
+	x->body = json_dumps(req, JSON_COMPACT);
+	json_decref(req);
+	x->j = j;
+	x->header_lines = header_lines;
+	x->max = k->max_reply;
+	x->e = curl_easy_init();
+	curl_easy_setopt(x->e, CURLOPT_URL, k->url);
+	curl_easy_setopt(x->e, CURLOPT_HTTPHEADER, k->hdrs);
+	curl_easy_setopt(x->e, CURLOPT_POSTFIELDS, x->body);
+	curl_easy_setopt(x->e, CURLOPT_POSTFIELDSIZE, (long)strlen(x->body));
+	curl_easy_setopt(x->e, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(x->e, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(x->e, CURLOPT_PRIVATE, x);
+	curl_easy_setopt(x->e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(x->e, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+	/* The server enforces the Lean timeout; this bounds a server that hangs. */
+	curl_easy_setopt(x->e, CURLOPT_TIMEOUT_MS, (long)((k->timeout + 60) * 1000));
+	x->next = k->xfers;
+	k->xfers = x;
+	k->active++;
+	curl_multi_add_handle(k->m, x->e);
+	return 0;
+}
+
+int lean_kimina_start(struct lean_kimina *k, struct lean_job *j)
+{
+	struct sbuf code = SBUF_INIT;
+	int hl = 0;
+	if (k->version_state == 0) {
+		k->version_state = 1;
+		xfer_start(k, NULL, "#eval Lean.versionString", 0);
+	}
+	if (k->version_state == 1)
+		return 0;
+	if (j->header[strspn(j->header, " \t\r\n")]) {
+		sbuf_adds(&code, j->header);
+		if (code.len && code.buf[code.len - 1] != '\n')
+			sbuf_addch(&code, '\n');
+		hl = count_lines(code.buf);
+	}
+	sbuf_adds(&code, j->body);
+	if (k->axioms && j->theorem)
+		sbuf_addf(&code, "\n\n#print axioms %s\n", j->theorem);
+	xfer_start(k, j, sbuf_str(&code), hl);
+	sbuf_release(&code);
+	return 1;
+}
+
+static void shift_lines(struct lean_reply *r, int hl)
+{
+	for (size_t i = 0; i < r->nmsg; i++) {
+		if (r->msgs[i].line > hl)
+			r->msgs[i].line -= hl;
+		if (r->msgs[i].end_line > hl)
+			r->msgs[i].end_line -= hl;
+	}
+	for (size_t i = 0; i < r->nsorry; i++) {
+		if (r->sorries[i].line > hl)
+			r->sorries[i].line -= hl;
+		if (r->sorries[i].end_line > hl)
+			r->sorries[i].end_line -= hl;
+	}
+}
+
+/* A failed transfer: retried once, then ERROR. */
+static void xfer_failed(struct lean_kimina *k, struct lean_job *j, char *why)
+{
+	if (++j->attempts < 2) {
+		info("kimina: %s; retrying", why);
+		j->first_crash = why;
+		lean_pool_retry(k->p, j);
+		return;
+	}
+	char *both = xasprintf("kimina: %s; the retry too: %s", j->first_crash ? j->first_crash : "?", why);
+	free(why);
+	lean_pool_finish(k->p, j, LEAN_ERROR, NULL, both);
+}
+
+static void xfer_done(struct lean_kimina *k, struct xfer *x, CURLcode cc)
+{
+	struct lean_job *j = x->j;
+	long status = 0;
+	json_t *o = NULL, *res, *resp;
+	json_error_t jerr;
+	struct lean_reply r;
+	char *why = NULL;
+	const char *err;
+	curl_easy_getinfo(x->e, CURLINFO_RESPONSE_CODE, &status);
+	if (cc == CURLE_OK && status / 100 == 2)
+		o = json_loadb(x->resp.buf ? x->resp.buf : "", x->resp.len, 0, &jerr);
+	res = json_array_get(json_object_get(o, "results"), 0);
+	resp = json_object_get(res, "response");
+	err = json_string_value(json_object_get(res, "error"));
+	if (!j) { /* the version query */
+		char *v = NULL;
+		k->version_state = 2;
+		if (json_is_object(resp)) {
+			char *s = json_dumps(resp, JSON_COMPACT);
+			if (s && lean_reply_parse(s, strlen(s), &r, &why) == 0) {
+				v = lean_reply_info_string(&r);
+				lean_reply_release(&r);
+			}
+			free(s);
+		}
+		if (!v)
+			warning("kimina: %s did not tell its Lean version", k->url);
+		lean_pool_set_version(k->p, v);
+		free(v);
+		free(why);
+		json_decref(o);
+		return;
+	}
+	if (cc == CURLE_OPERATION_TIMEDOUT) {
+		lean_pool_finish(k->p, j, LEAN_TIMEOUT, NULL,
+				 xasprintf("kimina: no answer within %g s (CS_LEAN_TIMEOUT + 60 s)", k->timeout + 60));
+	} else if (cc != CURLE_OK) {
+		xfer_failed(k, j, xasprintf("%s: %s", k->url, x->too_big ? "answer too large (CS_LEAN_MAX_REPLY)"
+									 : curl_easy_strerror(cc)));
+	} else if (status / 100 != 2) {
+		xfer_failed(k, j, xasprintf("%s: HTTP %ld: %.200s", k->url, status, sbuf_str(&x->resp)));
+	} else if (!o) {
+		xfer_failed(k, j, xasprintf("%s: the answer is not JSON: %s", k->url, jerr.text));
+	} else if (!json_is_object(resp)) {
+		if (err && (strstr(err, "timed out") || strstr(err, "timeout") || strstr(err, "Timeout")))
+			lean_pool_finish(k->p, j, LEAN_TIMEOUT, NULL, xasprintf("kimina: %s", err));
+		else
+			xfer_failed(k, j, xasprintf("%s: %s", k->url, err ? err : "no results[0].response"));
+	} else {
+		char *s = json_dumps(resp, JSON_COMPACT);
+		if (!s || lean_reply_parse(s, strlen(s), &r, &why)) {
+			xfer_failed(k, j, xasprintf("%s: unreadable response: %s", k->url, why ? why : "?"));
+			free(why);
+		} else {
+			enum lean_verdict v = lean_reply_verdict(&r);
+			shift_lines(&r, x->header_lines);
+			why = lean_reply_why(&r);
+			if (v == LEAN_PASS && k->axioms && j->theorem && lean_reply_axioms_ok(&r, j->theorem, &why))
+				v = LEAN_FAIL;
+			lean_pool_finish(k->p, j, v, &r, why);
+			lean_reply_release(&r);
+		}
+		free(s);
+	}
+	json_decref(o);
+}
+
+void lean_kimina_poll(struct lean_kimina *k, int timeout_ms)
+{
+	int running;
+	CURLMsg *msg;
+	int left;
+	curl_multi_perform(k->m, &running);
+	curl_multi_poll(k->m, NULL, 0, timeout_ms, NULL);
+	curl_multi_perform(k->m, &running);
+	while ((msg = curl_multi_info_read(k->m, &left))) {
+		struct xfer *x;
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+		xfer_done(k, x, msg->data.result);
+		xfer_free(k, x);
+	}
+}

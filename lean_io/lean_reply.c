@@ -1,0 +1,414 @@
+/* lean_reply.c: replies of the leanprover-community/repl: parsing, verdicts,
+ * the axiom audit and finding where one reply ends in the output stream. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cs.h"
+#include "lean_repl.h"
+
+const char *lean_verdict_name(enum lean_verdict v)
+{
+	switch (v) {
+	case LEAN_PASS: return "pass";
+	case LEAN_SORRY: return "sorry";
+	case LEAN_FAIL: return "fail";
+	case LEAN_TIMEOUT: return "timeout";
+	case LEAN_ERROR: return "error";
+	}
+	return "error";
+}
+
+void lean_reply_release(struct lean_reply *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->nmsg; i++) {
+		free(r->msgs[i].severity);
+		free(r->msgs[i].data);
+	}
+	free(r->msgs);
+	for (size_t i = 0; i < r->nsorry; i++)
+		free(r->sorries[i].goal);
+	free(r->sorries);
+	for (size_t i = 0; i < r->ngoals; i++)
+		free(r->goals[i]);
+	free(r->goals);
+	free(r->error);
+	memset(r, 0, sizeof *r);
+	r->env = -1;
+	r->proof_state = -1;
+}
+
+static int get_long(const json_t *o, const char *key, long *out)
+{
+	json_t *v = json_object_get(o, key);
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_integer(v))
+		return -1;
+	*out = (long)json_integer_value(v);
+	return 1;
+}
+
+/* pos {"line": L, "column": C}: absent or null leaves -1; 0 or -1 when malformed. */
+static int get_pos(const json_t *o, const char *key, int *line, int *col)
+{
+	json_t *p = json_object_get(o, key);
+	long l = -1, c = -1;
+	*line = *col = -1;
+	if (!p || json_is_null(p))
+		return 0;
+	if (!json_is_object(p) || get_long(p, "line", &l) < 0 || get_long(p, "column", &c) < 0)
+		return -1;
+	*line = (int)l;
+	*col = (int)c;
+	return 0;
+}
+
+/* -1 with *why = "KEY[i]: what" (i < 0: "KEY what"), for the parse functions. */
+static int bad_entry(char **why, const char *key, long i, const char *what)
+{
+	if (i < 0)
+		*why = xasprintf("\"%s\" %s", key, what);
+	else
+		*why = xasprintf("%s[%ld]: %s", key, i, what);
+	return -1;
+}
+
+static int parse_messages(const json_t *arr, struct lean_reply *r, char **why)
+{
+	size_t i;
+	json_t *m;
+	if (!json_is_array(arr))
+		return bad_entry(why, "messages", -1, "is not an array");
+	r->msgs = xcalloc(json_array_size(arr) + 1, sizeof *r->msgs);
+	json_array_foreach(arr, i, m) {
+		struct lean_message *lm = &r->msgs[r->nmsg];
+		const char *sev = json_string_value(json_object_get(m, "severity"));
+		json_t *data = json_object_get(m, "data");
+		if (!json_is_object(m) || !sev)
+			return bad_entry(why, "messages", (long)i, "no severity");
+		if (data && !json_is_string(data))
+			return bad_entry(why, "messages", (long)i, "data is not a string");
+		if (get_pos(m, "pos", &lm->line, &lm->col) || get_pos(m, "endPos", &lm->end_line, &lm->end_col))
+			return bad_entry(why, "messages", (long)i, "bad pos or endPos");
+		lm->severity = xstrdup(sev);
+		lm->data = data ? xstrndup(json_string_value(data), json_string_length(data)) : xstrdup("");
+		r->nmsg++;
+	}
+	return 0;
+}
+
+static int parse_sorries(const json_t *arr, struct lean_reply *r, char **why)
+{
+	size_t i;
+	json_t *s;
+	if (!json_is_array(arr))
+		return bad_entry(why, "sorries", -1, "is not an array");
+	r->sorries = xcalloc(json_array_size(arr) + 1, sizeof *r->sorries);
+	json_array_foreach(arr, i, s) {
+		struct lean_sorry *ls = &r->sorries[r->nsorry];
+		json_t *goal = json_object_get(s, "goal");
+		if (!json_is_object(s) || (goal && !json_is_string(goal)))
+			return bad_entry(why, "sorries", (long)i, "not an object with a goal string");
+		if (get_pos(s, "pos", &ls->line, &ls->col) || get_pos(s, "endPos", &ls->end_line, &ls->end_col))
+			return bad_entry(why, "sorries", (long)i, "bad pos or endPos");
+		ls->proof_state = -1;
+		if (get_long(s, "proofState", &ls->proof_state) < 0)
+			return bad_entry(why, "sorries", (long)i, "proofState is not a number");
+		ls->goal = goal ? xstrndup(json_string_value(goal), json_string_length(goal)) : xstrdup("");
+		r->nsorry++;
+	}
+	return 0;
+}
+
+int lean_reply_parse(const char *json, size_t len, struct lean_reply *out, char **why)
+{
+	json_error_t jerr;
+	json_t *o, *v;
+	memset(out, 0, sizeof *out);
+	out->env = out->proof_state = -1;
+	*why = NULL;
+	o = json_loadb(json, len, 0, &jerr);
+	if (!o) {
+		*why = xasprintf("reply is not JSON: %s (line %d)", jerr.text, jerr.line);
+		return -1;
+	}
+	if (!json_is_object(o)) {
+		*why = xstrdup("reply is not a JSON object");
+		goto bad;
+	}
+	if (get_long(o, "env", &out->env) < 0 || get_long(o, "proofState", &out->proof_state) < 0) {
+		*why = xstrdup("env or proofState is not a number");
+		goto bad;
+	}
+	if ((v = json_object_get(o, "messages")) && parse_messages(v, out, why))
+		goto bad;
+	if ((v = json_object_get(o, "sorries")) && parse_sorries(v, out, why))
+		goto bad;
+	if ((v = json_object_get(o, "goals"))) {
+		size_t i;
+		json_t *g;
+		if (!json_is_array(v)) {
+			*why = xstrdup("\"goals\" is not an array");
+			goto bad;
+		}
+		out->goals = xcalloc(json_array_size(v) + 1, sizeof *out->goals);
+		json_array_foreach(v, i, g) {
+			if (!json_is_string(g)) {
+				*why = xasprintf("goals[%zu] is not a string", i);
+				goto bad;
+			}
+			out->goals[out->ngoals++] = xstrndup(json_string_value(g), json_string_length(g));
+		}
+	}
+	if ((v = json_object_get(o, "message"))) {
+		if (!json_is_string(v)) {
+			*why = xstrdup("\"message\" is not a string");
+			goto bad;
+		}
+		out->error = xstrndup(json_string_value(v), json_string_length(v));
+	}
+	json_decref(o);
+	return 0;
+bad:
+	json_decref(o);
+	lean_reply_release(out);
+	return -1;
+}
+
+static int is_sorry_warning(const struct lean_message *m)
+{
+	return !strcmp(m->severity, "warning") &&
+	       (strstr(m->data, "declaration uses 'sorry'") || strstr(m->data, "declaration uses `sorry`"));
+}
+
+enum lean_verdict lean_reply_verdict(const struct lean_reply *r)
+{
+	int sorry = r->nsorry > 0;
+	if (r->error)
+		return LEAN_FAIL;
+	for (size_t i = 0; i < r->nmsg; i++) {
+		if (!strcmp(r->msgs[i].severity, "error"))
+			return LEAN_FAIL;
+		if (is_sorry_warning(&r->msgs[i]))
+			sorry = 1;
+	}
+	return sorry ? LEAN_SORRY : LEAN_PASS;
+}
+
+/* First line of s, at most max bytes (cut at a UTF-8 boundary), with "…" when cut. */
+static void add_excerpt(struct sbuf *sb, const char *s, size_t max)
+{
+	size_t n = strcspn(s, "\n");
+	int cut = s[n] != '\0';
+	if (n > max) {
+		n = max;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+		cut = 1;
+	}
+	sbuf_add(sb, s, n);
+	if (cut)
+		sbuf_adds(sb, " …");
+}
+
+char *lean_reply_why(const struct lean_reply *r)
+{
+	struct sbuf sb = SBUF_INIT;
+	size_t nwarn = 0;
+	switch (lean_reply_verdict(r)) {
+	case LEAN_PASS:
+		return NULL;
+	case LEAN_FAIL:
+		if (r->error) {
+			sbuf_adds(&sb, "REPL: ");
+			add_excerpt(&sb, r->error, 300);
+			return sbuf_detach(&sb);
+		}
+		for (size_t i = 0; i < r->nmsg; i++)
+			if (!strcmp(r->msgs[i].severity, "error")) {
+				const struct lean_message *m = &r->msgs[i];
+				sbuf_addf(&sb, "%d:%d: ", m->line, m->col);
+				add_excerpt(&sb, m->data, 300);
+				return sbuf_detach(&sb);
+			}
+		return xstrdup("error");
+	default:
+		for (size_t i = 0; i < r->nmsg; i++)
+			nwarn += is_sorry_warning(&r->msgs[i]);
+		if (r->nsorry)
+			return xasprintf("%zu sorr%s", r->nsorry, r->nsorry == 1 ? "y" : "ies");
+		return xasprintf("declaration uses 'sorry' (%zu warning%s)", nwarn, nwarn == 1 ? "" : "s");
+	}
+}
+
+static json_t *pos_json(int line, int col)
+{
+	if (line < 0)
+		return json_null();
+	return json_pack("{s:i,s:i}", "line", line, "column", col);
+}
+
+char *lean_reply_messages_json(const struct lean_reply *r, size_t max_data)
+{
+	json_t *arr = json_array();
+	char *s;
+	for (size_t i = 0; i < r->nmsg; i++) {
+		const struct lean_message *m = &r->msgs[i];
+		size_t n = strlen(m->data);
+		json_t *data;
+		if (max_data && n > max_data) {
+			struct sbuf sb = SBUF_INIT;
+			size_t k = max_data;
+			while (k > 0 && ((unsigned char)m->data[k] & 0xC0) == 0x80)
+				k--;
+			sbuf_add(&sb, m->data, k);
+			sbuf_addf(&sb, "\n… [%zu more bytes cut by coldstart]", n - k);
+			data = json_stringn(sb.buf, sb.len);
+			sbuf_release(&sb);
+		} else {
+			data = json_stringn(m->data, n);
+		}
+		if (!data) /* not UTF-8: keep the record valid */
+			data = json_string("(message data is not valid UTF-8)");
+		json_array_append_new(arr, json_pack("{s:s,s:o,s:o,s:o}", "severity", m->severity,
+						     "pos", pos_json(m->line, m->col),
+						     "endPos", pos_json(m->end_line, m->end_col), "data", data));
+	}
+	s = json_dumps(arr, JSON_COMPACT);
+	json_decref(arr);
+	return s ? s : xstrdup("[]");
+}
+
+char *lean_reply_info_string(const struct lean_reply *r)
+{
+	for (size_t i = 0; i < r->nmsg; i++) {
+		const char *d = r->msgs[i].data;
+		size_t n;
+		if (strcmp(r->msgs[i].severity, "info"))
+			continue;
+		while (*d == ' ' || *d == '\n' || *d == '\t')
+			d++;
+		n = strlen(d);
+		while (n > 0 && strchr(" \n\t\r", d[n - 1]))
+			n--;
+		if (n >= 2 && d[0] == '"' && d[n - 1] == '"')
+			d++, n -= 2;
+		return xstrndup(d, n);
+	}
+	return NULL;
+}
+
+static const char *const allowed_axioms[] = { "propext", "Classical.choice", "Quot.sound" };
+
+int lean_reply_axioms_ok(const struct lean_reply *r, const char *name, char **why)
+{
+	*why = NULL;
+	if (r->error) {
+		*why = xasprintf("axiom audit of %s: REPL: %s", name, r->error);
+		return -1;
+	}
+	for (size_t i = 0; i < r->nmsg; i++) {
+		const struct lean_message *m = &r->msgs[i];
+		const char *p, *end;
+		if (!strcmp(m->severity, "error")) {
+			*why = xasprintf("axiom audit of %s: %s", name, m->data);
+			return -1;
+		}
+		if (strcmp(m->severity, "info"))
+			continue;
+		if (strstr(m->data, "does not depend on any axioms"))
+			return 0;
+		if (!(p = strstr(m->data, "depends on axioms:")) || !(p = strchr(p, '[')) || !(end = strchr(p, ']')))
+			continue;
+		for (p++; p < end;) {
+			size_t n, k;
+			int ok = 0;
+			while (p < end && strchr(" \t\r\n,", *p))
+				p++;
+			n = strcspn(p, " \t\r\n,]");
+			if (!n)
+				break;
+			for (k = 0; k < CS_ARRAY_SIZE(allowed_axioms); k++)
+				if (strlen(allowed_axioms[k]) == n && !memcmp(p, allowed_axioms[k], n))
+					ok = 1;
+			if (!ok) {
+				*why = xasprintf("axiom audit: %s depends on axiom %.*s", name, (int)n, p);
+				return -1;
+			}
+			p += n;
+		}
+		return 0;
+	}
+	*why = xasprintf("axiom audit of %s: no answer to #print axioms understood", name);
+	return -1;
+}
+
+void lean_json_scan_reset(struct lean_json_scan *s)
+{
+	memset(s, 0, sizeof *s);
+}
+
+int lean_json_scan_feed(struct lean_json_scan *s, const char *buf, size_t len, size_t *end)
+{
+	size_t i = s->pos;
+	for (; i < len; i++) {
+		char c = buf[i];
+		if (s->in_str) {
+			/* Only '"' and '\\' matter inside strings: fast-forward to them. */
+			const char *q;
+			if (s->esc) {
+				s->esc = 0;
+				continue;
+			}
+			if (c == '\\') {
+				s->esc = 1;
+				continue;
+			}
+			if (c == '"') {
+				s->in_str = 0;
+				continue;
+			}
+			for (q = buf + i + 1; q < buf + len && *q != '"' && *q != '\\'; q++)
+				;
+			i = (size_t)(q - buf) - 1;
+			continue;
+		}
+		if (!s->started) {
+			if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
+				continue;
+			if (c != '{')
+				goto garbage;
+			s->started = 1;
+			s->depth = 1;
+			continue;
+		}
+		switch (c) {
+		case '"':
+			s->in_str = 1;
+			break;
+		case '{':
+		case '[':
+			s->depth++;
+			break;
+		case '}':
+		case ']':
+			if (--s->depth == 0) {
+				if (c != '}')
+					goto garbage;
+				s->pos = i + 1;
+				*end = i + 1;
+				return 1;
+			}
+			break;
+		}
+	}
+	s->pos = len;
+	return 0;
+garbage:
+	s->pos = i;
+	return -1;
+}

@@ -1,0 +1,214 @@
+/* cs-verify: policy + Lean check of arbitrary code, JSONL in, JSONL out. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cs.h"
+#include "jsonl.h"
+#include "lean_repl.h"
+#include "lean_text.h"
+
+static const char usage[] =
+	"[-j N] [FILE]\n"
+	"Check Lean code. Reads JSONL records (FILE or standard input)\n"
+	"  {\"id\": ..., \"header\": \"import ...\", \"code\": \"theorem ...\",\n"
+	"   \"formal_statement\": \"theorem NAME ... := by\" (optional: the statement must be kept),\n"
+	"   \"theorem\": NAME (optional: the theorem the axiom audit looks at),\n"
+	"   \"allow_sorry\": true (optional: a sketch)}\n"
+	"and writes each record back, in the order checks finish, with \"verdict\" (pass,\n"
+	"sorry, fail, timeout, error or rejected), \"why\", \"checker\", \"version\", \"real_lean\",\n"
+	"\"messages\", \"sorries\" and \"elapsed\". Code with a forbidden construct or a changed\n"
+	"statement is rejected without reaching Lean.\n"
+	"  -j N  checks in flight (default CS_LEAN_JOBS)\n"
+	"Environment: CS_LEAN_REPL, CS_LEAN_DIR or CS_LEAN_URL; CS_LEAN_JOBS, CS_LEAN_TIMEOUT,\n"
+	"CS_LEAN_MEMORY, CS_LEAN_MAX_USES, CS_LEAN_SANDBOX, CS_LEAN_AXIOMS; CS_ALLOW_NATIVE_DECIDE,\n"
+	"CS_MAX_HEARTBEATS. Exit status 1 when a record was bad or its check ended in error.\n";
+
+static void emit(json_t *rec)
+{
+	if (jsonl_write(stdout, rec) || fflush(stdout))
+		die(CS_EIO, "write to standard output failed: %s", strerror(errno));
+}
+
+static json_t *sorries_json(const struct lean_reply *r)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < r->nsorry; i++) {
+		const struct lean_sorry *s = &r->sorries[i];
+		json_t *goal = json_string(s->goal);
+		json_array_append_new(arr, json_pack("{s:i,s:i,s:i,s:i,s:o}", "line", s->line, "col", s->col,
+						     "end_line", s->end_line, "end_col", s->end_col,
+						     "goal", goal ? goal : json_string("")));
+	}
+	return arr;
+}
+
+static void emit_rejected(json_t *rec, const char *why)
+{
+	json_object_set_new(rec, "verdict", json_string("rejected"));
+	json_object_set_new(rec, "why", json_string(why));
+	json_object_set_new(rec, "checker", json_string("policy"));
+	json_object_set_new(rec, "version", json_null());
+	json_object_set_new(rec, "real_lean", json_false());
+	json_object_set_new(rec, "messages", json_array());
+	json_object_set_new(rec, "sorries", json_array());
+	json_object_set_new(rec, "elapsed", json_real(0));
+	emit(rec);
+}
+
+static void emit_check(json_t *rec, const struct lean_check *c)
+{
+	json_t *msgs = c->messages_json ? json_loads(c->messages_json, 0, NULL) : NULL;
+	json_object_set_new(rec, "verdict", json_string(lean_verdict_name(c->verdict)));
+	json_object_set_new(rec, "why", c->why ? json_string(c->why) : json_null());
+	json_object_set_new(rec, "checker", json_string(c->checker ? c->checker : "repl"));
+	json_object_set_new(rec, "version", c->version ? json_string(c->version) : json_null());
+	json_object_set_new(rec, "real_lean", json_boolean(c->real_lean));
+	json_object_set_new(rec, "messages", msgs ? msgs : json_array());
+	json_object_set_new(rec, "sorries", sorries_json(&c->reply));
+	json_object_set_new(rec, "elapsed", json_real(c->elapsed));
+	emit(rec);
+}
+
+/* The theorem the axiom audit looks at: the record's, the statement's, the code's last. */
+static char *theorem_name(const json_t *rec, const char *code, const char *formal)
+{
+	const char *given = jsonl_str(rec, "theorem");
+	const char *srcs[2] = { formal, code };
+	if (given)
+		return xstrdup(given);
+	for (int i = 0; i < 2; i++) {
+		struct lean_theorem t;
+		char *why = NULL;
+		if (srcs[i] && lean_parse_theorem(srcs[i], NULL, &t, &why) == 0) {
+			char *name = xstrdup(t.name);
+			lean_theorem_release(&t);
+			return name;
+		}
+		free(why);
+	}
+	return NULL;
+}
+
+/* Policy, then the pool. 1: submitted; 0: answered here (rejected); -1: bad record. */
+static int start(struct lean_pool *pool, const struct lean_policy *policy, json_t *rec,
+		 const char *where)
+{
+	const char *code = jsonl_str(rec, "code"), *header = jsonl_str(rec, "header");
+	const char *formal = jsonl_str(rec, "formal_statement");
+	json_t *hv = json_object_get(rec, "header"), *as = json_object_get(rec, "allow_sorry");
+	struct lean_policy pol = *policy;
+	char *why = NULL, *name;
+	int rc;
+	if (!code)
+		return error("%s: record without a \"code\" string", where);
+	if (hv && !json_is_null(hv) && !header)
+		return error("%s: \"header\" is not a string", where);
+	if (as && !json_is_boolean(as))
+		return error("%s: \"allow_sorry\" is not true or false", where);
+	pol.allow_sorry = json_is_true(as);
+	if (lean_check_forbidden(code, &pol, &why) ||
+	    (formal && lean_check_statement(code, formal, &why))) {
+		emit_rejected(rec, why ? why : "rejected by the policy");
+		free(why);
+		return 0;
+	}
+	name = theorem_name(rec, code, formal);
+	rc = lean_pool_submit(pool, header ? header : "", code, name, rec);
+	free(name);
+	if (rc)
+		return error("%s: cannot queue the check", where);
+	json_incref(rec);
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	struct lean_pool_config cfg;
+	struct lean_pool *pool;
+	struct lean_policy policy;
+	struct jsonl_reader r;
+	const char *path = "-";
+	int opt, eof = 0, inflight = 0, failed = 0;
+	long max_inflight = 0;
+	cs_init(argv[0]);
+	if (cs_wants_help(argc, argv))
+		cs_usage(usage, CS_OK);
+	while ((opt = getopt(argc, argv, "hj:")) != -1) {
+		char *end;
+		switch (opt) {
+		case 'j':
+			max_inflight = strtol(optarg, &end, 10);
+			if (*end || max_inflight < 1 || max_inflight > 100000)
+				cs_usage(usage, CS_EUSAGE);
+			break;
+		default:
+			cs_usage(usage, opt == 'h' ? CS_OK : CS_EUSAGE);
+		}
+	}
+	if (optind < argc)
+		path = argv[optind++];
+	if (optind < argc)
+		cs_usage(usage, CS_EUSAGE);
+	if (lean_pool_config_from_env(&cfg))
+		return CS_ECONFIG;
+	if (!max_inflight)
+		max_inflight = cfg.jobs;
+	lean_policy_from_env(&policy);
+	if (!(pool = lean_pool_new(&cfg))) {
+		lean_pool_config_release(&cfg);
+		return CS_ECONFIG;
+	}
+	if (jsonl_open(&r, path)) {
+		lean_pool_free(pool);
+		lean_pool_config_release(&cfg);
+		return CS_EIO;
+	}
+	for (;;) {
+		struct lean_check *c;
+		while (!eof && inflight < max_inflight) {
+			json_t *rec;
+			int rc = jsonl_next(&r, &rec);
+			if (rc == 0 || rc == -1) {
+				eof = 1;
+				failed += rc == -1;
+				break;
+			}
+			if (rc == -2) {
+				failed++;
+				continue;
+			}
+			char *where = xasprintf("%s:%ld", r.path, r.lineno);
+			rc = start(pool, &policy, rec, where);
+			free(where);
+			if (rc < 0)
+				failed++;
+			inflight += rc > 0;
+			json_decref(rec);
+		}
+		if (eof && inflight == 0)
+			break;
+		lean_pool_poll(pool, 1000);
+		while ((c = lean_pool_next(pool))) {
+			json_t *rec = c->udata;
+			emit_check(rec, c);
+			if (c->verdict == LEAN_ERROR)
+				failed++;
+			json_decref(rec);
+			lean_check_free(c);
+			inflight--;
+		}
+	}
+	if (cs_verbose) {
+		struct lean_pool_stats st;
+		lean_pool_get_stats(pool, &st);
+		info("pool: %ld starts, %ld imports, %ld checks, %ld crashes, %ld timeouts, %ld recycled, "
+		     "%ld evictions%s", st.starts, st.imports, st.checks, st.crashes, st.timeouts, st.recycled,
+		     st.evictions, st.sandboxed ? ", sandboxed" : "");
+	}
+	jsonl_close(&r);
+	lean_pool_free(pool);
+	lean_pool_config_release(&cfg);
+	return failed ? CS_EPARTIAL : CS_OK;
+}

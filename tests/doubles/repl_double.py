@@ -1,0 +1,595 @@
+"""repl_double.py: a test double of the leanprover-community/repl (and, with
+--kimina, of a kimina-lean-server). Python 3 standard library only.
+
+Protocol as the real REPL: JSON commands separated by blank lines on stdin,
+pretty-printed JSON replies each followed by a blank line on stdout;
+environments numbered from 0 per process; {"cmd": ..., "env": N} runs in
+environment N; {"tactic": ..., "proofState": N}; unknown environments and proof
+states answered with {"message": ...}.
+
+What a command yields is decided by its text:
+  `#eval Lean.versionString`  info message "\"coldstart-test-double 0\"" (--version)
+  a line `import ...`         {"env": N} after --import-delay seconds
+  `sorry` (a token outside comments and strings)
+                              sorries with goals built from the statement and a
+                              warning "declaration uses `sorry`" (--sorry-quote)
+  `#print axioms NAME`        "'NAME' depends on axioms: [propext, Classical.choice,
+                              Quot.sound]", or what a `-- double: axioms A, B`
+                              (or `none`) marker in the environment says;
+                              an error when NAME is not declared there
+  `#eval IO.FS.writeFile "P" "C"`  writes P for real (so that a test sees whether a
+                              forbidden command reached the REPL)
+  `-- double: fail`           an error message (linarith failed) at the marker
+  `-- double: hang`           never answers
+  `-- double: crash`          exits with status 3 without answering
+  `-- double: garbage`        prints a line that is not JSON
+  `-- double: big`            answers an info message of --big-mb MB (default 50)
+  `-- double: escape PATH PORT`  tries to create PATH and to connect to
+                              127.0.0.1:PORT; says how both went in an info message
+Everything else passes after --check-delay seconds.
+
+Options (each also as an environment variable CS_DOUBLE_<NAME>, e.g.
+CS_DOUBLE_IMPORT_DELAY=2):
+  --import-delay S, --check-delay S
+  --crash-every N, --hang-every N   every Nth check of a process crashes / hangs
+  --transcript FILE.in              answer each command with the reply a real Lean
+                                    gave in FILE.expected.out (matched by command text)
+  --pid-dir DIR                     create DIR/<pid> at start (tests count processes)
+  --log FILE                        append one JSON line per command: pid, env, cmd
+  --version V, --sorry-quote backtick|single, --big-mb N
+  --tag WORD                        ignored: lets tests find these processes
+  --kimina                          serve POST /api/check on 127.0.0.1 (port 0 or
+                                    --port), print "PORT n"; --max-seconds bounds it
+  --listen                          a TCP listener that logs "connected" to --log
+                                    (the other end of the escape marker); prints "PORT n"
+"""
+import argparse
+import json
+import os
+import re
+import socket
+import sys
+import threading
+import time
+
+DEFAULT_VERSION = "coldstart-test-double 0"
+MARK = re.compile(r"--\s*double:\s*([a-z-]+)([^\n]*)")
+IDENT = re.compile(r"[^\W]|[_'!?.₀-₉ᵢ-ᵪ]", re.UNICODE)
+
+
+def opt(name, default, conv=str):
+    v = os.environ.get("CS_DOUBLE_" + name.upper().replace("-", "_"))
+    return conv(v) if v not in (None, "") else default
+
+
+def parse_args(argv):
+    ap = argparse.ArgumentParser(description="leanprover-community/repl test double")
+    ap.add_argument("--import-delay", type=float, default=opt("import-delay", 0.0, float))
+    ap.add_argument("--check-delay", type=float, default=opt("check-delay", 0.0, float))
+    ap.add_argument("--crash-every", type=int, default=opt("crash-every", 0, int))
+    ap.add_argument("--hang-every", type=int, default=opt("hang-every", 0, int))
+    ap.add_argument("--transcript", default=opt("transcript", None))
+    ap.add_argument("--pid-dir", default=opt("pid-dir", None))
+    ap.add_argument("--log", default=opt("log", None))
+    ap.add_argument("--version", default=opt("version", DEFAULT_VERSION))
+    ap.add_argument("--sorry-quote", choices=["backtick", "single"], default=opt("sorry-quote", "backtick"))
+    ap.add_argument("--big-mb", type=float, default=opt("big-mb", 50.0, float))
+    ap.add_argument("--tag", default=None)
+    ap.add_argument("--kimina", action="store_true")
+    ap.add_argument("--listen", action="store_true")
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--max-seconds", type=float, default=600.0)
+    return ap.parse_args(argv)
+
+
+def log_line(path, obj):
+    if not path:
+        return
+    data = (json.dumps(obj, ensure_ascii=False) + "\n").encode()
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, data)
+    finally:
+        os.close(fd)
+
+
+def json_objects(text):
+    """The JSON objects of a blank-line separated stream, in order."""
+    dec = json.JSONDecoder(strict=False)
+    i, out = 0, []
+    while True:
+        while i < len(text) and text[i].isspace():
+            i += 1
+        if i >= len(text):
+            return out
+        obj, i = dec.raw_decode(text, i)
+        out.append(obj)
+
+
+# ---- Lean text ----
+
+def code_mask(text):
+    """text with comments and string literals blanked (newlines kept), so that
+    positions stay the same and only code remains."""
+    out = list(text)
+    i, n, depth = 0, len(text), 0
+    while i < n:
+        if depth:
+            if text.startswith("/-", i):
+                depth += 1
+                out[i] = out[i + 1] = " "
+                i += 2
+            elif text.startswith("-/", i):
+                depth -= 1
+                out[i] = out[i + 1] = " "
+                i += 2
+            else:
+                if text[i] != "\n":
+                    out[i] = " "
+                i += 1
+        elif text.startswith("/-", i):
+            depth = 1
+            out[i] = out[i + 1] = " "
+            i += 2
+        elif text.startswith("--", i):
+            while i < n and text[i] != "\n":
+                out[i] = " "
+                i += 1
+        elif text[i] == '"':
+            out[i] = " "
+            i += 1
+            while i < n and text[i] != '"':
+                if text[i] == "\\" and i + 1 < n:
+                    out[i] = " "
+                    i += 1
+                if text[i] != "\n":
+                    out[i] = " "
+                i += 1
+            if i < n:
+                out[i] = " "
+                i += 1
+        else:
+            i += 1
+    return "".join(out)
+
+
+def is_ident(c):
+    return bool(IDENT.match(c))
+
+
+def tokens(masked, word):
+    """Offsets of `word` as a whole token in masked text."""
+    i = masked.find(word)
+    while i >= 0:
+        j = i + len(word)
+        if (i == 0 or not is_ident(masked[i - 1])) and (j >= len(masked) or not is_ident(masked[j])):
+            yield i
+        i = masked.find(word, i + 1)
+
+
+def line_col(text, off):
+    line = text.count("\n", 0, off) + 1
+    col = off - (text.rfind("\n", 0, off) + 1)
+    return line, col
+
+
+def split_top_colon(s):
+    """'NAME binders : T' -> ('NAME binders', 'T') at the first colon outside brackets."""
+    depth = 0
+    for i, c in enumerate(s):
+        if c in "([{⟨⦃":
+            depth += 1
+        elif c in ")]}⟩⦄":
+            depth -= 1
+        elif c == ":" and depth == 0 and not s.startswith(":=", i):
+            return s[:i], s[i + 1:]
+    return s, ""
+
+
+def binder_hyps(binders):
+    """'(x y : ℝ) (h₀ : x = 1) [Fintype α]' -> ['x y : ℝ', 'h₀ : x = 1', 'inst✝ : Fintype α']."""
+    hyps, depth, start, opener = [], 0, 0, ""
+    pairs = {"(": ")", "{": "}", "[": "]", "⦃": "⦄"}
+    for i, c in enumerate(binders):
+        if depth == 0 and c in pairs:
+            depth, start, opener = 1, i + 1, c
+        elif depth > 0 and c in "([{⦃⟨":
+            depth += 1
+        elif depth > 0 and c in ")]}⦄⟩":
+            depth -= 1
+            if depth == 0:
+                inner = " ".join(binders[start:i].split())
+                names, typ = split_top_colon(inner)
+                if opener == "[" and not typ:
+                    hyps.append("inst✝ : " + inner)
+                elif typ:
+                    hyps.append("%s : %s" % (" ".join(names.split()), " ".join(typ.split())))
+    return hyps
+
+
+def statement_of(masked, kw_off, stop):
+    """From a keyword (theorem/lemma/have/example) to `stop` (its `:=`):
+    (name, binders, type), whitespace normalised."""
+    head = masked[kw_off:stop]
+    kw = head.split(None, 1)[0]
+    rest = head[len(kw):].strip()
+    before, typ = split_top_colon(rest)
+    before = before.strip()
+    name = ""
+    if kw != "example" and before and before[0] not in "([{⦃":
+        name = before.split(None, 1)[0]
+        before = before[len(name):]
+    return name, before, " ".join(typ.split())
+
+
+DECL = re.compile(r"(?m)^[ \t]*(?:@\[[^\]]*\][ \t]*)?(?:(?:private|protected|noncomputable)[ \t]+)*"
+                  r"(theorem|lemma|def|example|instance|abbrev)\b[ \t]*([^\s(:{\[]*)")
+
+
+def declarations(masked):
+    """[(keyword, name, offset of keyword, offset of name)] in order."""
+    out = []
+    for m in DECL.finditer(masked):
+        out.append((m.group(1), m.group(2), m.start(1), m.start(2)))
+    return out
+
+
+def owner_statement(text, masked, off, decl):
+    """The statement a sorry at off proves: the have whose `:= by` (or `:=`) block
+    holds it, else the declaration. Returns (type, [hyps])."""
+    kw, name, kw_off, _ = decl
+    # the declaration's own statement
+    stop = masked.find(":=", kw_off)
+    if stop < 0 or stop > off:
+        stop = off
+    _, binders, dtype = statement_of(masked, kw_off, stop)
+    hyps = binder_hyps(binders)
+    body_start = stop + 2
+    # haves between the declaration and the sorry, with their indentation
+    line_start = masked.rfind("\n", 0, off) + 1
+    prefix = masked[line_start:off]
+    sorry_indent = len(prefix) - len(prefix.lstrip(" "))
+    same_line = prefix.strip() != ""
+    owner = None
+    earlier = []
+    for m in re.finditer(r"\bhave\b", masked[body_start:off]):
+        h = body_start + m.start()
+        assign = masked.find(":=", h)
+        if assign < 0 or assign > off:
+            continue
+        hname, hbind, htype = statement_of(masked, h, assign)
+        hl = masked.rfind("\n", 0, h) + 1
+        hindent = len(masked[hl:h]) - len(masked[hl:h].lstrip(" "))
+        between = masked[assign + 2:off]
+        holds = (same_line and masked.rfind("\n", 0, h) == masked.rfind("\n", 0, off)) or \
+                (not same_line and sorry_indent > hindent and
+                 all(not ln.strip() or len(ln) - len(ln.lstrip(" ")) > hindent
+                     for ln in between.split("\n")[1:]))
+        if holds:
+            owner = (hname or "this", hbind, htype)
+            break
+        earlier.append("%s : %s" % (hname or "this", htype))
+    if owner is None:
+        # earlier haves closed before this sorry are hypotheses of the main goal
+        return dtype, hyps + earlier
+    return owner[2], hyps + binder_hyps(owner[1]) + earlier
+
+
+# ---- the REPL ----
+
+class Repl:
+    def __init__(self, a):
+        self.a = a
+        self.envs = []           # text of each environment
+        self.imports = []        # did the environment import anything
+        self.nstates = 0
+        self.nchecks = 0
+        self.transcript = load_transcript(a.transcript) if a.transcript else None
+
+    def new_env(self, text, imported):
+        self.envs.append(text)
+        self.imports.append(imported)
+        return len(self.envs) - 1
+
+    def handle(self, req):
+        """The reply (a dict), or None for no reply (the caller decides)."""
+        if not isinstance(req, dict):
+            return {"message": "Could not parse JSON: not an object"}
+        if "cmd" in req:
+            return self.command(req)
+        if "tactic" in req:
+            return self.tactic(req)
+        if "pickleTo" in req or "unpickleEnvFrom" in req or "unpickleProofStateFrom" in req:
+            return {"message": "coldstart-test-double: pickling is not supported"}
+        return {"message": "Could not parse as a valid JSON command"}
+
+    def tactic(self, req):
+        if self.transcript is not None:
+            rep = self.transcript.get(("tactic", req.get("tactic"), req.get("proofState")))
+            if rep is not None:
+                return rep
+        ps = req.get("proofState")
+        if not isinstance(ps, int) or ps >= self.nstates:
+            return {"message": "Unknown proof state."}
+        n = self.nstates
+        self.nstates += 1
+        return {"proofStatus": "Completed", "proofState": n, "goals": []}
+
+    def command(self, req):
+        text = req.get("cmd")
+        env = req.get("env")
+        log_line(self.a.log, {"pid": os.getpid(), "env": env, "cmd": text})
+        if not isinstance(text, str):
+            return {"message": "Could not parse as a valid JSON command"}
+        if env is not None and (not isinstance(env, int) or env < 0 or env >= len(self.envs)):
+            return {"message": "Unknown environment."}
+        base = self.envs[env] if env is not None else ""
+        if text.strip() == "#eval Lean.versionString":
+            return {"messages": [msg("info", 1, 0, 1, 5, json.dumps(self.a.version))],
+                    "env": self.new_env(base, False)}
+        if self.transcript is not None:
+            rep = self.transcript.get(("cmd", text))
+            if rep is not None:
+                return rep
+            return {"message": "coldstart-test-double: no reply in the transcript for this command"}
+        masked = code_mask(text)
+        if re.search(r"(?m)^\s*import\s", masked):
+            if env is not None:
+                m = re.search(r"(?m)^\s*import\b", masked)
+                line, col = line_col(text, m.start())
+                return {"messages": [msg("error", line, col, line, col + 6,
+                                         "invalid 'import' command, it must be used in the beginning of the file")],
+                        "env": self.new_env(base, False)}
+            time.sleep(self.a.import_delay)
+            return {"env": self.new_env(text, True)}
+        m = re.match(r"\s*#print\s+axioms\s+(\S+)\s*$", masked)
+        if m:
+            return self.axioms(m.group(1), base, text)
+        self.nchecks += 1
+        marks = [(mm.group(1), mm.group(2).strip(), mm.start()) for mm in MARK.finditer(text)]
+        kinds = {k for k, _, _ in marks}
+        if (self.a.crash_every and self.nchecks % self.a.crash_every == 0) or "crash" in kinds:
+            sys.stderr.write("coldstart-test-double: crashing as asked (check %d)\n" % self.nchecks)
+            sys.stderr.flush()
+            os._exit(3)
+        if (self.a.hang_every and self.nchecks % self.a.hang_every == 0) or "hang" in kinds:
+            while True:
+                time.sleep(3600)
+        if "garbage" in kinds:
+            return "garbage"
+        time.sleep(self.a.check_delay)
+        messages, sorries = [], []
+        for kind, arg, off in marks:
+            line, col = line_col(text, off)
+            if kind == "fail":
+                messages.append(msg("error", line, col, line, col + 2,
+                                    "linarith failed to find a contradiction\ncase a\n⊢ False failed"))
+            elif kind == "big":
+                size = int(self.a.big_mb * 1024 * 1024)
+                chunk = "coldstart-test-double big answer line\n"
+                messages.append(msg("info", line, col, line, col + 2, chunk * (size // len(chunk) + 1)))
+            elif kind == "escape":
+                messages.append(msg("info", line, col, line, col + 2, escape(arg)))
+        for m in re.finditer(r'#eval\s+IO\.FS\.writeFile\s+"([^"]*)"\s+"([^"]*)"', text):
+            line, col = line_col(text, m.start())
+            try:
+                with open(m.group(1), "w") as f:
+                    f.write(m.group(2))
+                messages.append(msg("info", line, col, line, col + 5, "()"))
+            except OSError as e:
+                messages.append(msg("error", line, col, line, col + 5, "%s: %s" % (m.group(1), e.strerror)))
+        decls = declarations(masked)
+        warned = set()
+        for off in tokens(masked, "sorry"):
+            owners = [d for d in decls if d[2] < off]
+            line, col = line_col(text, off)
+            if owners:
+                goal_t, hyps = owner_statement(text, masked, off, owners[-1])
+            else:
+                goal_t, hyps = "True", []
+            sorries.append({"proofState": self.nstates,
+                            "pos": {"line": line, "column": col},
+                            "goal": "\n".join(hyps + ["⊢ " + (goal_t or "True")]),
+                            "endPos": {"line": line, "column": col + 5}})
+            self.nstates += 1
+            d = owners[-1] if owners else None
+            if d is not None and d[2] not in warned:
+                warned.add(d[2])
+                q = "`sorry`" if self.a.sorry_quote == "backtick" else "'sorry'"
+                nl, nc = line_col(text, d[3])
+                w = len(d[1]) if d[1] else len(d[0])
+                messages.append(msg("warning", nl, nc, nl, nc + w, "declaration uses %s" % q))
+        reply = {}
+        if sorries:
+            reply["sorries"] = sorries
+        if messages:
+            messages.sort(key=lambda m: (m["pos"]["line"], m["pos"]["column"]))
+            reply["messages"] = messages
+        reply["env"] = self.new_env(base + "\n" + text, self.imports[env] if env is not None else False)
+        return reply
+
+    def axioms(self, name, base, text):
+        masked = code_mask(base)
+        line, col = 1, 0
+        if not re.search(r"\b(theorem|lemma|def|abbrev|instance)\s+" + re.escape(name) + r"(?![\w'.])", masked):
+            return {"messages": [msg("error", 1, 15, 1, 15 + len(name), "unknown constant '%s'" % name)],
+                    "env": self.new_env(base, False)}
+        said = None
+        for m in MARK.finditer(base):
+            if m.group(1) == "axioms":
+                said = m.group(2).strip()
+        if said == "none":
+            data = "'%s' does not depend on any axioms" % name
+        else:
+            data = "'%s' depends on axioms: [%s]" % (name, said or "propext, Classical.choice, Quot.sound")
+        return {"messages": [msg("info", line, col, line, col + 6, data)], "env": self.new_env(base, False)}
+
+
+def msg(sev, line, col, eline, ecol, data):
+    return {"severity": sev, "pos": {"line": line, "column": col},
+            "endPos": {"line": eline, "column": ecol}, "data": data}
+
+
+def escape(arg):
+    parts = arg.split()
+    out = []
+    if parts:
+        try:
+            with open(parts[0], "w") as f:
+                f.write("escaped\n")
+            out.append("write %s: ok" % parts[0])
+        except OSError as e:
+            out.append("write %s: %s" % (parts[0], e.strerror))
+    if len(parts) > 1:
+        try:
+            s = socket.create_connection(("127.0.0.1", int(parts[1])), timeout=3)
+            s.sendall(b"escaped\n")
+            s.close()
+            out.append("connect 127.0.0.1:%s: ok" % parts[1])
+        except OSError as e:
+            out.append("connect 127.0.0.1:%s: %s" % (parts[1], e.strerror or e))
+    return "escape: " + "; ".join(out)
+
+
+def load_transcript(path):
+    if path.endswith(".in"):
+        path = path[:-3]
+    with open(path + ".in", encoding="utf-8") as f:
+        cmds = json_objects(f.read())
+    with open(path + ".expected.out", encoding="utf-8") as f:
+        reps = json_objects(f.read())
+    table = {}
+    for c, r in zip(cmds, reps):
+        key = ("cmd", c["cmd"]) if "cmd" in c else ("tactic", c.get("tactic"), c.get("proofState"))
+        table.setdefault(key, r)
+    return table
+
+
+def write_reply(out, reply):
+    if reply == "garbage":
+        out.write(b"coldstart-test-double: this line is not JSON\n\n")
+    else:
+        out.write(json.dumps(reply, ensure_ascii=False, indent=1).encode() + b"\n\n")
+    out.flush()
+
+
+def serve_stdio(a):
+    repl = Repl(a)
+    out = sys.stdout.buffer
+    buf = []
+    for raw in sys.stdin.buffer:
+        line = raw.decode("utf-8", "replace")
+        if line.strip():
+            buf.append(line)
+            continue
+        if not buf:
+            continue
+        text, buf = "".join(buf), []
+        try:
+            req = json.loads(text)
+        except ValueError as e:
+            write_reply(out, {"message": "Could not parse JSON:\n%s" % e})
+            continue
+        write_reply(out, repl.handle(req))
+    if buf:
+        try:
+            write_reply(out, repl.handle(json.loads("".join(buf))))
+        except ValueError:
+            pass
+
+
+def bounded(seconds):
+    t = threading.Timer(seconds, lambda: os._exit(0))
+    t.daemon = True
+    t.start()
+
+
+def serve_kimina(a):
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    lock = threading.Lock()
+    state = {"repl": Repl(a)}
+
+    class H(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_POST(self):
+            if self.path.rstrip("/") != "/api/check":
+                self.send_error(404)
+                return
+            n = int(self.headers.get("Content-Length") or 0)
+            try:
+                req = json.loads(self.rfile.read(n))
+                snippets = req["snippets"]
+            except (ValueError, KeyError, TypeError):
+                self.send_error(400)
+                return
+            results = []
+            for sn in snippets:
+                t0 = time.time()
+                code = sn.get("code", "")
+                kinds = {m.group(1) for m in MARK.finditer(code)}
+                res = {"id": sn.get("id"), "time": 0.0, "error": None, "response": None}
+                if "hang" in kinds:
+                    time.sleep(min(float(req.get("timeout", 60)), a.max_seconds))
+                    res["error"] = "Lean REPL command timed out."
+                elif "crash" in kinds:
+                    res["error"] = "Lean REPL process crashed (coldstart-test-double)"
+                elif "garbage" in kinds:
+                    self.send_response(500)
+                    self.end_headers()
+                    self.wfile.write(b"Internal Server Error")
+                    return
+                else:
+                    with lock:
+                        repl = state["repl"]
+                        log_line(a.log, {"pid": os.getpid(), "kimina": True, "cmd": code})
+                        res["response"] = repl.handle({"cmd": code})
+                res["time"] = time.time() - t0
+                results.append(res)
+            body = json.dumps({"results": results}, ensure_ascii=False).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    srv = ThreadingHTTPServer(("127.0.0.1", a.port), H)
+    srv.daemon_threads = True
+    print("PORT %d" % srv.server_address[1], flush=True)
+    bounded(a.max_seconds)
+    srv.serve_forever()
+
+
+def serve_listener(a):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", a.port))
+    s.listen(8)
+    print("PORT %d" % s.getsockname()[1], flush=True)
+    bounded(a.max_seconds)
+    while True:
+        c, _ = s.accept()
+        log_line(a.log, {"connected": True})
+        c.close()
+
+
+def main():
+    a = parse_args(sys.argv[1:])
+    if a.kimina:
+        serve_kimina(a)
+        return
+    if a.listen:
+        serve_listener(a)
+        return
+    if a.pid_dir:
+        with open(os.path.join(a.pid_dir, str(os.getpid())), "w") as f:
+            f.write("%d\n" % os.getpid())
+    try:
+        serve_stdio(a)
+    except BrokenPipeError:
+        pass
+
+
+if __name__ == "__main__":
+    main()
