@@ -276,7 +276,9 @@ char *lean_proof_body(const char *code, const char *name, char **why)
 			a++;
 		while (b > a && strchr(" \t\r", b[-1]))
 			b--;
-		sbuf_add(&sb, a, (size_t)(b - a));
+		/* `:= by -- comment` holds no tactic */
+		if (!(b - a >= 2 && a[0] == '-' && a[1] == '-'))
+			sbuf_add(&sb, a, (size_t)(b - a));
 	}
 	for (p = rest; p < end; p = nl ? nl + 1 : end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
