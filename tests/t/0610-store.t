@@ -70,7 +70,7 @@ test_expect_success 'an identical lemma (whitespace and name aside) is one probl
 test_expect_success 'a bad record is reported with its line; the next one is stored' '
 	{ echo "{\"type\":\"prove\"}"; echo "not json"; attempt 3 k3 "fine"; } > mixed &&
 	test_exit 1 cs-store mixed 2> err &&
-	test_grep "mixed:1: prove record without problem_id" err &&
+	test_grep "mixed:1: prove.*: prove record without problem_id" err &&
 	test_grep "mixed:2: not JSON" err &&
 	test_eq "$(sql "SELECT count(*) FROM attempts WHERE cache_key = '\''k3'\''")" 1
 '
