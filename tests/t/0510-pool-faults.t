@@ -78,6 +78,16 @@ test_expect_success 'a reply larger than CS_LEAN_MAX_REPLY is a crash' '
 '
 
 
+test_expect_success 'a reply over CS_LEAN_MAX_REPLY is a crash even when it arrives in one piece' '
+	fresh &&
+	rec 1 "theorem t1 : True := by -- double: big\n  trivial" > in &&
+	CS_LEAN_REPL="$DOUBLE --big-mb 0.02" CS_LEAN_MAX_REPLY=4096 test_exit 1 cs-verify in > out &&
+	test_eq "$(verdict 1 out)" error &&
+	test_grep "answered more than 4096 bytes" out &&
+	CS_LEAN_REPL="$DOUBLE --big-mb 0.02" CS_LEAN_MAX_REPLY=100000 cs-verify in > out &&
+	test_eq "$(verdict 1 out)" pass
+'
+
 test_expect_success 'nothing of this test is left running' '
 	no_leftovers
 '
