@@ -177,7 +177,7 @@ static char **build_argv(const struct lean_spawn *s)
 	if (s->bwrap) {
 		const char *chdir_to = s->dir ? s->dir : s->scratch;
 		argv[n++] = xstrdup(s->bwrap);
-		const char *fixed[] = { "--unshare-all", "--die-with-parent", "--new-session",
+		const char *fixed[] = { "--unshare-all", "--unshare-net", "--die-with-parent", "--new-session",
 					"--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
 					"--tmpfs", "/tmp" };
 		for (size_t i = 0; i < CS_ARRAY_SIZE(fixed); i++)
