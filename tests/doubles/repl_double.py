@@ -26,6 +26,7 @@ What a command yields is decided by its text:
   `-- double: big`            answers an info message of --big-mb MB (default 50)
   `-- double: escape PATH PORT`  tries to create PATH and to connect to
                               127.0.0.1:PORT; says how both went in an info message
+  `-- double: env NAME`       an info message "env NAME=VALUE" or "env NAME unset"
   `-- double: limits`         an info message "limits: AS=soft/hard CPU=.. FSIZE=.. CORE=.."
                               with the process's rlimits
   `-- double: alloc MB`       tries to allocate MB megabytes; says "alloc MB MB: ok"
@@ -382,6 +383,11 @@ class Repl:
                 messages.append(msg("info", line, col, line, col + 2, chunk * (size // len(chunk) + 1)))
             elif kind == "escape":
                 messages.append(msg("info", line, col, line, col + 2, escape(arg)))
+            elif kind == "env":
+                name = arg.split()[0] if arg.split() else ""
+                val = os.environ.get(name)
+                messages.append(msg("info", line, col, line, col + 2,
+                                    "env %s=%s" % (name, val) if val is not None else "env %s unset" % name))
             elif kind == "limits":
                 messages.append(msg("info", line, col, line, col + 2, limits()))
             elif kind == "alloc":

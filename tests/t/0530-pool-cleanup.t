@@ -77,6 +77,18 @@ test_expect_success 'rlimits: the default memory limit is 8 GiB' '
 	test_grep "\"id\":1,.*limits: AS=8589934592/8589934592 " out
 '
 
+test_expect_success 'the REPL does not see API keys, tokens or passwords' '
+	fresh &&
+	{ rec 1 "theorem t1 : True := by -- double: env CS_PROVER_API_KEY\n  trivial"
+	  rec 2 "theorem t2 : True := by -- double: env GITHUB_TOKEN\n  trivial"
+	  rec 3 "theorem t3 : True := by -- double: env CS_LEAN_TIMEOUT\n  trivial"; } > in &&
+	CS_PROVER_API_KEY=sk-t0530 GITHUB_TOKEN=gh-t0530 CS_LEAN_JOBS=1 cs-verify in > out &&
+	test_grep "\"id\":1,.*env CS_PROVER_API_KEY unset" out &&
+	test_grep "\"id\":2,.*env GITHUB_TOKEN unset" out &&
+	test_grep "\"id\":3,.*env CS_LEAN_TIMEOUT=60" out &&
+	test_no_grep "t0530" out
+'
+
 test_expect_success 'nothing of this test is left running' '
 	no_leftovers
 '
