@@ -687,6 +687,8 @@ static void proc_read(struct lean_pool *p, struct proc *pr)
 		while ((rc = lean_json_scan_feed(&pr->scan, pr->rbuf.buf, pr->rbuf.len, &end)) == 1) {
 			struct sbuf reply = pr->rbuf;
 			size_t rest = reply.len - end;
+			if (end > p->cfg.max_reply)
+				break; /* the last piece completed a reply that is too large */
 			pr->rbuf = (struct sbuf)SBUF_INIT;
 			sbuf_add(&pr->rbuf, reply.buf + end, rest);
 			lean_json_scan_reset(&pr->scan);
@@ -699,7 +701,7 @@ static void proc_read(struct lean_pool *p, struct proc *pr)
 			proc_crash(p, pr, "printed what is not JSON");
 			return;
 		}
-		if (pr->rbuf.len > p->cfg.max_reply) {
+		if (rc == 1 || pr->rbuf.len > p->cfg.max_reply) {
 			char *cause = xasprintf("answered more than %zu bytes (CS_LEAN_MAX_REPLY)", p->cfg.max_reply);
 			proc_crash(p, pr, cause);
 			free(cause);

@@ -2,7 +2,8 @@
  *
  * pipeline ── keeper (fork, no exec; PR_SET_CHILD_SUBREAPER; ignores terminal signals)
  *               └── REPL group: /bin/sh -c "$CS_LEAN_REPL" [under bwrap], setpgid,
- *                   PR_SET_PDEATHSIG(SIGKILL), rlimits, every fd but 0-2 closed
+ *                   PR_SET_PDEATHSIG(SIGKILL), rlimits, every fd but 0-2 closed,
+ *                   the environment without secrets (names with API_KEY, TOKEN, ...)
  *
  * The keeper waits on the lifeline, a pipe whose only write end the pipeline holds.
  * It reads EOF when the pipeline closes it (lean_child_hangup) or dies, even by
@@ -80,7 +81,7 @@ static void set_limit(int res, rlim_t soft, rlim_t hard)
 }
 
 /* In the REPL child, between fork and exec: only async-signal-safe calls. */
-static void repl_exec(const struct lean_spawn *s, char *const argv[], const int in[2],
+static void repl_exec(const struct lean_spawn *s, char *const argv[], char *const envp[], const int in[2],
 		      const int out[2], const int err[2], pid_t keeper)
 {
 	static const int sigs[] = { SIGPIPE, SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGCHLD, SIGTTOU, SIGTTIN };
@@ -106,7 +107,7 @@ static void repl_exec(const struct lean_spawn *s, char *const argv[], const int 
 		dprintf(2, "%s: cannot enter %s: %s\n", cs_progname, s->dir, strerror(errno));
 		_exit(127);
 	}
-	execv(argv[0], argv);
+	execve(argv[0], argv, envp);
 	dprintf(2, "%s: cannot run %s: %s\n", cs_progname, argv[0], strerror(errno));
 	_exit(127);
 }
@@ -177,7 +178,7 @@ static char **build_argv(const struct lean_spawn *s)
 	if (s->bwrap) {
 		const char *chdir_to = s->dir ? s->dir : s->scratch;
 		argv[n++] = xstrdup(s->bwrap);
-		const char *fixed[] = { "--unshare-all", "--die-with-parent", "--new-session",
+		const char *fixed[] = { "--unshare-all", "--unshare-net", "--die-with-parent", "--new-session",
 					"--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
 					"--tmpfs", "/tmp" };
 		for (size_t i = 0; i < CS_ARRAY_SIZE(fixed); i++)
@@ -204,6 +205,29 @@ static char **build_argv(const struct lean_spawn *s)
 	return argv;
 }
 
+/* The environment of the REPL: ours without secrets (names holding API_KEY, TOKEN,
+ * SECRET or PASSWORD), which code run by the REPL could print into a record. */
+static char **build_envp(void)
+{
+	static const char *const secret[] = { "API_KEY", "TOKEN", "SECRET", "PASSWORD" };
+	size_t n = 0, k = 0;
+	char **envp;
+	while (environ[n])
+		n++;
+	envp = xcalloc(n + 1, sizeof *envp);
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strcspn(environ[i], "=");
+		char *name = xstrndup(environ[i], len);
+		int drop = 0;
+		for (size_t j = 0; j < CS_ARRAY_SIZE(secret) && !drop; j++)
+			drop = strcasestr(name, secret[j]) != NULL;
+		free(name);
+		if (!drop)
+			envp[k++] = xstrdup(environ[i]);
+	}
+	return envp;
+}
+
 static void free_argv(char **argv)
 {
 	for (char **a = argv; *a; a++)
@@ -214,7 +238,7 @@ static void free_argv(char **argv)
 int lean_child_spawn(const struct lean_spawn *s, struct lean_child *c, char **why)
 {
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 }, life[2] = { -1, -1 };
-	char **argv;
+	char **argv, **envp;
 	pid_t k;
 	memset(c, 0, sizeof *c);
 	c->in = c->out = c->err = c->life = -1;
@@ -224,10 +248,12 @@ int lean_child_spawn(const struct lean_spawn *s, struct lean_child *c, char **wh
 		goto fail;
 	}
 	argv = build_argv(s);
+	envp = build_envp();
 	k = fork();
 	if (k < 0) {
 		*why = xasprintf("fork: %s", strerror(errno));
 		free_argv(argv);
+		free_argv(envp);
 		goto fail;
 	}
 	if (k == 0) {
@@ -235,13 +261,14 @@ int lean_child_spawn(const struct lean_spawn *s, struct lean_child *c, char **wh
 		prctl(PR_SET_CHILD_SUBREAPER, 1);
 		r = fork();
 		if (r == 0)
-			repl_exec(s, argv, in, out, err, self);
+			repl_exec(s, argv, envp, in, out, err, self);
 		if (r < 0)
 			_exit(127);
 		setpgid(r, r); /* as the child does: whichever runs first */
 		keeper_main(life[0], r);
 	}
 	free_argv(argv);
+	free_argv(envp);
 	close(in[0]);
 	close(out[1]);
 	close(err[1]);

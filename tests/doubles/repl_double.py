@@ -26,6 +26,13 @@ What a command yields is decided by its text:
   `-- double: big`            answers an info message of --big-mb MB (default 50)
   `-- double: escape PATH PORT`  tries to create PATH and to connect to
                               127.0.0.1:PORT; says how both went in an info message
+  `-- double: env NAME`       an info message "env NAME=VALUE" or "env NAME unset"
+  `-- double: limits`         an info message "limits: AS=soft/hard CPU=.. FSIZE=.. CORE=.."
+                              with the process's rlimits
+  `-- double: alloc MB`       tries to allocate MB megabytes; says "alloc MB MB: ok"
+                              or "alloc MB MB: MemoryError" in an info message
+A command holding imports and code (a kimina snippet) is both: the imports take
+--import-delay, the code is checked with positions in the whole text.
 Everything else passes after --check-delay seconds.
 
 Options (each also as an environment variable CS_DOUBLE_<NAME>, e.g.
@@ -341,10 +348,16 @@ class Repl:
                                          "invalid 'import' command, it must be used in the beginning of the file")],
                         "env": self.new_env(base, False)}
             time.sleep(self.a.import_delay)
-            return {"env": self.new_env(text, True)}
-        m = re.match(r"\s*#print\s+axioms\s+(\S+)\s*$", masked)
-        if m:
-            return self.axioms(m.group(1), base, text)
+            # Imports, then maybe code (a kimina snippet is header and body in one):
+            # blank the import lines, keep positions, and check the rest as a body.
+            rest = re.sub(r"(?m)^[ \t]*import\b[^\n]*", lambda mm: " " * len(mm.group(0)), masked)
+            if not declarations(rest) and not MARK.search(text) and "#print" not in rest:
+                return {"env": self.new_env(text, True)}
+            masked = rest
+        else:
+            m = re.match(r"\s*#print\s+axioms\s+(\S+)\s*$", masked)
+            if m:
+                return self.axioms(m.group(1), base, text)
         self.nchecks += 1
         marks = [(mm.group(1), mm.group(2).strip(), mm.start()) for mm in MARK.finditer(text)]
         kinds = {k for k, _, _ in marks}
@@ -370,6 +383,15 @@ class Repl:
                 messages.append(msg("info", line, col, line, col + 2, chunk * (size // len(chunk) + 1)))
             elif kind == "escape":
                 messages.append(msg("info", line, col, line, col + 2, escape(arg)))
+            elif kind == "env":
+                name = arg.split()[0] if arg.split() else ""
+                val = os.environ.get(name)
+                messages.append(msg("info", line, col, line, col + 2,
+                                    "env %s=%s" % (name, val) if val is not None else "env %s unset" % name))
+            elif kind == "limits":
+                messages.append(msg("info", line, col, line, col + 2, limits()))
+            elif kind == "alloc":
+                messages.append(msg("info", line, col, line, col + 2, alloc(arg)))
         for m in re.finditer(r'#eval\s+IO\.FS\.writeFile\s+"([^"]*)"\s+"([^"]*)"', text):
             line, col = line_col(text, m.start())
             try:
@@ -378,6 +400,13 @@ class Repl:
                 messages.append(msg("info", line, col, line, col + 5, "()"))
             except OSError as e:
                 messages.append(msg("error", line, col, line, col + 5, "%s: %s" % (m.group(1), e.strerror)))
+        for m in re.finditer(r"(?m)^[ \t]*#print\s+axioms\s+(\S+)", masked):
+            rep = self.axioms(m.group(1), base + "\n" + text[:m.start()], text)
+            line, col = line_col(text, m.start())
+            for mm in rep["messages"]:
+                mm["pos"] = {"line": line, "column": col}
+                mm["endPos"] = {"line": line, "column": col + 6}
+                messages.append(mm)
         decls = declarations(masked)
         warned = set()
         for off in tokens(masked, "sorry"):
@@ -449,6 +478,29 @@ def escape(arg):
         except OSError as e:
             out.append("connect 127.0.0.1:%s: %s" % (parts[1], e.strerror or e))
     return "escape: " + "; ".join(out)
+
+
+def limits():
+    import resource
+    out = []
+    for name in ("AS", "CPU", "FSIZE", "CORE"):
+        soft, hard = resource.getrlimit(getattr(resource, "RLIMIT_" + name))
+        fmt = lambda v: "unlimited" if v == resource.RLIM_INFINITY else str(v)
+        out.append("%s=%s/%s" % (name, fmt(soft), fmt(hard)))
+    return "limits: " + " ".join(out)
+
+
+def alloc(arg):
+    try:
+        mb = int(arg.split()[0])
+    except (ValueError, IndexError):
+        return "alloc: say how many MB"
+    try:
+        b = bytearray(mb * 1024 * 1024)
+        del b
+        return "alloc %d MB: ok" % mb
+    except MemoryError:
+        return "alloc %d MB: MemoryError" % mb
 
 
 def load_transcript(path):

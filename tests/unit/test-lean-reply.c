@@ -1,6 +1,7 @@
 /* test-lean-reply: every reply a real Lean gave in tests/fixtures/repl parses, and
- * its verdict agrees with one derived independently from the raw JSON; a handful
- * checked by hand; the stream scanner, the axiom audit and messages_json. */
+ * its verdict is the one written down by reading it (the table below) and the one
+ * derived independently from the raw JSON; a handful checked field by field; the
+ * stream scanner, the axiom audit and messages_json. */
 #include <ftw.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,8 +82,104 @@ static enum lean_verdict raw_verdict(json_t *o)
 	return sorry ? LEAN_SORRY : LEAN_PASS;
 }
 
+/* The verdict of every reply of every transcript, written down by reading the
+ * replies (P pass, S sorry, F fail): an "error" message or a REPL refusal
+ * ({"message": ...}, e.g. "Lean error: ...", "Unknown environment.") fails; else a
+ * sorry in "sorries" or a "declaration uses `sorry`" warning is a sorry; infos,
+ * other warnings ("Variable name `h` is not exp..."), "Try this" suggestions and
+ * tactic-mode replies (proofState + goals, no sorry) pass. */
+static struct {
+	const char *name, *verdicts;
+	int seen;
+} expected[] = {
+	{ "all_tactics-20250622", "PP", 0 },
+	{ "all_tactics", "P", 0 },
+	{ "app_type_mismatch", "FSPPP", 0 },      /* kernel error; sorry; tactic steps */
+	{ "app_type_mismatch2", "FSPPPSF", 0 },   /* ... a tactic sorry; "Lean error: Tactic `apply` failed" */
+	{ "assumption_proof", "SP", 0 },
+	{ "by_cases", "SPPS", 0 },                /* the last: two tactic-mode sorries */
+	{ "calc", "S", 0 },
+	{ "def_eval", "PP", 0 },                  /* #check info passes */
+	{ "dup_msg", "PPF", 0 },                  /* Unknown identifier `g` */
+	{ "dup_sorries", "SS", 0 },
+	{ "file", "P", 0 },
+	{ "file2", "P", 0 },
+	{ "file_env", "PPP", 0 },
+	{ "have_by_sorry", "FSS", 0 },            /* unsolved goals beside a sorry: fail */
+	{ "import_lean", "P", 0 },
+	{ "incomplete", "FF", 0 },
+	{ "infotree", "P", 0 },                   /* a linter warning only */
+	{ "infotree_theorem", "P", 0 },
+	{ "invalid_line_break", "FF", 0 },
+	{ "invalid_tactic", "SF", 0 },
+	{ "line_breaks", "FSP", 0 },
+	{ "name_generator", "SSPPPPPFF", 0 },
+	{ "no_goal_sorry", "F", 0 },
+	{ "no_goal_sorry_2", "F", 0 },            /* No goals to be solved, with a sorry */
+	{ "options", "PPP", 0 },
+	{ "pickle_environment", "PPPP", 0 },
+	{ "pickle_environment_with_imports", "PPPPP", 0 },
+	{ "pickle_open", "PPPP", 0 },
+	{ "pickle_open_2", "PP", 0 },
+	{ "pickle_open_scoped", "PPSP", 0 },
+	{ "pickle_open_scoped_2", "PS", 0 },
+	{ "pickle_proof_state_1", "PSPPPPPP", 0 },
+	{ "pickle_proof_state_2", "PP", 0 },
+	{ "pickle_proof_state_env", "PSPPPPPP", 0 },
+	{ "proof_branching", "SPPPP", 0 },
+	{ "proof_branching2", "SPPPPPP", 0 },
+	{ "proof_step", "SPPP", 0 },
+	{ "proof_transitivity", "SPSP", 0 },
+	{ "readme", "SPP", 0 },
+	{ "root_goals", "SPP", 0 },               /* "Try this" info beside two sorries */
+	{ "self_proof_apply_check", "FSP", 0 },   /* fail to show termination */
+	{ "self_proof_check", "FSFSFSFSF", 0 },   /* exact? could not close the goal, four times */
+	{ "self_proof_exact_check", "FSP", 0 },
+	{ "self_proof_rw", "FSP", 0 },
+	{ "sorry_hypotheses", "SS", 0 },
+	{ "synthesize_placeholder", "F", 0 },
+	{ "tactic_mode_sorry", "SS", 0 },
+	{ "tactic_sorry", "S", 0 },
+	{ "term_sorry", "S", 0 },
+	{ "trace_simp", "PPPPSPPP", 0 },          /* simp traces are infos */
+	{ "unfinished_tactic_block", "F", 0 },
+	{ "unknown_environment", "F", 0 },
+	{ "unknown_proof_state", "SF", 0 },
+	{ "unknown_tactic", "SF", 0 },
+	{ "variables", "PPS", 0 },
+	{ "Mathlib/test/20240209", "SF", 0 },
+	{ "Mathlib/test/H20231020", "PPPP", 0 },
+	{ "Mathlib/test/H20231110", "PP", 0 },
+	{ "Mathlib/test/H20231115", "PSP", 0 },
+	{ "Mathlib/test/H20231115_2", "PS", 0 },
+	{ "Mathlib/test/H20231115_3", "PF", 0 },
+	{ "Mathlib/test/H20231215", "PP", 0 },
+	{ "Mathlib/test/H20231215_2", "PS", 0 },
+	{ "Mathlib/test/exact", "PSPSF", 0 },
+	{ "Mathlib/test/file_env", "PSP", 0 },
+	{ "Mathlib/test/induction", "PSPPS", 0 },
+	{ "Mathlib/test/line_breaks", "PS", 0 },
+	{ "Mathlib/test/on_goal", "PSS", 0 },
+	{ "Mathlib/test/pickle", "PSP", 0 },
+	{ "Mathlib/test/pickle_2", "PP", 0 },
+	{ "Mathlib/test/placeholder_synthesis", "PFSPP", 0 },
+};
+
+/* The expected verdicts of a transcript (path under FIXTURES), or NULL. */
+static const char *expected_verdicts(const char *path)
+{
+	size_t skip = strlen(FIXTURES) + 1, n = strlen(path) - 13 - skip;
+	for (size_t i = 0; i < CS_ARRAY_SIZE(expected); i++)
+		if (strlen(expected[i].name) == n && !strncmp(path + skip, expected[i].name, n)) {
+			expected[i].seen = 1;
+			return expected[i].verdicts;
+		}
+	return NULL;
+}
+
 static struct {
 	int files, replies, parsed, agree, same_split, fields_ok, roundtrip;
+	int as_read, tabled;
 	int verdicts[5];
 	size_t nmsg, nsorry;
 } tally;
@@ -116,6 +213,11 @@ static int visit(const char *path, const struct stat *st, int flag, struct FTW *
 			}
 		p = q ? q + 2 : e;
 	}
+	const char *want_all = expected_verdicts(path);
+	if (want_all && strlen(want_all) == (size_t)n)
+		tally.tabled++;
+	else
+		ok(0, "%s: %d replies, the table has %s", path, n, want_all ? want_all : "nothing");
 	if (n > 0 && n == n7 && (size_t)n == blank_chunks && !memcmp(ends, ends7, (size_t)n * sizeof *ends))
 		tally.same_split++;
 	else
@@ -143,6 +245,10 @@ static int visit(const char *path, const struct stat *st, int flag, struct FTW *
 		else
 			ok(0, "%s reply %d: verdict %s, independently %s", path, i, lean_verdict_name(v),
 			   lean_verdict_name(want));
+		if (want_all && (size_t)i < strlen(want_all) && "PSF"[v] == want_all[i])
+			tally.as_read++;
+		else if (want_all && (size_t)i < strlen(want_all))
+			ok(0, "%s reply %d: verdict %s, read as %c", path, i, lean_verdict_name(v), want_all[i]);
 		tally.verdicts[v]++;
 		tally.nmsg += r.nmsg;
 		tally.nsorry += r.nsorry;
@@ -382,6 +488,11 @@ int main(void)
 	is_int(tally.replies, 217, "replies in all transcripts");
 	is_int(tally.parsed, tally.replies, "every reply parses");
 	is_int(tally.agree, tally.parsed, "every verdict agrees with the independent one");
+	is_int(tally.tabled, tally.files, "the table of verdicts read by hand covers every transcript");
+	is_int(tally.as_read, tally.parsed, "every verdict is the one read by hand");
+	for (size_t i = 0; i < CS_ARRAY_SIZE(expected); i++)
+		if (!expected[i].seen)
+			ok(0, "transcript %s of the table was found", expected[i].name);
 	is_int(tally.same_split, tally.files, "scanner, piecewise scanner and blank lines split alike");
 	is_int(tally.fields_ok, tally.parsed, "env, proofState, counts and goals as in the raw JSON");
 	is_int(tally.roundtrip, tally.parsed, "messages_json gives the REPL's messages back");

@@ -1,0 +1,86 @@
+#!/bin/sh
+# The REPL under bwrap: no network, nothing writable outside its scratch directory,
+# a private /tmp, rlimits as without it; a bwrap that does not work.
+. "$(dirname "$0")/lib.sh"
+. "$TEST_DIR/lean-double.sh"
+
+# Inside the sandbox the double cannot write to pids/ (read-only, and its pid is
+# another namespace's): find its processes by the tag only.
+SBDOUBLE="python3 $DOUBLES/repl_double.py --tag $TAG"
+if why=$(bwrap --unshare-all --die-with-parent --new-session --ro-bind / / --dev /dev --proc /proc \
+		--tmpfs /tmp /bin/sh -c true 2>&1); then
+test_expect_success 'sandbox: no write outside the scratch directory, private /tmp, no network' '
+	fresh &&
+	{ python3 "$DOUBLES/repl_double.py" --tag $TAG --listen --log "$TRASH/listen.log" --max-seconds 60 > port & } &&
+	lpid=$! &&
+	test_when_finished "kill $lpid" &&
+	wait_for "grep -q PORT port" &&
+	port=$(sed -n "s/^PORT //p" port) &&
+	ptmp=/tmp/cs-t0540-$$ &&
+	{ rec 1 "theorem t1 : True := by -- double: escape $TRASH/lean/escaped $port\n  trivial"
+	  rec 2 "theorem t2 : True := by -- double: escape $ptmp\n  trivial"
+	  rec 3 "theorem t3 : True := by -- double: limits\n  trivial"; } > in &&
+	CS_LEAN_SANDBOX=bwrap CS_LEAN_REPL="$SBDOUBLE" CS_LEAN_MEMORY=2048 CS_VERBOSE=1 cs-verify -j 1 in > out 2> err &&
+	test_eq "$(grep -c "\"verdict\":\"pass\"" out)" 3 &&
+	test_grep "\"id\":1,.*write $TRASH/lean/escaped: Read-only file system" out &&
+	test_grep "\"id\":1,.*connect 127.0.0.1:$port: " out &&
+	test_no_grep "connect 127.0.0.1:$port: ok" out &&
+	test_grep "\"id\":2,.*write $ptmp: ok" out &&
+	! test -e $ptmp &&
+	test_grep "\"id\":3,.*limits: AS=2147483648/2147483648 " out &&
+	! test -e lean/escaped &&
+	! test -e listen.log &&
+	test_grep ", sandboxed" err &&
+	test_no_grep "warning" err &&
+	CS_LEAN_SANDBOX=none CS_LEAN_REPL="$SBDOUBLE" cs-verify -j 1 in > out &&
+	test_grep "write $TRASH/lean/escaped: ok; connect 127.0.0.1:$port: ok" out &&
+	test -e lean/escaped &&
+	test_grep connected listen.log &&
+	rm -f $ptmp
+'
+
+test_expect_success 'sandbox: a SIGKILLed cs-verify leaves no sandboxed REPL behind' '
+	fresh &&
+	rec 1 "theorem t1 : True := by -- double: hang\n  trivial" > in &&
+	{ CS_LEAN_SANDBOX=bwrap CS_LEAN_REPL="$SBDOUBLE" cs-verify in > out & } &&
+	pid=$! &&
+	test_when_finished "kill -9 $pid; kill_tagged" &&
+	wait_for "test \$(pgrep -f -- python3.*$TAG | wc -l) -ge 1" &&
+	sleep 0.5 &&
+	test "$(pgrep -f -- "$TAG" | wc -l)" -ge 2 &&
+	kill -9 $pid &&
+	no_leftovers
+'
+else
+test_skip "sandbox: bwrap does not work on this machine: $why"
+test_skip "sandbox: bwrap does not work on this machine: $why"
+fi
+
+test_expect_success 'a bwrap that does not work: an error when asked for, a warning otherwise' '
+	fresh &&
+	mkdir -p fakebin &&
+	printf "#!/bin/sh\necho \"bwrap: No permissions to create a new namespace\" >&2\nexit 1\n" > fakebin/bwrap &&
+	chmod +x fakebin/bwrap &&
+	rec 1 "theorem t1 : True := trivial" > in &&
+	PATH=$TRASH/fakebin:$PATH CS_LEAN_SANDBOX=bwrap test_exit 3 cs-verify in > out 2> err &&
+	test_grep "CS_LEAN_SANDBOX=bwrap, but the sandbox does not work here.*No permissions" err &&
+	test_eq "$(wc -l < out)" 0 &&
+	(unset CS_LEAN_SANDBOX; PATH=$TRASH/fakebin:$PATH cs-verify in > out 2> err) &&
+	test_grep "warning: the Lean REPL runs without a sandbox.*No permissions" err &&
+	test_eq "$(verdict 1 out)" pass &&
+	CS_LEAN_SANDBOX=none PATH=$TRASH/fakebin:$PATH cs-verify in > out 2> err &&
+	test_no_grep "warning" err &&
+	test_eq "$(verdict 1 out)" pass
+'
+
+test_expect_success 'CS_LEAN_SANDBOX must be bwrap, none or auto' '
+	rec 1 "theorem t1 : True := trivial" > in &&
+	CS_LEAN_SANDBOX=yes test_exit 3 cs-verify in > out 2> err &&
+	test_grep "CS_LEAN_SANDBOX=yes: not bwrap, none or auto" err
+'
+
+test_expect_success 'nothing of this test is left running' '
+	no_leftovers
+'
+
+test_done
