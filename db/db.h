@@ -67,6 +67,11 @@ long db_pending(sqlite3 *db, const char *stage, int max_depth, long limit,
  * Returns the number of problems changed or -1. */
 long db_settle(sqlite3 *db, int max_depth);
 
+/* One line that changes whenever the pipeline makes progress (problems per status,
+ * rows of sketches, proofs and corpus): the driver stops a run whose round changed
+ * nothing. malloc'd, NULL after printing why. */
+char *db_progress(sqlite3 *db);
+
 /* Store one result record written by a stage (its "type": attempt, prove, decompose,
  * recombine) in one transaction. 0; -1 for a bad record (why set, nothing stored);
  * -2 for a database error (printed; the caller should stop). */

@@ -156,3 +156,22 @@ json_t *db_attempt_cached(sqlite3 *db, const char *cache_key)
 	sqlite3_finalize(st);
 	return o;
 }
+
+char *db_progress(sqlite3 *db)
+{
+	sqlite3_stmt *st = db_prepare(db,
+		"SELECT coalesce((SELECT group_concat(status || '=' || n, ' ') FROM"
+		"   (SELECT status, count(*) AS n FROM problems GROUP BY status ORDER BY status)), '')"
+		" || ' sketches=' || (SELECT count(*) FROM sketches)"
+		" || ' proofs=' || (SELECT count(*) FROM proofs)"
+		" || ' corpus=' || (SELECT count(*) FROM corpus)");
+	char *line = NULL;
+	if (!st)
+		return NULL;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		line = xstrdup((const char *)sqlite3_column_text(st, 0));
+	else
+		error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return line;
+}

@@ -176,18 +176,7 @@ static int store_proof(sqlite3 *db, long long pid, const char *how, const json_t
 static void lemma_key(const char *header, const char *lemma, char out[65])
 {
 	struct cs_sha256 c;
-	const char *p = lemma;
-	char *norm;
-	/* skip "theorem NAME" */
-	while (*p == ' ' || *p == '\n' || *p == '\t')
-		p++;
-	while (*p && !strchr(" \t\n", *p))
-		p++;
-	while (*p == ' ' || *p == '\t' || *p == '\n')
-		p++;
-	while (*p && !strchr(" \t\n(:{[", *p))
-		p++;
-	norm = lean_normalize(p);
+	char *norm = lean_decl_key(lemma);
 	cs_sha256_init(&c);
 	cs_sha256_update(&c, "lemma", 6);
 	cs_sha256_update(&c, header, strlen(header) + 1);

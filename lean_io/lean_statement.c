@@ -100,6 +100,21 @@ char *lean_normalize(const char *text)
 	return sbuf_detach(&sb);
 }
 
+char *lean_decl_key(const char *decl)
+{
+	struct lean_scanner s;
+	struct lean_tok t;
+	int words = 0;
+	lean_scan_init(&s, decl, strlen(decl));
+	while (lean_scan_next(&s, &t) != LEAN_TOK_EOF) {
+		if (t.kind == LEAN_TOK_COMMENT || t.kind == LEAN_TOK_DOC)
+			continue;
+		if (++words == 2)
+			return lean_normalize(decl + t.end);
+	}
+	return lean_normalize(decl);
+}
+
 /* Do token ranges a[0..na) of sa and b[0..nb) of sb hold the same tokens? Returns
  * the index of the first difference, or (size_t)-1 when equal. */
 static size_t same_tokens(const char *sa, const struct lean_tok *a, size_t na, const char *sb,

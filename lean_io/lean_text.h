@@ -88,5 +88,9 @@ char *lean_recombine_fallback(const char *code, const struct lean_sketch *sk,
 /* Normalize a statement for identity: comments dropped, runs of whitespace made
  * one space, trimmed. malloc'd. Used to prove identical lemmas once. */
 char *lean_normalize(const char *text);
+/* What a declaration states, its keyword and name aside: lean_normalize of the text
+ * after its first two tokens ("theorem NAME"). Equal keys: the same statement under
+ * two names. malloc'd. */
+char *lean_decl_key(const char *decl);
 
 #endif

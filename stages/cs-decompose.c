@@ -98,6 +98,16 @@ static const struct lean_sorry *sorry_at(const struct lean_check *chk, int line,
 	return NULL;
 }
 
+/* A subgoal stating the problem itself would decompose it into itself, forever. */
+static int restates(const struct task *t, const char *lemma)
+{
+	char *a = lean_decl_key(lemma), *b = lean_decl_key(t->stmt);
+	int same = !strcmp(a, b);
+	free(a);
+	free(b);
+	return same;
+}
+
 static void checked(struct pipe *p, void *task, struct lean_check *chk)
 {
 	struct task *t = task;
@@ -131,6 +141,15 @@ static void checked(struct pipe *p, void *task, struct lean_check *chk)
 		} else if (g->needs_goal_state) {
 			char *msg = xasprintf("subgoal %s needs Lean's goal state (%s) but CS_EXTRACT=syntax",
 					      g->lemma_name, g->goal_reason ? g->goal_reason : "tactic before it");
+			json_decref(goals);
+			reject(p, t, msg, 0);
+			free(msg);
+			return;
+		}
+		if (restates(t, lemma_b ? lemma_b : g->lemma_b)) {
+			char *msg = xasprintf("subgoal %s restates the goal it should help prove", g->lemma_name);
+			free(lemma_a);
+			free(lemma_b);
 			json_decref(goals);
 			reject(p, t, msg, 0);
 			free(msg);

@@ -8,12 +8,13 @@
 #include "jsonl.h"
 
 static const char usage[] =
-	"[-c] [-n LIMIT] STAGE\n"
+	"[-c] [-n LIMIT] STAGE | -s\n"
 	"Print the pending work of STAGE (prove, decompose, recombine) as JSONL, one\n"
 	"record per problem, after settling what follows from finished subgoals.\n"
 	"Problems with a failed request in run CS_RUN_ID wait for the next run.\n"
 	"  -c        print only the count\n"
 	"  -n LIMIT  at most LIMIT records\n"
+	"  -s        print one line summing up the corpus state (changes with any progress)\n"
 	"Environment: CS_DB, CS_MAX_DEPTH (3), CS_E2E_SAMPLES, CS_RUN_ID.\n";
 
 static int emit(json_t *rec, void *ctx)
@@ -30,26 +31,36 @@ static int emit(json_t *rec, void *ctx)
 
 int main(int argc, char **argv)
 {
-	int opt, only_count = 0, code, max_depth;
+	int opt, only_count = 0, state = 0, code, max_depth;
 	long limit = 0, count = 0, n;
 	sqlite3 *db;
 
 	cs_init(argv[0]);
 	if (cs_wants_help(argc, argv))
 		cs_usage(usage, CS_OK);
-	while ((opt = getopt(argc, argv, "hcn:")) != -1) {
+	while ((opt = getopt(argc, argv, "hcn:s")) != -1) {
 		switch (opt) {
 		case 'h': cs_usage(usage, CS_OK);
 		case 'c': only_count = 1; break;
 		case 'n': limit = atol(optarg); break;
+		case 's': state = 1; break;
 		default: cs_usage(usage, CS_EUSAGE);
 		}
 	}
-	if (optind != argc - 1)
+	if (optind != argc - !state)
 		cs_usage(usage, CS_EUSAGE);
 	max_depth = (int)cs_env_long("CS_MAX_DEPTH", 3, 0, 64);
 	if (!(db = db_open(db_path(), 0, &code)))
 		return code;
+	if (state) {
+		char *line = db_progress(db);
+		db_close(db);
+		if (!line)
+			return CS_EIO;
+		printf("%s\n", line);
+		free(line);
+		return CS_OK;
+	}
 	n = db_pending(db, argv[optind], max_depth, limit, emit, only_count ? &count : NULL);
 	db_close(db);
 	if (n == -2)

@@ -7,10 +7,11 @@ about in its knowledge base of complete proofs and answers as a model would:
 - decomposition prompt for a theorem or a `have` with a block: the statement
   from the prompt, then the block with each direct `have`'s own block replaced
   by `sorry` (the proof's have skeleton);
-- prover prompt for a lemma whose `have` block holds no nested `have`: the
+- prover prompt for a lemma whose `have` block holds no nested `have` (or only
+  haves restating the lemma itself, which no sketch may decompose into): the
   original block (so recombination must rebuild the original text);
 - prover prompt for the theorem itself, or for a lemma whose block holds
-  nested `have`s: a proof marked `-- double: fail`, which the REPL double
+  other nested `have`s: a proof marked `-- double: fail`, which the REPL double
   rejects, so that recursion is exercised.
 
 With cheat=True the first answer to each prompt (and choice 0 of a prover
@@ -261,7 +262,7 @@ class Oracle:
                     "each a `have` below, and conclude from them.\n\n```lean4\n%s\n%s\n%s\n```\n"
                     % (key[0], header, stmt, "\n".join(body)))
         body = dedent(node.block, 2)
-        if is_root or node.children:
+        if is_root or any(c.concl != node.concl for c in node.children):
             return "```lean4\n%s\n%s\n  -- double: fail\n%s\n```" % (header, stmt, "\n".join(body))
         return "```lean4\n%s\n%s\n%s\n```" % (header, stmt, "\n".join(body))
 
