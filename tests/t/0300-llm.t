@@ -4,37 +4,7 @@
 
 TAG=cs-t0300-$$
 export CS_LLM_BACKOFF=0.05 CS_LLM_BACKOFF_MAX=2 CS_LLM_RETRIES=6 CS_LLM_TIMEOUT=20
-DPID=
-
-# start_double ARGS: (re)start the double; sets CS_PROVER_URL. Top level only (DPID).
-start_double() {
-	stop_double
-	rm -f port dlog
-	python3 "$DOUBLES/llm_double.py" --port-file port --log dlog --tag "$TAG" --max-seconds 120 "$@" \
-		>double.out 2>double.err &
-	DPID=$!
-	i=0
-	while [ ! -s port ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
-	CS_PROVER_URL=http://127.0.0.1:$(cat port)/v1
-	export CS_PROVER_URL
-}
-stop_double() {
-	[ -n "$DPID" ] || return 0
-	kill "$DPID" 2>/dev/null
-	wait "$DPID" 2>/dev/null
-	DPID=
-}
-test_when_finished 'stop_double'
-
-# jget FILE EXPR: EXPR (Python, r = the record) of each JSON line of FILE.
-jget() {
-	python3 -c 'import json, sys
-for line in open(sys.argv[1]):
-    r = json.loads(line)
-    print(eval(sys.argv[2]))' "$1" "$2"
-}
-posts() { grep -c '"method": "POST"' dlog; }
-stats() { curl -s "http://127.0.0.1:$(cat port)/stats"; }
+. "$TEST_DIR/llm-double.sh"
 prompt() { printf '{"id":%s,"prompt":"%s"%s}\n' "$1" "$2" "${3:+,$3}"; }
 
 start_double

@@ -29,7 +29,7 @@ test_expect_success() {
 	test_count=$((test_count + 1))
 	# The body runs in a subshell: what it registers with test_when_finished runs
 	# when that subshell ends, whether the body failed or not.
-	if (trap 'eval "$test_cleanup_cmds" >/dev/null 2>&1' EXIT; eval "$2") >"$TRASH/.out" 2>&1; then
+	if (test_cleanup_cmds=; trap 'eval "$test_cleanup_cmds" >/dev/null 2>&1' EXIT; eval "$2") >"$TRASH/.out" 2>&1; then
 		echo "ok $test_count - $1"
 	else
 		echo "not ok $test_count - $1"

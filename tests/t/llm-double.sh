@@ -1,0 +1,37 @@
+# llm-double.sh: start and stop the chat-completions test double
+# (tests/doubles/llm_double.py) from a shell test. Source after lib.sh.
+DPID=
+
+# start_double ARGS: (re)start the double; sets DPORT and points both endpoints at it.
+# Top level only (DPID must survive).
+start_double() {
+	stop_double
+	rm -f port dlog
+	python3 "$DOUBLES/llm_double.py" --port-file port --log dlog --tag "${TAG:-cs-test}" \
+		--max-seconds "${DOUBLE_MAX_SECONDS:-300}" "$@" >double.out 2>double.err &
+	DPID=$!
+	i=0
+	while [ ! -s port ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	DPORT=$(cat port)
+	CS_PROVER_URL=http://127.0.0.1:$DPORT/v1
+	CS_DECOMPOSER_URL=$CS_PROVER_URL
+	export CS_PROVER_URL CS_DECOMPOSER_URL
+}
+stop_double() {
+	[ -n "$DPID" ] || return 0
+	kill "$DPID" 2>/dev/null
+	wait "$DPID" 2>/dev/null
+	DPID=
+}
+test_when_finished 'stop_double'
+
+# jget FILE EXPR: EXPR (Python, r = the record) of each JSON line of FILE.
+jget() {
+	python3 -c 'import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    print(eval(sys.argv[2]))' "$1" "$2"
+}
+# Requests the double answered so far, and what it saw at most at once.
+posts() { grep -c '"method": "POST"' dlog; }
+stats() { curl -s "http://127.0.0.1:$DPORT/stats"; }
