@@ -64,6 +64,7 @@ struct blk {
 	int depth;
 	int has_pending;
 	struct ent pending;
+	long pending_ctx;  /* a tactic whose names enter the context after it, or -1 */
 	int at_sensitive;  /* the current tactic changes the context if it has `at h` */
 	long cur;          /* first token of the current tactic */
 };
@@ -192,12 +193,12 @@ static void push_ent(struct an *a, const struct ent *e)
 
 static struct blk *push_blk(struct an *a, enum blk_kind kind, size_t opener)
 {
-	struct blk *parent = a->nb ? top(a) : NULL;
-	struct blk *b;
+	struct blk *parent, *b;
 	if (a->nb == a->capb) {
 		a->capb = a->capb ? 2 * a->capb : 64;
 		a->b = xrealloc(a->b, a->capb * sizeof *a->b);
 	}
+	parent = a->nb ? top(a) : NULL;
 	b = &a->b[a->nb++];
 	memset(b, 0, sizeof *b);
 	b->kind = kind;
@@ -211,6 +212,7 @@ static struct blk *push_blk(struct an *a, enum blk_kind kind, size_t opener)
 	b->depth = parent ? parent->depth : 0;
 	b->owner = parent ? parent->owner : none;
 	b->cur = -1;
+	b->pending_ctx = -1;
 	return b;
 }
 
@@ -225,6 +227,11 @@ static void commit_pending(struct an *a, struct blk *b)
 	if (b->has_pending) {
 		push_ent(a, &b->pending);
 		b->has_pending = 0;
+	}
+	if (b->pending_ctx >= 0) {
+		if (b->ctx_tok < 0)
+			b->ctx_tok = b->pending_ctx;
+		b->pending_ctx = -1;
 	}
 }
 
@@ -314,6 +321,8 @@ static char *reason(const struct an *a, long tok, const char *what)
 /* Is s one identifier (not an obtain pattern)? */
 static int plain_name(struct span s)
 {
+	if (s.n > 2 && !strncmp(s.p, "«", 2))
+		return 1;
 	for (size_t i = 0; i < s.n; i++)
 		if (strchr(" \t\r\n,|()", s.p[i]) || !strncmp(s.p + i, "⟨", 3))
 			return 0;
@@ -360,13 +369,13 @@ static int subgoal(struct an *a, size_t k, const struct blk *b, struct span have
 	g->line = a->v[k].line;
 	g->col = a->v[k].col;
 	g->depth = depth;
-	if (b->ctx_tok >= 0)
+	if (!known)
+		g->goal_reason = b->unknown_tok >= 0 ? reason(a, b->unknown_tok, "opens a goal the text does not state")
+				: xasprintf("sorry inside a term at line %d", a->v[k].line);
+	else if (b->ctx_tok >= 0)
 		g->goal_reason = reason(a, b->ctx_tok, "may change the hypotheses");
 	else if (goal_tok >= 0)
 		g->goal_reason = reason(a, goal_tok, "may change the goal");
-	else if (!known)
-		g->goal_reason = b->unknown_tok >= 0 ? reason(a, b->unknown_tok, "opens a goal the text does not state")
-				: xasprintf("sorry inside a term at line %d", a->v[k].line);
 	g->needs_goal_state = g->goal_reason != NULL;
 	if (a->lemma_bytes > LEAN_MAX_LEMMA_BYTES) {
 		a->why = xasprintf("the lemmas of this sketch exceed %u MiB of text", LEAN_MAX_LEMMA_BYTES >> 20);
@@ -432,7 +441,7 @@ static size_t header(struct an *a, size_t i, int *err)
 				break;
 		}
 		if (j == s || tactic_over(a, b, j)) {
-			b->ctx_tok = b->goal_tok = (long)i;
+			b->pending_ctx = (long)i;
 			return j;
 		}
 		if (next(a, s) == j && a->v[s].kind == LEAN_TOK_IDENT)
@@ -456,7 +465,7 @@ static size_t header(struct an *a, size_t i, int *err)
 	}
 	if (tactic_over(a, b, j) || !is_sym(a, j, ":")) {
 		/* have h := e, obtain ⟨x⟩ := h, suffices without a type: names of unknown type */
-		b->ctx_tok = (long)i;
+		b->pending_ctx = (long)i;
 		return j;
 	}
 	colon = j;
@@ -493,19 +502,20 @@ static size_t header(struct an *a, size_t i, int *err)
 		return after;
 	}
 	if (pattern.n)
-		b->ctx_tok = (long)i; /* obtain ⟨x, hx⟩ : T: x, hx cannot be lemma binders */
+		b->pending_ctx = (long)i; /* obtain ⟨x, hx⟩ : T: x, hx cannot be lemma binders */
 	else {
 		b->has_pending = 1;
 		b->pending = (struct ent){ ENT_PREMISE, name, binders, type };
 	}
 	if (after < a->end && is_word(a, after, "by")) {
-		struct blk *nb = push_blk(a, BLK_HAVE, after);
+		int depth = b->depth;
+		struct blk *nb = push_blk(a, BLK_HAVE, after); /* b is stale from here */
 		struct ent e = { ENT_BINDERS, none, binders, none };
 		nb->goal_known = 1;
 		nb->goal = type;
 		nb->goal_binders = binders;
 		nb->owner = pattern.n ? pattern : name;
-		nb->depth = b->depth + 1;
+		nb->depth = depth + 1;
 		if (binders.n)
 			push_ent(a, &e);
 		return next(a, after);
