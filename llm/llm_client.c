@@ -58,7 +58,7 @@ struct llm_client {
 	struct req *reqs;
 	struct llm_result **done;
 	size_t ndone, done_head, done_cap;
-	int pending, inflight, max_inflight, payment;
+	int pending, inflight, max_inflight, payment, https;
 	uint64_t rng;
 };
 
@@ -146,6 +146,7 @@ struct llm_client *llm_client_new(const struct llm_endpoint *ep)
 	c->where = xasprintf("%s endpoint %s", ep->role, shown);
 	free(shown);
 	c->chat_url = xasprintf("%s/chat/completions", ep->url);
+	c->https = !strncmp(ep->url, "https:", 6);
 	c->ready_tail = &c->ready;
 	c->rng = ((uint64_t)(cs_now() * 1e9)) ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)c;
 	if (!c->rng)
@@ -355,7 +356,10 @@ static void part_start(struct llm_client *c, struct part *p)
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)ceil(c->ep.timeout * 1000));
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)ceil(c->ep.connect_timeout * 1000));
 	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-	curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+	/* wait for a connection that may multiplex rather than open another: only
+	 * where HTTP/2 can be offered (TLS); plain HTTP/1.1 would just queue behind it */
+	if (c->https)
+		curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "coldstart/1");

@@ -7,6 +7,10 @@ Serves on 127.0.0.1 (HTTP/1.1 keep-alive, one thread per connection):
                              sample index, or from tests/doubles/oracle.py (--oracle)
   GET  /v1/models            the names of --models
   GET  /stats                {"requests", "concurrent", "max_concurrent", "faults"}
+  POST /control              {"faults": "429,ok", "retry_after": "1", "stall": 10,
+                             "latency": 0.2, "fault_rate": 0.2, "fault_kinds": "500,close",
+                             "seed": 3, "reset": true}: change the behaviour of a
+                             running double (tests save a restart); reset zeroes the stats
 Prints "PORT n" as its first line of standard output (and writes n to --port-file).
 
 Faults, chosen per request either from the --faults sequence (consumed in order,
@@ -115,6 +119,12 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "llm-double/1"
 
+    def setup(self):
+        super().setup()
+        # headers and body go out in separate writes: without this, Nagle's algorithm
+        # and the client's delayed ACK add ~40 ms to every answer
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def log_message(self, fmt, *args):  # quiet
         pass
 
@@ -142,6 +152,26 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         st = self.server.state
+        if self.path == "/control":
+            length = int(self.headers.get("Content-Length") or 0)
+            ctl = json.loads(self.rfile.read(length) or b"{}")
+            with st.lock:
+                if "faults" in ctl:
+                    st.faults = [f for f in ctl["faults"].split(",") if f]
+                for k in ("retry_after", "stall", "latency"):
+                    if k in ctl:
+                        setattr(st.args, k, ctl[k])
+                if "fault_rate" in ctl:
+                    st.args.fault_rate = float(ctl["fault_rate"])
+                if "fault_kinds" in ctl:
+                    st.kinds = ctl["fault_kinds"].split(",")
+                if "seed" in ctl:
+                    st.rng = random.Random(ctl["seed"])
+                if ctl.get("reset"):
+                    st.requests, st.max_current, st.counts = 0, st.current, {}
+            bad = [f for f in st.faults + st.kinds if f not in FAULTS]
+            self.send_json(400 if bad else 200, {"unknown faults": bad} if bad else st.stats())
+            return
         n_now = st.enter()
         try:
             self.chat(st, n_now)
@@ -183,7 +213,7 @@ class Handler(BaseHTTPRequestHandler):
                            [("Retry-After", st.args.retry_after)])
             return
         if fault == "429date":
-            when = time.time() + float(st.args.retry_after) + 1
+            when = time.time() + float(st.args.retry_after)
             self.send_json(429, err("Rate limit reached, slow down", "rate_limit_error"),
                            [("Retry-After", email.utils.formatdate(when, usegmt=True))])
             return

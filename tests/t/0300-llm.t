@@ -23,7 +23,7 @@ test_expect_success 'n choices in one request, all fields of the answer' '
 '
 
 test_expect_success 'n = 130 is split into 64 + 64 + 2 and merged in order' '
-	: > dlog &&
+	ctl '\''{}'\'' &&
 	prompt 7 "big" "\"n\":130" > in &&
 	cs-llm in > out &&
 	test_eq "$(jget out "len(r[\"choices\"])")" 130 &&
@@ -34,7 +34,7 @@ test_expect_success 'n = 130 is split into 64 + 64 + 2 and merged in order' '
 '
 
 test_expect_success 'the body carries every sampling field explicitly and never best_of' '
-	: > dlog &&
+	ctl '\''{}'\'' &&
 	printf "%s\n" "{\"id\":\"s\",\"messages\":[{\"role\":\"system\",\"content\":\"sys\"},{\"role\":\"user\",\"content\":\"u\"}],\"n\":2,\"temperature\":0.3,\"top_p\":0.8,\"max_tokens\":77,\"seed\":9,\"stop\":[\"END\"]}" > in &&
 	prompt 2 "defaults" > in2 &&
 	cs-llm in > out && cs-llm in2 >> out &&
@@ -54,8 +54,8 @@ test_expect_success 'a bad record is reported with file:line and id, the others 
 	test_eq "$(jget out "len(r[\"choices\"])" | sort | tr "\n" " ")" "0 0 1 1 "
 '
 
-start_double --faults reasoning,length,keepalive
 test_expect_success 'reasoning_content, finish_reason length and keep-alive lines' '
+	ctl '\''{"faults":"reasoning,length,keepalive"}'\'' &&
 	{ prompt 1 a; prompt 2 b; prompt 3 c; } > in &&
 	cs-llm -j 1 in > out &&
 	test_eq "$(jget out "(r[\"id\"], r[\"choices\"][0][\"reasoning\"], r[\"choices\"][0][\"truncated\"], r[\"attempts\"])" | sort)" \
@@ -65,38 +65,38 @@ test_expect_success 'reasoning_content, finish_reason length and keep-alive line
 	test_eq "$(jget out "r[\"choices\"][0][\"finish_reason\"]" | sed -n 2p)" length
 '
 
-start_double --faults 429 --retry-after 1
 test_expect_success '429 with Retry-After (seconds) is honoured' '
+	ctl '\''{"faults":"429","retry_after":"1"}'\'' &&
 	prompt 1 "rate" > in &&
 	cs-llm in > out &&
 	test_eq "$(jget out "(r[\"attempts\"], r[\"http_status\"], r[\"elapsed\"] >= 1.0)")" "(2, 200, True)" &&
 	test_eq "$(posts)" 2
 '
 
-start_double --faults 429date --retry-after 1
 test_expect_success '429 with Retry-After as an HTTP-date is honoured' '
+	ctl '\''{"faults":"429date","retry_after":"1"}'\'' &&
 	prompt 1 "rate" > in &&
 	cs-llm in > out &&
 	test_eq "$(jget out "(r[\"attempts\"], r[\"elapsed\"] >= 1.0)")" "(2, True)"
 '
 
-start_double --faults 429 --retry-after 3600
 test_expect_success 'Retry-After is clamped to CS_LLM_BACKOFF_MAX' '
+	ctl '\''{"faults":"429","retry_after":"3600"}'\'' &&
 	prompt 1 "rate" > in &&
 	CS_LLM_BACKOFF_MAX=0.3 cs-llm in > out &&
 	test_eq "$(jget out "(r[\"attempts\"], r[\"elapsed\"] >= 0.3, r[\"elapsed\"] < 5)")" "(2, True, True)"
 '
 
-start_double --faults 500,503
 test_expect_success '500 and 503 are retried, then the answer comes' '
+	ctl '\''{"faults":"500,503"}'\'' &&
 	prompt 1 "x" > in &&
 	cs-llm in > out 2> err &&
 	test_eq "$(jget out "(r[\"attempts\"], r[\"http_status\"], len(r[\"choices\"]))")" "(3, 200, 1)" &&
 	test_eq "$(posts)" 3
 '
 
-start_double --faults truncated,nonjson,close
 test_expect_success 'truncated, non-JSON and missing answers are retried' '
+	ctl '\''{"faults":"truncated,nonjson,close"}'\'' &&
 	prompt 1 "x" > in &&
 	CS_VERBOSE=1 cs-llm in > out 2> err &&
 	test_eq "$(jget out "(r[\"http_status\"], len(r[\"choices\"]), r[\"error\"])")" "(200, 1, None)" &&
@@ -105,8 +105,8 @@ test_expect_success 'truncated, non-JSON and missing answers are retried' '
 	test_eq "$(posts)" 4
 '
 
-start_double --faults stall,stall,stall --stall 10
 test_expect_success 'a stall hits the deadline; after CS_LLM_RETRIES the record fails by name' '
+	ctl '\''{"faults":"stall,stall,stall","stall":1.5}'\'' &&
 	prompt 42 "slow" > in &&
 	test_exit 1 env CS_LLM_TIMEOUT=1 CS_LLM_RETRIES=1 cs-llm in > out 2> err &&
 	test_grep "^cs-llm: in:1: id 42: prover endpoint http://127.0.0.1:[0-9]*/v1: .*[Tt]ime[d ]*out.*gave up after 2 attempts" err &&
@@ -114,8 +114,8 @@ test_expect_success 'a stall hits the deadline; after CS_LLM_RETRIES the record 
 	test_eq "$(posts)" 2
 '
 
-start_double --faults 400,400flat
 test_expect_success '400 is never retried; both error shapes are reported' '
+	ctl '\''{"faults":"400,400flat"}'\'' &&
 	{ prompt 1 "x"; prompt 2 "y"; } > in &&
 	test_exit 1 cs-llm -j 1 in > out 2> err &&
 	test_eq "$(posts)" 2 &&
@@ -124,8 +124,8 @@ test_expect_success '400 is never retried; both error shapes are reported' '
 	test_grep "in:2: id 2: .*HTTP 400: This model.s maximum context length is 4096 tokens." err
 '
 
-start_double --faults 402
 test_expect_success '402 stops the run with exit 5; nothing more is sent' '
+	ctl '\''{"faults":"402"}'\'' &&
 	for i in 1 2 3 4 5 6; do prompt $i "p$i"; done > in &&
 	test_exit 5 cs-llm -j 1 in > out 2> err &&
 	test_eq "$(posts)" 1 &&
@@ -134,9 +134,7 @@ test_expect_success '402 stops the run with exit 5; nothing more is sent' '
 	test_grep "id 2: .*not sent" err
 '
 
-start_double
-port_gone=$(cat port)
-stop_double
+port_gone=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 test_expect_success 'connection refused is retried, then fails with the cause' '
 	prompt 9 "x" > in &&
 	test_exit 1 env CS_PROVER_URL=http://127.0.0.1:$port_gone/v1 CS_LLM_RETRIES=2 cs-llm in > out 2> err &&
@@ -144,8 +142,8 @@ test_expect_success 'connection refused is retried, then fails with the cause' '
 	test_eq "$(jget out "(r[\"attempts\"], r[\"http_status\"])")" "(3, 0)"
 '
 
-start_double --faults 401echo,500,400
 test_expect_success 'a planted API key never appears in output, errors or the log' '
+	ctl '\''{"faults":"401echo,500,400"}'\'' &&
 	KEY=sk-planted-7f3a9c1e5b &&
 	{ prompt 1 "a"; prompt 2 "b"; prompt 3 "c"; } > in &&
 	CS_PROVER_API_KEY=$KEY CS_VERBOSE=1 cs-llm -j 1 in > out 2> err;
@@ -160,8 +158,8 @@ test_expect_success 'a planted API key never appears in output, errors or the lo
 	! grep -F "$KEY" out2 err2 dlog
 '
 
-start_double --latency 0.2
 test_expect_success 'concurrency is bounded by CS_JOBS and reaches it' '
+	ctl '\''{"faults":"","latency":0.2,"reset":true}'\'' &&
 	for i in $(seq 1 12); do prompt $i "c$i"; done > in &&
 	CS_JOBS=4 cs-llm in > out &&
 	test_eq "$(wc -l < out)" 12 &&
@@ -173,8 +171,8 @@ test_expect_success 'concurrency is bounded by CS_JOBS and reaches it' '
 	test_eq "$(jget dlog "r[\"concurrent\"]" | sort -n | tail -n 1)" 8
 '
 
-start_double --fault-rate 0.3 --seed 3 --fault-kinds 429,500,503,truncated,nonjson,close,keepalive --retry-after 0
 test_expect_success 'a random mix of faults: every record still answered' '
+	ctl '\''{"faults":"","latency":0,"fault_rate":0.3,"seed":3,"fault_kinds":"429,500,503,truncated,nonjson,close,keepalive","retry_after":"0"}'\'' &&
 	for i in $(seq 1 40); do prompt $i "r$i" "\"n\":2"; done > in &&
 	CS_LLM_BACKOFF=0.01 CS_LLM_RETRIES=10 CS_JOBS=8 cs-llm in > out 2> err &&
 	test_eq "$(wc -l < out)" 40 &&

@@ -7,7 +7,7 @@ DPID=
 start_double() {
 	stop_double
 	rm -f port dlog
-	python3 "$DOUBLES/llm_double.py" --port-file port --log dlog --tag "${TAG:-cs-test}" \
+	python3 -S "$DOUBLES/llm_double.py" --port-file port --log dlog --tag "${TAG:-cs-test}" \
 		--max-seconds "${DOUBLE_MAX_SECONDS:-300}" "$@" >double.out 2>double.err &
 	DPID=$!
 	i=0
@@ -27,7 +27,7 @@ test_when_finished 'stop_double'
 
 # jget FILE EXPR: EXPR (Python, r = the record) of each JSON line of FILE.
 jget() {
-	python3 -c 'import json, sys
+	python3 -S -c 'import json, sys
 for line in open(sys.argv[1]):
     r = json.loads(line)
     print(eval(sys.argv[2]))' "$1" "$2"
@@ -35,3 +35,6 @@ for line in open(sys.argv[1]):
 # Requests the double answered so far, and what it saw at most at once.
 posts() { grep -c '"method": "POST"' dlog; }
 stats() { curl -s "http://127.0.0.1:$DPORT/stats"; }
+# ctl JSON: change the running double (faults, retry_after, stall, latency, reset)
+# and empty its log.
+ctl() { : > dlog && curl -s -f -d "$1" "http://127.0.0.1:$DPORT/control" > /dev/null; }
