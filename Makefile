@@ -94,11 +94,13 @@ fuzz:
 	$(MAKE) -f tests/fuzz/Makefile fuzz
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/prompts $(DESTDIR)$(SHAREDIR)/data $(DESTDIR)$(SHAREDIR)/doubles
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/prompts $(DESTDIR)$(SHAREDIR)/data \
+	  $(DESTDIR)$(SHAREDIR)/doubles/dsp2
 	install -m 755 $(PROGS) bin/coldstart $(DESTDIR)$(BINDIR)
 	install -m 644 prompts/*.txt $(DESTDIR)$(SHAREDIR)/prompts
-	install -m 644 data/*.jsonl $(DESTDIR)$(SHAREDIR)/data
-	cp -R tests/doubles/. $(DESTDIR)$(SHAREDIR)/doubles/
+	install -m 644 data/*.jsonl data/PROVENANCE.md $(DESTDIR)$(SHAREDIR)/data
+	install -m 644 tests/doubles/*.py $(DESTDIR)$(SHAREDIR)/doubles
+	install -m 644 tests/fixtures/dsp2/*.lean $(DESTDIR)$(SHAREDIR)/doubles/dsp2
 
 clean:
 	rm -rf build bin
