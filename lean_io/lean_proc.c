@@ -171,9 +171,37 @@ static void close_pair(int fd[2])
 		close(fd[1]);
 }
 
+/* The sandbox's private /tmp hides whatever the command names under /tmp (a REPL
+ * built there, the test doubles of a checkout there): bind the directories of such
+ * absolute paths back, read-only, at most max of them. Returns the new argc. */
+static int bind_tmp_words(const char *cmd, char **argv, int n, int max)
+{
+	const char *p = cmd;
+	while (*p && max > 0) {
+		size_t len = strcspn(p, " \t\n'\"");
+		struct stat st;
+		if (len > 5 && !strncmp(p, "/tmp/", 5)) {
+			char *path = xstrndup(p, len), *slash;
+			if (stat(path, &st) == 0) {
+				if (!S_ISDIR(st.st_mode) && (slash = strrchr(path, '/')) && slash > path + 4)
+					*slash = 0;
+				argv[n++] = xstrdup("--ro-bind");
+				argv[n++] = xstrdup(path);
+				argv[n++] = path;
+				max--;
+			} else {
+				free(path);
+			}
+		}
+		p += len;
+		p += strspn(p, " \t\n'\"");
+	}
+	return n;
+}
+
 static char **build_argv(const struct lean_spawn *s)
 {
-	char **argv = xcalloc(40, sizeof *argv);
+	char **argv = xcalloc(64, sizeof *argv);
 	int n = 0;
 	if (s->bwrap) {
 		const char *chdir_to = s->dir ? s->dir : s->scratch;
@@ -188,6 +216,7 @@ static char **build_argv(const struct lean_spawn *s)
 			argv[n++] = xstrdup(s->dir);
 			argv[n++] = xstrdup(s->dir);
 		}
+		n = bind_tmp_words(s->cmd, argv, n, 8);
 		argv[n++] = xstrdup("--bind");
 		argv[n++] = xstrdup(s->scratch);
 		argv[n++] = xstrdup(s->scratch);

@@ -89,6 +89,8 @@ const char *cs_env(const char *name, const char *def);
 /* Integer from the environment within [min, max]; dies CS_ECONFIG naming the
  * variable when it is not a number or out of range. */
 long cs_env_long(const char *name, long def, long min, long max);
+/* A number from the environment within [min, max]; dies CS_ECONFIG naming it. */
+double cs_env_double(const char *name, double def, double min, double max);
 /* Seconds (may be fractional) from the environment, > 0; dies CS_ECONFIG. */
 double cs_env_seconds(const char *name, double def);
 

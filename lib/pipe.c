@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -41,36 +42,16 @@ struct pipe {
 	int active, failed, payment;
 };
 
-static double env_double(const char *name, double def, double min, double max)
-{
-	const char *v = cs_env(name, NULL);
-	char *end;
-	double d;
-	if (!v)
-		return def;
-	errno = 0;
-	d = strtod(v, &end);
-	if (errno || end == v || *end || d < min || d > max)
-		die(CS_ECONFIG, "%s=%s: not a number in [%g, %g]", name, v, min, max);
-	return d;
-}
-
 struct pipe *pipe_new(const char *role)
 {
 	struct pipe *p = xcalloc(1, sizeof *p);
 	p->ready_tail = &p->ready;
 	if (role) {
-		int prover = !strcmp(role, "prover");
 		if (llm_endpoint_from_env(&p->ep, role))
 			exit(CS_ECONFIG);
 		if (!(p->llm = llm_client_new(&p->ep)))
 			exit(CS_ECONFIG);
-		p->sampling.n = 1;
-		p->sampling.temperature = env_double(prover ? "CS_PROVER_TEMPERATURE" : "CS_DECOMPOSER_TEMPERATURE",
-						     prover ? 1.0 : 0.6, 0, 2);
-		p->sampling.top_p = env_double(prover ? "CS_PROVER_TOP_P" : "CS_DECOMPOSER_TOP_P", 0.95, 0, 1);
-		p->sampling.max_tokens = cs_env_long(prover ? "CS_PROVER_MAX_TOKENS" : "CS_DECOMPOSER_MAX_TOKENS",
-						     8192, 1, 1 << 24);
+		llm_sampling_from_env(&p->sampling, role);
 	}
 	if (lean_pool_config_from_env(&p->cfg))
 		exit(CS_ECONFIG);
@@ -83,6 +64,19 @@ struct pipe *pipe_new(const char *role)
 			exit(code);
 	}
 	return p;
+}
+
+const char *pipe_args(int argc, char **argv, const char *usage)
+{
+	int opt;
+	cs_init(argv[0]);
+	if (cs_wants_help(argc, argv))
+		cs_usage(usage, CS_OK);
+	while ((opt = getopt(argc, argv, "h")) != -1)
+		cs_usage(usage, opt == 'h' ? CS_OK : CS_EUSAGE);
+	if (argc - optind > 1)
+		cs_usage(usage, CS_EUSAGE);
+	return optind < argc ? argv[optind] : "-";
 }
 
 void pipe_free(struct pipe *p)

@@ -35,6 +35,9 @@ typedef int (*pipe_start_fn)(struct pipe *p, json_t *rec, const char *where);
  * pool. Dies with CS_ECONFIG when the configuration is unusable. The corpus (CS_DB)
  * is opened read-only for the answer cache when it exists. */
 struct pipe *pipe_new(const char *role);
+/* The command line of a stage: cs_init, -h/--help (usage on stdout, exit 0), at most
+ * one FILE. Returns FILE or "-" (stdin); exits CS_EUSAGE on anything else. */
+const char *pipe_args(int argc, char **argv, const char *usage);
 void pipe_free(struct pipe *p);
 /* Read JSONL from path ("-": stdin), keep up to max_active tasks alive, drive
  * endpoint and Lean until every task is done. Returns the exit code. */

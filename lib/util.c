@@ -146,7 +146,7 @@ long cs_env_long(const char *name, long def, long min, long max)
 	return n;
 }
 
-double cs_env_seconds(const char *name, double def)
+double cs_env_double(const char *name, double def, double min, double max)
 {
 	const char *v = cs_env(name, NULL);
 	char *end;
@@ -155,9 +155,14 @@ double cs_env_seconds(const char *name, double def)
 		return def;
 	errno = 0;
 	d = strtod(v, &end);
-	if (errno || end == v || *end || !(d > 0))
-		die(CS_ECONFIG, "%s=%s: not a positive number of seconds", name, v);
+	if (errno || end == v || *end || !(d >= min && d <= max))
+		die(CS_ECONFIG, "%s=%s: not a number in [%g, %g]", name, v, min, max);
 	return d;
+}
+
+double cs_env_seconds(const char *name, double def)
+{
+	return cs_env_double(name, def, 1e-6, 1e9);
 }
 
 double cs_now(void)

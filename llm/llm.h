@@ -43,6 +43,11 @@ struct llm_sampling {
 	const json_t *stop; /* JSON array of strings or NULL; borrowed */
 };
 
+/* Sampling of role ("prover" or "decomposer") from CS_<ROLE>_TEMPERATURE (prover 1.0,
+ * decomposer 0.6), CS_<ROLE>_TOP_P (0.95) and CS_<ROLE>_MAX_TOKENS (8192); n = 1,
+ * no seed, no stop. Dies CS_ECONFIG on a bad value. */
+void llm_sampling_from_env(struct llm_sampling *s, const char *role);
+
 struct llm_choice {
 	char *content;       /* message.content; owned, "" when null */
 	char *reasoning;     /* message.reasoning_content or NULL; owned */

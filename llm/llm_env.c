@@ -6,21 +6,6 @@
 #include "cs.h"
 #include "llm.h"
 
-/* Seconds in [min, max]; unlike cs_env_seconds 0 may be allowed. Dies CS_ECONFIG. */
-static double env_secs(const char *name, double def, double min, double max)
-{
-	const char *v = cs_env(name, NULL);
-	char *end;
-	double d;
-	if (!v)
-		return def;
-	errno = 0;
-	d = strtod(v, &end);
-	if (errno || end == v || *end || !(d >= min && d <= max))
-		die(CS_ECONFIG, "%s=%s: not a number of seconds in [%g, %g]", name, v, min, max);
-	return d;
-}
-
 int llm_endpoint_from_env(struct llm_endpoint *ep, const char *role)
 {
 	int dec;
@@ -47,11 +32,11 @@ int llm_endpoint_from_env(struct llm_endpoint *ep, const char *role)
 	ep->model = xstrdup(model);
 	ep->api_key = key ? xstrdup(key) : NULL;
 	ep->jobs = (int)cs_env_long("CS_JOBS", 16, 1, 4096);
-	ep->timeout = env_secs("CS_LLM_TIMEOUT", 600, 0.001, 86400);
-	ep->connect_timeout = env_secs("CS_LLM_CONNECT_TIMEOUT", 10, 0.001, 3600);
+	ep->timeout = cs_env_double("CS_LLM_TIMEOUT", 600, 0.001, 86400);
+	ep->connect_timeout = cs_env_double("CS_LLM_CONNECT_TIMEOUT", 10, 0.001, 3600);
 	ep->max_retries = (int)cs_env_long("CS_LLM_RETRIES", 6, 0, 1000);
-	ep->backoff_base = env_secs("CS_LLM_BACKOFF", 1, 0, 3600);
-	ep->backoff_max = env_secs("CS_LLM_BACKOFF_MAX", 60, 0, 86400);
+	ep->backoff_base = cs_env_double("CS_LLM_BACKOFF", 1, 0, 3600);
+	ep->backoff_max = cs_env_double("CS_LLM_BACKOFF_MAX", 60, 0, 86400);
 	return 0;
 }
 
@@ -67,4 +52,16 @@ void llm_endpoint_release(struct llm_endpoint *ep)
 		free(ep->api_key);
 	}
 	memset(ep, 0, sizeof *ep);
+}
+
+void llm_sampling_from_env(struct llm_sampling *s, const char *role)
+{
+	int prover = !strcmp(role, "prover");
+	memset(s, 0, sizeof *s);
+	s->n = 1;
+	s->temperature = cs_env_double(prover ? "CS_PROVER_TEMPERATURE" : "CS_DECOMPOSER_TEMPERATURE",
+				       prover ? 1.0 : 0.6, 0, 2);
+	s->top_p = cs_env_double(prover ? "CS_PROVER_TOP_P" : "CS_DECOMPOSER_TOP_P", 0.95, 0, 1);
+	s->max_tokens = cs_env_long(prover ? "CS_PROVER_MAX_TOKENS" : "CS_DECOMPOSER_MAX_TOKENS",
+				    8192, 1, 1 << 24);
 }

@@ -1,5 +1,4 @@
 /* cs-decompose: the decomposer writes a proof sketch; its sorries become subgoal lemmas. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -247,16 +246,10 @@ static int start(struct pipe *p, json_t *rec, const char *where)
 int main(int argc, char **argv)
 {
 	struct pipe *p;
-	const char *mode;
-	int opt, rc;
+	const char *mode, *path;
+	int rc;
 
-	cs_init(argv[0]);
-	if (cs_wants_help(argc, argv))
-		cs_usage(usage, CS_OK);
-	while ((opt = getopt(argc, argv, "h")) != -1)
-		cs_usage(usage, opt == 'h' ? CS_OK : CS_EUSAGE);
-	if (argc - optind > 1)
-		cs_usage(usage, CS_EUSAGE);
+	path = pipe_args(argc, argv, usage);
 	mode = cs_env("CS_EXTRACT", "auto");
 	if (!strcmp(mode, "syntax"))
 		extract_mode = EXTRACT_SYNTAX;
@@ -268,7 +261,7 @@ int main(int argc, char **argv)
 		die(CS_ECONFIG, "CS_EXTRACT=%s: not syntax, goals or auto", mode);
 	max_sketches = (int)cs_env_long("CS_SKETCHES", 2, 1, 64);
 	p = pipe_new("decomposer");
-	rc = pipe_run(p, optind < argc ? argv[optind] : "-", 2 * pipe_endpoint(p)->jobs, start);
+	rc = pipe_run(p, path, 2 * pipe_endpoint(p)->jobs, start);
 	pipe_free(p);
 	return rc;
 }

@@ -29,20 +29,6 @@ struct rec {
 	char *where; /* "file:line: id X" */
 };
 
-static double env_double(const char *name, double def, double min, double max)
-{
-	const char *v = cs_env(name, NULL);
-	char *end;
-	double d;
-	if (!v)
-		return def;
-	errno = 0;
-	d = strtod(v, &end);
-	if (errno || end == v || *end || !(d >= min && d <= max))
-		die(CS_ECONFIG, "%s=%s: not a number in [%g, %g]", name, v, min, max);
-	return d;
-}
-
 static void emit(json_t *o)
 {
 	if (jsonl_write(stdout, o) || fflush(stdout))
@@ -196,7 +182,6 @@ int main(int argc, char **argv)
 	const char *path = "-", *role = "prover";
 	int opt, eof = 0, outstanding = 0, failed = 0, payment = 0;
 	long jobs = 0;
-	char name[64];
 	cs_init(argv[0]);
 	if (cs_wants_help(argc, argv))
 		cs_usage(usage, CS_OK);
@@ -225,17 +210,7 @@ int main(int argc, char **argv)
 		return CS_ECONFIG;
 	if (jobs)
 		ep.jobs = (int)jobs;
-	{
-		int prover = !strcmp(role, "prover");
-		const char *R = prover ? "PROVER" : "DECOMPOSER";
-		defaults.n = 1;
-		snprintf(name, sizeof name, "CS_%s_TEMPERATURE", R);
-		defaults.temperature = env_double(name, prover ? 1.0 : 0.6, 0, 2);
-		snprintf(name, sizeof name, "CS_%s_TOP_P", R);
-		defaults.top_p = env_double(name, 0.95, 0, 1);
-		snprintf(name, sizeof name, "CS_%s_MAX_TOKENS", R);
-		defaults.max_tokens = cs_env_long(name, 8192, 1, 1 << 24);
-	}
+	llm_sampling_from_env(&defaults, role);
 	if (!(c = llm_client_new(&ep))) {
 		llm_endpoint_release(&ep);
 		return CS_ECONFIG;

@@ -1,5 +1,4 @@
 /* cs-prove: the prover on theorems and subgoal lemmas, until a sample verifies. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -187,18 +186,13 @@ static int start(struct pipe *p, json_t *rec, const char *where)
 int main(int argc, char **argv)
 {
 	struct pipe *p;
-	int opt, rc;
+	const char *path;
+	int rc;
 
-	cs_init(argv[0]);
-	if (cs_wants_help(argc, argv))
-		cs_usage(usage, CS_OK);
-	while ((opt = getopt(argc, argv, "h")) != -1)
-		cs_usage(usage, opt == 'h' ? CS_OK : CS_EUSAGE);
-	if (argc - optind > 1)
-		cs_usage(usage, CS_EUSAGE);
+	path = pipe_args(argc, argv, usage);
 	prompt_name = cs_env("CS_PROVER_PROMPT", "prover-noncot");
 	p = pipe_new("prover");
-	rc = pipe_run(p, optind < argc ? argv[optind] : "-", 2 * pipe_endpoint(p)->jobs, start);
+	rc = pipe_run(p, path, 2 * pipe_endpoint(p)->jobs, start);
 	pipe_free(p);
 	return rc;
 }

@@ -1,5 +1,4 @@
 /* cs-recombine: splice proven subgoals into their sketch and verify the whole proof. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -184,17 +183,12 @@ static int start(struct pipe *p, json_t *rec, const char *where)
 int main(int argc, char **argv)
 {
 	struct pipe *p;
-	int opt, rc;
+	const char *path;
+	int rc;
 
-	cs_init(argv[0]);
-	if (cs_wants_help(argc, argv))
-		cs_usage(usage, CS_OK);
-	while ((opt = getopt(argc, argv, "h")) != -1)
-		cs_usage(usage, opt == 'h' ? CS_OK : CS_EUSAGE);
-	if (argc - optind > 1)
-		cs_usage(usage, CS_EUSAGE);
+	path = pipe_args(argc, argv, usage);
 	p = pipe_new(NULL);
-	rc = pipe_run(p, optind < argc ? argv[optind] : "-",
+	rc = pipe_run(p, path,
 		      (int)cs_env_long("CS_LEAN_JOBS", 4, 1, 1024) * 2, start);
 	pipe_free(p);
 	return rc;
