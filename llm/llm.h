@@ -105,4 +105,21 @@ void llm_cache_key(const struct llm_endpoint *ep, const json_t *messages,
  * message in *why (owned by caller; no key in it). Blocking; for `coldstart doctor`. */
 int llm_check_model(const struct llm_endpoint *ep, char **why);
 
+/* Parse the body of a chat-completions answer (llm_reply.c). Leading whitespace and
+ * SSE comment lines (keep-alive bytes some endpoints send while they work) are skipped.
+ * On success appends every choice in index order to r->choices (content "" when null,
+ * reasoning from message.reasoning_content, finish_reason; "length" sets truncated),
+ * adds usage (incl. DeepSeek's prompt_cache_hit/miss_tokens) to r's counters, sets
+ * r->model when unset, and returns 0. Returns -1 for a body that is truncated, not
+ * JSON or not an answer, -2 for an error object ({"error":{"message":...}} or vLLM's
+ * {"object":"error","message":...}); then *why (caller frees) says what, r is
+ * unchanged. Any input is safe (model and server output are hostile). */
+int llm_reply_parse(const char *body, size_t len, struct llm_result *r, char **why);
+/* The message of an error body in either shape, cut to at most max bytes and with
+ * control characters replaced; or a printable excerpt of a non-JSON body; or NULL
+ * for an empty body. Caller frees. */
+char *llm_reply_error(const char *body, size_t len, size_t max);
+/* Free the choices of r (and set nchoices 0). */
+void llm_choices_free(struct llm_result *r);
+
 #endif
