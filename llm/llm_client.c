@@ -455,6 +455,9 @@ static void part_done(struct llm_client *c, struct part *p, CURLcode rc)
 	long code = 0;
 	curl_off_t ra = 0;
 	char *why = NULL;
+	struct sbuf body = p->resp; /* p may be freed below */
+	int too_big = p->too_big;
+	p->resp = (struct sbuf)SBUF_INIT;
 	curl_easy_getinfo(p->easy, CURLINFO_RESPONSE_CODE, &code);
 	if (curl_easy_getinfo(p->easy, CURLINFO_RETRY_AFTER, &ra) != CURLE_OK || ra < 0)
 		ra = 0;
@@ -469,17 +472,17 @@ static void part_done(struct llm_client *c, struct part *p, CURLcode rc)
 	p->http_status = (int)code;
 
 	if (rc != CURLE_OK) {
-		const char *e = p->too_big ? "answer larger than 256 MiB" :
+		const char *e = too_big ? "answer larger than 256 MiB" :
 				p->errbuf[0] ? p->errbuf : curl_easy_strerror(rc);
 		char *cause = code ? xasprintf("HTTP %ld, transfer failed: %s", code, e) : xasprintf("%s", e);
-		if (retryable_curl(rc) && !p->too_big)
+		if (retryable_curl(rc) && !too_big)
 			part_retry(c, p, cause, 0);
 		else {
 			part_finish(c, p, LLM_FAILED, xasprintf("%s: %s", c->where, cause));
 			free(cause);
 		}
 	} else if (code >= 200 && code < 300) {
-		int prc = llm_reply_parse(p->resp.buf, p->resp.len, &p->got, &why);
+		int prc = llm_reply_parse(body.buf, body.len, &p->got, &why);
 		if (prc == -2) {
 			part_retry(c, p, xasprintf("HTTP %ld with an error: %s", code, why), 0);
 		} else if (prc < 0) {
@@ -500,7 +503,7 @@ static void part_done(struct llm_client *c, struct part *p, CURLcode rc)
 			part_finish(c, p, LLM_OK, NULL);
 		}
 	} else {
-		char *msg = llm_reply_error(p->resp.buf, p->resp.len, 300);
+		char *msg = llm_reply_error(body.buf, body.len, 300);
 		char *cause = xasprintf("HTTP %ld%s%s", code, msg ? ": " : "", msg ? msg : "");
 		free(msg);
 		if (code == 402) {
@@ -515,7 +518,7 @@ static void part_done(struct llm_client *c, struct part *p, CURLcode rc)
 		}
 	}
 	free(why);
-	sbuf_release(&p->resp);
+	sbuf_release(&body);
 }
 
 /* Finished transfers; returns how many. */
