@@ -47,9 +47,11 @@ struct lean_subgoal {
 	int index;           /* 0-based, in source order */
 	char *have_name;     /* "h₃", "this" for anonymous haves; NULL for the final sorry */
 	char *lemma_name;    /* unique Lean identifier, e.g. mathd_algebra_10_h₃ */
-	char *statement;     /* the have's type (binders included), verbatim */
+	char *statement;     /* the have's type verbatim; with binders "(n : ℕ) (hn : 0 < n) : P n";
+			      * "" when the text does not state the goal (then lemma_a/b NULL) */
 	char *lemma_a;       /* form (a): "theorem NAME <theorem binders> <have binders> :\n  T := by" */
-	char *lemma_b;       /* form (b): as (a) plus every earlier have as (name : T) */
+	char *lemma_b;       /* form (b): as (a) plus every earlier have in scope as (name : T)
+			      * ((h : ∀ binders, T) for a have with binders), before the have binders */
 	int is_final;        /* the top-level sorry closing the original goal */
 	int needs_goal_state;/* syntax cannot state this subgoal faithfully */
 	char *goal_reason;   /* why (e.g. "intro before line 7"), or NULL */
@@ -62,7 +64,10 @@ struct lean_sketch {
 	struct lean_subgoal *goals; /* owned */
 };
 /* Analyze a sketch (the code of one theorem `theorem_name` holding sorries):
- * every sorry becomes a subgoal. 0, or -1 with why. Release with lean_sketch_release. */
+ * every sorry becomes a subgoal, in source order. Refused: a sorry outside the
+ * theorem's proof or inside a have's statement, more than 256 sorries. Decisions
+ * (which tactics force goal states, obtain) are documented in lean_sketch.c.
+ * 0, or -1 with why. Release with lean_sketch_release. */
 int lean_sketch_analyze(const char *code, const char *theorem_name, struct lean_sketch *out,
 			char **why);
 void lean_sketch_release(struct lean_sketch *sk);
@@ -77,11 +82,13 @@ char *lean_proof_body(const char *code, const char *name, char **why);
 
 /* Splice proofs[i] (tactic blocks as from lean_proof_body, one per subgoal) into the
  * sorries of sketch code, re-indented to each place; everything else byte for byte.
- * malloc'd, NULL with why. */
+ * A NULL proofs[i] leaves its sorry. malloc'd, NULL with why. */
 char *lean_recombine(const char *code, const struct lean_sketch *sk, const char *const *proofs,
 		     char **why);
 /* Fallback form: lemmas[i] (complete proven lemma declarations) placed before the
- * main theorem and each sorry closed by `exact NAME premises…`. malloc'd, NULL with why. */
+ * main theorem and each sorry closed by `exact NAME args`, args the names of the
+ * lemma's explicit binders (a shadowed one: `(by assumption)`); a NULL lemma leaves
+ * its sorry. malloc'd, NULL with why. */
 char *lean_recombine_fallback(const char *code, const struct lean_sketch *sk,
 			      const char *const *lemmas, char **why);
 

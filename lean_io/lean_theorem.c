@@ -244,3 +244,66 @@ void lean_theorem_release(struct lean_theorem *t)
 	free(t->conclusion);
 	memset(t, 0, sizeof(*t));
 }
+
+/* Width of the indentation of line [s, e) (spaces and tabs), or -1 if blank. */
+static long indent_of(const char *s, const char *e)
+{
+	const char *p = s;
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	while (e > p && (e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	return p == e ? -1 : (long)(p - s);
+}
+
+char *lean_proof_body(const char *code, const char *name, char **why)
+{
+	struct lean_theorem t;
+	struct sbuf sb = SBUF_INIT;
+	const char *p, *end, *nl, *rest;
+	long min = -1, w;
+	if (lean_parse_theorem(code, name, &t, why))
+		return NULL;
+	p = code + t.by_end;
+	end = code + t.end;
+	lean_theorem_release(&t);
+	/* text on the line of `by`: `:= by tac` */
+	nl = memchr(p, '\n', (size_t)(end - p));
+	rest = nl ? nl + 1 : end;
+	{
+		const char *a = p, *b = nl ? nl : end;
+		while (a < b && strchr(" \t\r", *a))
+			a++;
+		while (b > a && strchr(" \t\r", b[-1]))
+			b--;
+		/* `:= by -- comment` holds no tactic */
+		if (!(b - a >= 2 && a[0] == '-' && a[1] == '-'))
+			sbuf_add(&sb, a, (size_t)(b - a));
+	}
+	for (p = rest; p < end; p = nl ? nl + 1 : end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		w = indent_of(p, nl ? nl : end);
+		if (w >= 0 && (min < 0 || w < min))
+			min = w;
+	}
+	for (p = rest; p < end; p = nl ? nl + 1 : end) {
+		const char *e;
+		nl = memchr(p, '\n', (size_t)(end - p));
+		e = nl ? nl : end;
+		if (e > p && e[-1] == '\r')
+			e--;
+		if (sb.len)
+			sbuf_addch(&sb, '\n');
+		if (indent_of(p, e) >= 0)
+			sbuf_add(&sb, p + min, (size_t)(e - p - min));
+	}
+	/* blank lines at the end go */
+	while (sb.len && strchr(" \t\n", sb.buf[sb.len - 1]))
+		sb.buf[--sb.len] = 0;
+	if (!sb.len) {
+		sbuf_release(&sb);
+		*why = xasprintf("theorem %s: empty proof after `:= by`", name ? name : "");
+		return NULL;
+	}
+	return sbuf_detach(&sb);
+}

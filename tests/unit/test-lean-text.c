@@ -171,9 +171,451 @@ static void dsp2_parse(void)
 	ok(files > 200 && good == files, "all %d dsp2 proofs parse (%d good)", files, good);
 }
 
+static void extract_cases(void)
+{
+	char *why = NULL, *c;
+	c = lean_extract_code("Sketch:\n```lean4\ntheorem a : True := by\n  trivial\n```\nthen\n"
+			      "```python\nprint(1)\n```\n``` lean4  \ntheorem b : True := by trivial\n```\nend", &why);
+	is_str(c, "theorem b : True := by trivial\n", "the last ```lean4 block (``` lean4 with spaces)");
+	free(c);
+	c = lean_extract_code("```lean\nx\n```\r\n", &why);
+	is_str(c, "x\n", "```lean accepted");
+	free(c);
+	c = lean_extract_code("```lean4\nfirst\n```\n```lean4\ntheorem t : True := by\n  sim", &why);
+	ok(c == NULL && why && !strcmp(why, "unclosed ```lean4 block (truncated answer?)"),
+	   "an unclosed last block fails: %s", why ? why : "");
+	free(why);
+	why = NULL;
+	c = lean_extract_code("no code here\n```python\nx\n```\n", &why);
+	ok(c == NULL && why, "no lean block fails: %s", why ? why : "");
+	free(why);
+	why = NULL;
+	c = lean_extract_code("```python\n```lean4\n```\n", &why);
+	ok(c == NULL && why, "a ```lean4 line closing a python block opens nothing");
+	free(why);
+	why = NULL;
+	c = lean_extract_code("```lean4\n```", &why);
+	is_str(c, "", "an empty block is empty code");
+	free(c);
+}
+
+static void forbidden_cases(void)
+{
+	struct lean_policy pol = { 0, 0, 400000 };
+	struct lean_policy sk = { 1, 0, 400000 };
+	char *why = NULL;
+	/* {code, the construct named in why, or NULL for accepted} */
+	static const char *const cases[][2] = {
+		{ "theorem t : 1 = 1 := by\n  sorry", "`sorry` at 2:2" },
+		{ "theorem t : 1 = 1 := by\n  admit", "`admit` at 2:2" },
+		{ "theorem t : 1 = 1 := by\n  stop\n  rfl", "`stop` at 2:2" },
+		{ "theorem t : 1 = 1 := by\n  exact sorryAx _ false", "`sorryAx` at 2:8" },
+		{ "theorem t : 1 = 1 := by\n  exact @_root_.sorryAx _ false", "`_root_.sorryAx`" },
+		{ "theorem t : x = 1 := by\n  h₀.trans (by\n    apply?)", "`apply?` at 3:4" },
+		{ "example : 1 = 1 := by exact?", "`exact?` at 1:22" },
+		{ "example : 1 = 1 := by rw?", "`rw?`" },
+		{ "example : 1 = 1 := by simp?", "`simp?`" },
+		{ "example : 1 = 1 := by simp_all?!", "`simp_all?!`" },
+		{ "example : 1 = 1 := by aesop?", "`aesop?`" },
+		{ "example : 1 = 1 := by decide?", "`decide?`" },
+		{ "example : 1 = 1 := by hint", "`hint`" },
+		{ "example : 1 = 1 := by library_search", "`library_search`" },
+		{ "example : 1 = 1 := by rw_search", "`rw_search`" },
+		{ "example : 1 = 1 := by polyrith", "`polyrith`" },
+		{ "example : 1 = 1 := by simp? says simp", "`simp?`" },
+		{ "example : 1 = 1 := by have? : 1 = 1", "`have?`" },
+		{ "axiom bad : False\ntheorem t : 1 = 2 := bad.elim", "`axiom` at 1:0" },
+		{ "#eval 1", "`#eval` command at 1:0" },
+		{ "theorem t : True := trivial\n#exit\ntheorem u : False := by simp", "`#exit` command at 2:0" },
+		{ "theorem t : True := by trivial #exit", "`#exit` command at 1:31" },
+		{ "#print axioms t", "`#print` command" },
+		{ "#check Nat", "`#check` command" },
+		{ "#reduce 1", "`#reduce` command" },
+		{ "#synth Inhabited Nat", "`#synth` command" },
+		{ "#help tactic", "`#help` command" },
+		{ "  #foo_bar x", "`#foo_bar` command at 1:2" },
+		{ "run_cmd pure ()", "`run_cmd`" },
+		{ "example : True := by run_tac pure ()", "`run_tac`" },
+		{ "run_elab pure ()", "`run_elab`" },
+		{ "run_meta pure ()", "`run_meta`" },
+		{ "example : True := by_elab pure ()", "`by_elab`" },
+		{ "elab \"t\" : tactic => pure ()", "`elab`" },
+		{ "macro \"t\" : tactic => `(tactic| sorry)", "`macro`" },
+		{ "macro_rules | `(tactic| trivial) => `(tactic| rfl)", "`macro_rules`" },
+		{ "syntax \"t\" : tactic", "`syntax`" },
+		{ "notation \"π\" => 3", "`notation`" },
+		{ "local notation \"π\" => 3", "`notation`" },
+		{ "infix:50 \" ~ \" => Eq", "`infix`" },
+		{ "infixl:50 \" ~ \" => Eq", "`infixl`" },
+		{ "infixr:50 \" ~ \" => Eq", "`infixr`" },
+		{ "prefix:50 \"~\" => id", "`prefix`" },
+		{ "postfix:50 \"~\" => id", "`postfix`" },
+		{ "elab_rules : tactic | `(tactic| t) => pure ()", "`elab_rules`" },
+		{ "declare_syntax_cat foo", "`declare_syntax_cat`" },
+		{ "unsafe def f : Nat := 1", "`unsafe`" },
+		{ "@[implemented_by g] def f : Bool := true", "`implemented_by`" },
+		{ "@[extern \"f\"] def f : Bool := true", "`extern`" },
+		{ "@[csimp] theorem c : @f = @g := rfl", "`csimp`" },
+		{ "import Mathlib", "`import` at 1:0" },
+		{ "initialize foo : IO.Ref Nat ← IO.mkRef 0", "`initialize`" },
+		{ "builtin_initialize pure ()", "`builtin_initialize`" },
+		{ "opaque f : Nat", "`opaque`" },
+		{ "instance : LT ℝ := ⟨fun _ _ => True⟩", "`instance`" },
+		{ "attribute [instance] bogus", "`instance`" },
+		{ "variable (h : False)\ninclude h", "`variable`" },
+		{ "namespace Foo\ntheorem t : True := trivial\nend Foo", "`namespace`" },
+		{ "set_option debug.skipKernelTC true", "`debug.skipKernelTC` at 1:11" },
+		{ "set_option maxHeartbeats 0 in\ntheorem t : True := trivial", "`set_option maxHeartbeats 0` at 1:0" },
+		{ "set_option maxHeartbeats 400001", "`set_option maxHeartbeats 400001`" },
+		{ "set_option synthInstance.maxHeartbeats 0", "`set_option synthInstance.maxHeartbeats 0`" },
+		{ "set_option maxRecDepth 1000000", "`set_option maxRecDepth 1000000`" },
+		{ "example : 2 + 2 = 4 := by native_decide", "`native_decide` at 1:26" },
+		{ "example : 2 + 2 = 4 := by decide +native", "`decide +native`" },
+		{ "example : 2 + 2 = 4 := by bv_decide", "`bv_decide`" },
+		{ "example : True := Lean.ofReduceBool _ _ rfl ▸ trivial", "`Lean.ofReduceBool`" },
+		{ "theorem t : 1 = 1 := by\n\tsimp\r\n  exact?", "`exact?` at 3:2" },
+		{ "example : ℝ := by\n  -- ℝ∀\n  /- é -/ exact?", "`exact?` at 3:10" },
+		/* accepted */
+		{ "theorem t : 1 = 1 := by\n  -- sorry apply? #eval axiom\n  /- sorry /- exact? -/ native_decide -/\n  rfl", NULL },
+		{ "theorem t : \"sorry #eval\" = \"sorry #eval\" := by rfl", NULL },
+		{ "theorem t : 'a' = 'a' := by\n  have h' : (1 : ℕ) = 1 := rfl\n  rfl", NULL },
+		{ "def «sorry» := 1\ntheorem t : «sorry» = 1 := rfl", NULL },
+		{ "theorem t (s : Finset ℕ) (h : #s = 2) : 1 = 1 := by\n  refine ?_\n  rfl", NULL },
+		{ "theorem t (l : List ℕ) : l.get? 0 = l.head? := by\n  cases l <;> rfl", NULL },
+		{ "set_option maxHeartbeats 400000 in\ntheorem t : 1 = 1 := by\n  nlinarith [sq_nonneg (1 : ℝ)]", NULL },
+		{ "set_option maxRecDepth 10000\nopen Real in\n@[simp] lemma l : (1 : ℕ) = 1 := rfl", NULL },
+		{ "theorem t : 2 + 2 = 4 := by decide", NULL },
+		{ "theorem t : True := by\n  simp only [show (2 : ℕ) = 1 + 1 from rfl] -- exact?\n  trivial", NULL },
+		{ "/-- doc: sorry, #eval -/\ntheorem t : True := trivial", NULL },
+		{ "attribute [local simp] Nat.add_comm\nsection\ntheorem t : True := trivial\nend", NULL },
+		{ "theorem t : r#\"sorry\"# = \"sorry\" := rfl", NULL },
+	};
+	for (size_t i = 0; i < CS_ARRAY_SIZE(cases); i++) {
+		int rc = lean_check_forbidden(cases[i][0], &pol, &why);
+		if (cases[i][1])
+			ok(rc == -1 && why && strstr(why, cases[i][1]) && !strncmp(why, "forbidden ", 10),
+			   "rejects %s: %s", cases[i][1], why ? why : "(accepted)");
+		else
+			ok(rc == 0 && !why, "accepts case %zu: %s", i, why ? why : "ok");
+		free(why);
+		why = NULL;
+	}
+	ok(lean_check_forbidden("theorem t : 1 = 1 := by\n  sorry", &sk, &why) == 0,
+	   "allow_sorry lets sorry through");
+	ok(lean_check_forbidden("theorem t : 1 = 1 := by\n  exact sorryAx _ false", &sk, &why) == -1,
+	   "allow_sorry still rejects sorryAx");
+	free(why);
+	why = NULL;
+	sk.allow_native_decide = 1;
+	ok(lean_check_forbidden("example : 2 + 2 = 4 := by native_decide", &sk, &why) == 0,
+	   "allow_native_decide lets native_decide through");
+	pol.max_heartbeats = 0;
+	ok(lean_check_forbidden("set_option maxHeartbeats 1", &pol, &why) == -1,
+	   "max_heartbeats 0: no maxHeartbeats at all");
+	free(why);
+	why = NULL;
+	ok(lean_check_forbidden("theorem t : True := by\n  /- unclosed", &sk, &why) == -1 && why &&
+	   strstr(why, "unterminated comment at 2:2"), "unreadable code rejected: %s", why ? why : "");
+	free(why);
+}
+
+static void policy_env(void)
+{
+	struct lean_policy pol;
+	unsetenv("CS_ALLOW_NATIVE_DECIDE");
+	unsetenv("CS_MAX_HEARTBEATS");
+	lean_policy_from_env(&pol);
+	ok(!pol.allow_sorry && !pol.allow_native_decide && pol.max_heartbeats == 400000, "policy defaults");
+	setenv("CS_ALLOW_NATIVE_DECIDE", "1", 1);
+	setenv("CS_MAX_HEARTBEATS", "1000000", 1);
+	lean_policy_from_env(&pol);
+	ok(pol.allow_native_decide && pol.max_heartbeats == 1000000, "policy from the environment");
+	unsetenv("CS_ALLOW_NATIVE_DECIDE");
+	unsetenv("CS_MAX_HEARTBEATS");
+}
+
+static const char algebra_10[] =
+	"theorem mathd_algebra_10 : abs ((120 : ℝ) / 100 * 30 - 130 / 100 * 20) = 10 := by\n";
+
+static void statement_cases(void)
+{
+	char *why = NULL;
+	const char *formal = "theorem mathd_algebra_478 (b h v : ℝ) (h₀ : 0 < b ∧ 0 < h ∧ 0 < v) (h₁ : v = 1 / 3 * (b * h))\n"
+			     "    (h₂ : b = 30) (h₃ : h = 13 / 2) : v = 65 := by\n";
+	ok(lean_check_statement("import Mathlib\n/-- doc -/\ntheorem mathd_algebra_10 :\n  abs ((120:ℝ)/100*30 - 130/100*20) = 10 := by\n  norm_num [abs_of_nonneg]",
+				algebra_10, &why) == 0, "same statement, other whitespace: %s", why ? why : "ok");
+	free(why);
+	why = NULL;
+	ok(lean_check_statement("theorem mathd_algebra_10 : abs ((120 : ℝ) / 100 * 30 - /- c -/ 130 / 100 * 20) = 10 :=\n  by norm_num",
+				algebra_10, &why) == 0, "comments aside");
+	free(why);
+	why = NULL;
+	ok(lean_check_statement("theorem mathd_algebra_10 : abs ((120 : ℝ) / 100 * 30 - 130 / 100 * 20) = 11 := by\n  norm_num",
+				algebra_10, &why) == -1 && why && strstr(why, "statement changed: conclusions differ") &&
+	   strstr(why, "`11` instead of `10`"), "changed conclusion: %s", why ? why : "(accepted)");
+	free(why);
+	why = NULL;
+	ok(lean_check_statement("theorem mathd_algebra_10 (h : False) : abs ((120 : ℝ) / 100 * 30 - 130 / 100 * 20) = 10 := by\n  exact h.elim",
+				algebra_10, &why) == -1 && why && strstr(why, "statement changed: binders differ"),
+	   "an extra hypothesis: %s", why ? why : "(accepted)");
+	free(why);
+	why = NULL;
+	ok(lean_check_statement("theorem other : abs ((120 : ℝ) / 100 * 30 - 130 / 100 * 20) = 10 := by\n  norm_num",
+				algebra_10, &why) == -1 && why && strstr(why, "statement changed: theorem mathd_algebra_10 missing"),
+	   "renamed theorem: %s", why ? why : "(accepted)");
+	free(why);
+	why = NULL;
+	ok(lean_check_statement("-- theorem mathd_algebra_10 : abs ((120 : ℝ) / 100 * 30 - 130 / 100 * 20) = 10 := by\n"
+				"theorem x : True := trivial", algebra_10, &why) == -1 && why && strstr(why, "missing"),
+	   "a statement in a comment does not count");
+	free(why);
+	why = NULL;
+	ok(lean_check_statement("theorem mathd_algebra_478 (b h v : ℝ) (h₀ : 0 < b ∧ 0 < h ∧ 0 < v) (h₁ : v = 1 / 3 * (b * h))\n"
+				"    (h₂ : b = 30) (h₃ : h = 13 / 2) (h₄ : v = 65) : v = 65 := by\n  exact h₄", formal, &why) == -1 &&
+	   why && strstr(why, "binders differ") && strstr(why, "(h₄ : v = 65)") && strstr(why, "`:`") == NULL,
+	   "an added hypothesis named: %s", why ? why : "(accepted)");
+	free(why);
+	why = NULL;
+	ok(lean_check_statement("theorem mathd_algebra_478 (b h v : ℝ) (h₀ : 0 < b ∧ 0 < h ∧ 0 < v) (h₁ : v = 1 / 3 * (b * h))\n"
+				"    (h₂ : b = 30) : v = 65 := by\n  sorry", formal, &why) == -1 && why && strstr(why, "binders differ"),
+	   "a dropped hypothesis: %s", why ? why : "(accepted)");
+	free(why);
+	why = NULL;
+	ok(lean_check_statement("lemma mathd_algebra_478 (b h v : ℝ) (h₀ : 0 < b ∧ 0 < h ∧ 0 < v) (h₁ : v = 1 / 3 * (b * h)) (h₂ : b = 30) (h₃ : h = 13 / 2) :\n"
+				"v = 65 := by\n  subst h₂ h₃\n  linarith", formal, &why) == 0, "lemma, other line breaks accepted");
+	free(why);
+	why = NULL;
+	ok(lean_check_statement("theorem t : True := trivial", "no theorem", &why) == -1 && why &&
+	   strstr(why, "formal statement unusable"), "bad formal statement: %s", why ? why : "");
+	free(why);
+}
+
+static void normalize_body_cases(void)
+{
+	char *s, *why = NULL;
+	s = lean_normalize("  theorem  t\t(x : ℕ) -- c\n /- a /- b -/ -/ :\r\n  x = x  ");
+	is_str(s, "theorem t (x : ℕ) : x = x", "normalize: comments out, whitespace one space, trimmed");
+	free(s);
+	s = lean_normalize("a/-c-/b \"x   y\"");
+	is_str(s, "a b \"x   y\"", "normalize: a comment separates, strings kept");
+	free(s);
+	s = lean_normalize("");
+	is_str(s, "", "normalize: empty");
+	free(s);
+	s = lean_normalize("a  \xff  b");
+	is_str(s, "a \xff b", "normalize: invalid bytes survive");
+	free(s);
+
+	s = lean_proof_body("theorem t : 1 = 1 := by rfl\n\ntheorem u : True := by trivial", "t", &why);
+	is_str(s, "rfl", "proof body on the same line");
+	free(s);
+	s = lean_proof_body("theorem t : 1 = 1 := by\n    have h : 2 = 2 := by\n      rfl\n\n    -- done\n    rfl\n\n-- after\n", "t", &why);
+	is_str(s, "have h : 2 = 2 := by\n  rfl\n\n-- done\nrfl", "proof body dedented");
+	free(s);
+	s = lean_proof_body("theorem t : 1 = 1 :=\r\n  by\r\n  simp\r\n  <;> rfl\r\n", NULL, &why);
+	is_str(s, "simp\n<;> rfl", "proof body after :=\\n by, CRLF");
+	free(s);
+	s = lean_proof_body("theorem t : 1 = 1 := by -- the proof\n  rfl", "t", &why);
+	is_str(s, "rfl", "a comment after `by` is no tactic");
+	free(s);
+	s = lean_proof_body("theorem t : 1 = 1 := by simp\n  <;> rfl", "t", &why);
+	is_str(s, "simp\n<;> rfl", "same line and more lines");
+	free(s);
+	s = lean_proof_body("theorem t : 1 = 1 := by\n\ndef x := 1", "t", &why);
+	ok(s == NULL && why && strstr(why, "empty"), "empty proof fails: %s", why ? why : "");
+	free(why);
+	why = NULL;
+	s = lean_proof_body("theorem t : 1 = 1 := rfl", "t", &why);
+	ok(s == NULL && why, "term proof: no tactic block");
+	free(why);
+}
+
+/* Lines a model's header holds (as pipe_answer_code drops them). */
+static const char *skip_header(const char *p)
+{
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		if (!(n == 0 || !strncmp(p, "import ", 7) || !strncmp(p, "set_option ", 11) ||
+		      !strncmp(p, "open ", 5)))
+			break;
+		p += n + (nl ? 1 : 0);
+	}
+	return p;
+}
+
+/* Every dsp2 proof, minus its header, passes the default policy and its own
+ * miniF2F statement. */
+static void dsp2_bulk(void)
+{
+	FILE *f = fopen(MINIF2F, "r");
+	json_error_t err;
+	json_t *rec;
+	int files = 0, forbid_ok = 0, stmt = 0, stmt_ok = 0, header_caught = 0;
+	struct lean_policy pol = { 0, 0, 400000 };
+	ok(f != NULL, "%s readable", MINIF2F);
+	while (f && (rec = json_loadf(f, JSON_DISABLE_EOF_CHECK, &err))) {
+		const char *name = json_string_value(json_object_get(rec, "name"));
+		const char *formal = json_string_value(json_object_get(rec, "formal_statement"));
+		char *path = xasprintf("%s/%s.lean", DSP2, name ? name : "");
+		char *src = name && formal ? slurp(path) : NULL, *why = NULL;
+		if (src) {
+			files++;
+			if (lean_check_forbidden(src, &pol, &why) == -1 && strstr(why, "`import` at 1:0"))
+				header_caught++;
+			free(why);
+			why = NULL;
+			if (lean_check_forbidden(skip_header(src), &pol, &why) == 0)
+				forbid_ok++;
+			else
+				printf("# %s: %s\n", path, why);
+			free(why);
+			why = NULL;
+			/* DeepSeek corrected these two miniF2F statements (a false one, a
+			 * stray binder); the check must see it */
+			if (!strcmp(name, "induction_sum_odd") || !strcmp(name, "mathd_algebra_247")) {
+				int rc = lean_check_statement(src, formal, &why);
+				ok(rc == -1 && why &&
+				   strstr(why, !strcmp(name, "induction_sum_odd") ? "conclusions differ" : "binders differ"),
+				   "%s: DeepSeek's changed statement caught: %s", name, why ? why : "(accepted)");
+			} else {
+				stmt++;
+				if (lean_check_statement(src, formal, &why) == 0)
+					stmt_ok++;
+				else
+					printf("# %s: %s\n", path, why);
+			}
+			free(why);
+			why = NULL;
+			/* and a weakened copy is caught */
+			if (files <= 20) {
+				struct lean_theorem t;
+				if (lean_parse_theorem(src, name, &t, &why) == 0) {
+					struct sbuf sb = SBUF_INIT;
+					size_t colon = strstr(src + t.decl_start, t.conclusion) - src;
+					sbuf_add(&sb, src, colon);
+					sbuf_adds(&sb, "True ∨ ");
+					sbuf_adds(&sb, src + colon);
+					ok(lean_check_statement(sbuf_str(&sb), formal, &why) == -1 && why &&
+					   strstr(why, "conclusions differ"), "%s weakened conclusion caught", name);
+					sbuf_release(&sb);
+					lean_theorem_release(&t);
+				}
+				free(why);
+				why = NULL;
+			}
+			free(src);
+		}
+		free(path);
+		json_decref(rec);
+	}
+	if (f)
+		fclose(f);
+	ok(files > 200, "%d dsp2 proofs have a miniF2F statement", files);
+	ok(header_caught == files, "their headers (import Mathlib) are caught when left in (%d)", header_caught);
+	ok(forbid_ok == files, "%d/%d pass the default policy", forbid_ok, files);
+	ok(stmt_ok == stmt, "%d/%d keep their miniF2F statement", stmt_ok, stmt);
+}
+
+static void big_inputs(void)
+{
+	struct sbuf sb = SBUF_INIT;
+	struct lean_policy pol = { 0, 0, 400000 };
+	char *why = NULL, *s;
+	double t0 = cs_now();
+	sbuf_adds(&sb, "theorem big (x : ℕ) : x = x := by\n");
+	for (int i = 0; i < 25000; i++)
+		sbuf_adds(&sb, "  simp [h₁]\n");   /* 4 tokens a line: 100 000 tokens */
+	ok(lean_check_forbidden(sb.buf, &pol, &why) == 0, "100 000 tokens pass");
+	ok(lean_check_statement(sb.buf, "theorem big (x : ℕ) : x = x := by", &why) == 0, "and keep the statement");
+	s = lean_proof_body(sb.buf, "big", &why);
+	ok(s && strlen(s) == 25000 * strlen("simp [h₁]\n") - 1, "proof body of 25 000 lines");
+	free(s);
+	s = lean_normalize(sb.buf);
+	ok(s && strlen(s) < sb.len, "normalized");
+	free(s);
+	sbuf_reset(&sb);
+	for (int i = 0; i < 10000; i++)
+		sbuf_adds(&sb, "/-");
+	sbuf_adds(&sb, " sorry ");
+	ok(lean_check_forbidden(sb.buf, &pol, &why) == -1, "10 000 unclosed /- rejected");
+	free(why);
+	why = NULL;
+	for (int i = 0; i < 10000; i++)
+		sbuf_adds(&sb, "-/");
+	ok(lean_check_forbidden(sb.buf, &pol, &why) == 0, "10 000 nested /- -/ hide their sorry");
+	ok(cs_now() - t0 < 10, "fast: %.2f s", cs_now() - t0);
+	sbuf_release(&sb);
+}
+
+/* Random mixes of Lean fragments and bytes: no crash, no leak, no overread
+ * (ASan watches); every answer is a clean 0 or -1 with a reason. */
+static void fuzz(void)
+{
+	static const char *const frag[] = {
+		"theorem ", "lemma ", "t", " : ", ":=", " by", "\n  ", "\r\n", "\t", "/-", "-/", "/--",
+		"--", "\"", "\\", "'", "r#\"", "\"#", "«", "»", "(", ")", "⟨", "⟩", "sorry", "#eval",
+		"set_option maxHeartbeats ", "0", "ℝ", "h₀", ".", "?", "\xff", "\xe2\x88", "```lean4\n",
+		"```\n", "x'", "'a'", "@[", "]",
+	};
+	struct lean_policy pol = { 0, 0, 400000 };
+	unsigned long r = 12345;
+	int clean = 1;
+	for (int k = 0; k < 3000; k++) {
+		struct sbuf sb = SBUF_INIT;
+		struct lean_theorem t;
+		char *why = NULL, *s;
+		int m = (int)(r % 40);
+		for (int i = 0; i < m; i++) {
+			r = r * 6364136223846793005UL + 1442695040888963407UL;
+			sbuf_adds(&sb, frag[(r >> 33) % CS_ARRAY_SIZE(frag)]);
+		}
+		r = r * 6364136223846793005UL + 1442695040888963407UL;
+		if (lean_check_forbidden(sbuf_str(&sb), &pol, &why) == -1 && !why)
+			clean = 0;
+		free(why);
+		why = NULL;
+		if (lean_check_statement(sbuf_str(&sb), "theorem t : T := by", &why) == -1 && !why)
+			clean = 0;
+		free(why);
+		why = NULL;
+		if (lean_parse_theorem(sbuf_str(&sb), NULL, &t, &why) == 0) {
+			if (t.end > sb.len || t.by_end > t.end || t.decl_start > t.by_end)
+				clean = 0;
+			lean_theorem_release(&t);
+		} else if (!why) {
+			clean = 0;
+		}
+		free(why);
+		why = NULL;
+		s = lean_proof_body(sbuf_str(&sb), NULL, &why);
+		if (!s && !why)
+			clean = 0;
+		free(s);
+		free(why);
+		why = NULL;
+		s = lean_extract_code(sbuf_str(&sb), &why);
+		if (!s && !why)
+			clean = 0;
+		free(s);
+		free(why);
+		free(lean_normalize(sbuf_str(&sb)));
+		sbuf_release(&sb);
+	}
+	ok(clean, "3000 random inputs: every failure has a reason, every range is inside");
+}
+
 int main(void)
 {
 	parse_cases();
 	dsp2_parse();
+	extract_cases();
+	forbidden_cases();
+	policy_env();
+	statement_cases();
+	normalize_body_cases();
+	dsp2_bulk();
+	big_inputs();
+	fuzz();
 	return done_testing();
 }

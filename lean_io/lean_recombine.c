@@ -1,0 +1,323 @@
+/* lean_recombine, lean_recombine_fallback: proofs spliced into a sketch's sorries.
+ *
+ * Where the sorry stands decides the shape (L1..Lk: the proof's lines):
+ * - first on its line:        L1 in its place, L2.. at the sorry's column;
+ * - after `by` on its line:   one line in its place; several on new lines two
+ *                             columns right of the line's tactic;
+ * - after a `·` bullet:       L1 in its place, L2.. at the sorry's column;
+ * - after `:=` (term mode):   `by L1`, or `by` and the lines as after `by`;
+ * - elsewhere in a term:      `(by L1)`, or `(by` and the lines as after `by`, `)`.
+ * Everything else is copied byte for byte; inserted line breaks follow the
+ * sketch's (CRLF when its lines end so). A NULL proof leaves its sorry. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cs.h"
+#include "lean_scan.h"
+#include "lean_decl.h"
+#include "lean_text.h"
+
+struct toks {
+	struct lean_tok *v;
+	size_t n;
+};
+
+static size_t find_tok(const struct toks *t, size_t start)
+{
+	size_t lo = 0, hi = t->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (t->v[mid].start < start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int is_comment(const struct lean_tok *t)
+{
+	return t->kind == LEAN_TOK_COMMENT || t->kind == LEAN_TOK_DOC;
+}
+
+/* Proof lines, trailing \r and trailing blank lines dropped. */
+static char **split_lines(const char *proof, size_t *n)
+{
+	char **l = NULL;
+	size_t cap = 0;
+	const char *p = proof;
+	*n = 0;
+	for (;;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		if (len && p[len - 1] == '\r')
+			len--;
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 8;
+			l = xrealloc(l, cap * sizeof *l);
+		}
+		l[(*n)++] = xstrndup(p, len);
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	while (*n > 1 && !l[*n - 1][strspn(l[*n - 1], " \t")]) {
+		free(l[*n - 1]);
+		(*n)--;
+	}
+	return l;
+}
+
+static void free_lines(char **l, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(l[i]);
+	free(l);
+}
+
+/* Does the last line of the proof end in a line comment? */
+static int ends_in_comment(const char *line)
+{
+	struct lean_tok *v;
+	size_t n;
+	char *why = NULL;
+	int r = 0;
+	if (lean_tokenize(line, strlen(line), 1, &v, &n, &why)) {
+		free(why);
+		return 1;
+	}
+	r = n >= 2 && v[n - 2].kind == LEAN_TOK_COMMENT && !strncmp(line + v[n - 2].start, "--", 2);
+	free(v);
+	return r;
+}
+
+static void add_lines(struct sbuf *sb, char **l, size_t n, size_t from, const char *nl, const char *indent)
+{
+	for (size_t i = from; i < n; i++) {
+		sbuf_adds(sb, nl);
+		if (*l[i])
+			sbuf_adds(sb, indent);
+		sbuf_adds(sb, l[i]);
+	}
+}
+
+static char *splice(const char *code, const struct lean_sketch *sk, const char *const *proofs, char **why)
+{
+	struct toks t;
+	struct sbuf sb = SBUF_INIT;
+	size_t at = 0, len = strlen(code);
+	const char *nl = strstr(code, "\r\n") ? "\r\n" : "\n";
+	*why = NULL;
+	if (lean_tokenize(code, len, 1, &t.v, &t.n, why))
+		return NULL;
+	for (size_t i = 0; i < sk->n; i++) {
+		const struct lean_subgoal *g = &sk->goals[i];
+		size_t k, p, lstart, c0, nlines, ws;
+		char **l, *ind, *ind2;
+		int prev_line;
+		if (g->sorry_start < at || g->sorry_end > len || g->sorry_end - g->sorry_start != 5 ||
+		    strncmp(code + g->sorry_start, "sorry", 5)) {
+			*why = xasprintf("subgoal %zu: no sorry at byte %zu: the sketch is not of this code", i,
+					 g->sorry_start);
+			goto fail;
+		}
+		if (!proofs[i])
+			continue;
+		k = find_tok(&t, g->sorry_start);
+		if (k >= t.n || t.v[k].start != g->sorry_start) {
+			*why = xasprintf("subgoal %zu: the sorry at line %d is not a token", i, g->line);
+			goto fail;
+		}
+		for (p = k; p > 0 && is_comment(&t.v[p - 1]); p--)
+			;
+		p = p > 0 ? p - 1 : (size_t)-1;
+		prev_line = p != (size_t)-1 && t.v[p].line == t.v[k].line;
+		for (lstart = g->sorry_start; lstart > 0 && code[lstart - 1] != '\n'; lstart--)
+			;
+		ws = strspn(code + lstart, " \t");
+		if (ws > g->sorry_start - lstart)
+			ws = g->sorry_start - lstart;
+		/* column of the line's tactic: the first token not a bullet */
+		c0 = (size_t)t.v[k].col;
+		for (size_t j = find_tok(&t, lstart); j < k; j++)
+			if (!is_comment(&t.v[j]) && !(t.v[j].kind == LEAN_TOK_SYMBOL &&
+			      (lean_tok_is(code, &t.v[j], "·") || lean_tok_is(code, &t.v[j], ".")))) {
+				c0 = (size_t)t.v[j].col;
+				break;
+			}
+		ind = xasprintf("%.*s%*s", (int)ws, code + lstart, (int)((size_t)t.v[k].col - ws), "");
+		ind2 = xasprintf("%.*s%*s", (int)ws, code + lstart, (int)(c0 + 2 - ws), "");
+		l = split_lines(proofs[i], &nlines);
+		if (!prev_line) {
+			sbuf_add(&sb, code + at, g->sorry_start - at);
+			sbuf_adds(&sb, l[0]);
+			add_lines(&sb, l, nlines, 1, nl, ind);
+		} else if (lean_tok_is(code, &t.v[p], "by")) {
+			if (nlines == 1) {
+				sbuf_add(&sb, code + at, g->sorry_start - at);
+				sbuf_adds(&sb, l[0]);
+			} else {
+				sbuf_add(&sb, code + at, t.v[p].end - at);
+				add_lines(&sb, l, nlines, 0, nl, ind2);
+			}
+		} else if (t.v[p].kind == LEAN_TOK_SYMBOL && (lean_tok_is(code, &t.v[p], "·") ||
+							    lean_tok_is(code, &t.v[p], ".") ||
+							    lean_tok_is(code, &t.v[p], "<;>"))) {
+			sbuf_add(&sb, code + at, g->sorry_start - at);
+			sbuf_adds(&sb, l[0]);
+			add_lines(&sb, l, nlines, 1, nl, ind);
+		} else {
+			int paren = !lean_tok_is(code, &t.v[p], ":=");
+			sbuf_add(&sb, code + at, g->sorry_start - at);
+			sbuf_adds(&sb, paren ? "(by" : "by");
+			if (nlines == 1) {
+				sbuf_addch(&sb, ' ');
+				sbuf_adds(&sb, l[0]);
+			} else {
+				add_lines(&sb, l, nlines, 0, nl, ind2);
+			}
+			if (paren && ends_in_comment(l[nlines - 1])) {
+				sbuf_adds(&sb, nl);
+				sbuf_adds(&sb, ind2);
+			}
+			if (paren)
+				sbuf_addch(&sb, ')');
+		}
+		free_lines(l, nlines);
+		free(ind);
+		free(ind2);
+		at = g->sorry_end;
+	}
+	sbuf_add(&sb, code + at, len - at);
+	free(t.v);
+	return sbuf_detach(&sb);
+fail:
+	free(t.v);
+	sbuf_release(&sb);
+	return NULL;
+}
+
+char *lean_recombine(const char *code, const struct lean_sketch *sk, const char *const *proofs, char **why)
+{
+	return splice(code, sk, proofs, why);
+}
+
+/* The arguments that close a sorry by lemma `lemma`: its explicit binders' names,
+ * in order; a name bound again later (shadowed at the sorry) or `_` becomes
+ * `(by assumption)`. Implicit, strict-implicit and instance binders are left to
+ * unification and instance search. */
+static char *exact_call(const char *lemma, char **why)
+{
+	struct lean_theorem th;
+	struct lean_tok *v;
+	size_t n, nn = 0, cap = 0;
+	char **names = NULL;
+	struct sbuf sb = SBUF_INIT;
+	long depth = 0;
+	int explicit = 0;
+	if (lean_parse_theorem(lemma, NULL, &th, why))
+		return NULL;
+	if (lean_tokenize(th.binders, strlen(th.binders), 0, &v, &n, why)) {
+		lean_theorem_release(&th);
+		return NULL;
+	}
+	for (size_t i = 0; i + 1 < n; i++) {
+		const char *s = th.binders + v[i].start;
+		size_t len = v[i].end - v[i].start;
+		if (v[i].kind == LEAN_TOK_SYMBOL && strchr("([{", *s) && len == 1) {
+			if (depth++ == 0)
+				explicit = *s == '(' ? 1 : 0;
+		} else if (v[i].kind == LEAN_TOK_SYMBOL && (!strncmp(s, "⦃", 3) || !strncmp(s, "⟨", 3))) {
+			if (depth++ == 0)
+				explicit = 0;
+		} else if (v[i].kind == LEAN_TOK_SYMBOL && (strchr(")]}", *s) || !strncmp(s, "⦄", 3) ||
+							    !strncmp(s, "⟩", 3))) {
+			depth--;
+		} else if (v[i].kind == LEAN_TOK_SYMBOL && len == 1 && *s == ':' && depth == 1) {
+			explicit = 0; /* the type follows */
+		} else if (v[i].kind == LEAN_TOK_IDENT && (depth == 0 || (depth == 1 && explicit))) {
+			if (nn == cap) {
+				cap = cap ? 2 * cap : 16;
+				names = xrealloc(names, cap * sizeof *names);
+			}
+			names[nn++] = xstrndup(s, len);
+		}
+	}
+	sbuf_addf(&sb, "exact %s", th.name);
+	for (size_t i = 0; i < nn; i++) {
+		int shadowed = !strcmp(names[i], "_");
+		for (size_t j = i + 1; j < nn && !shadowed; j++)
+			shadowed = !strcmp(names[i], names[j]);
+		sbuf_addf(&sb, " %s", shadowed ? "(by assumption)" : names[i]);
+		free(names[i]);
+	}
+	free(names);
+	free(v);
+	lean_theorem_release(&th);
+	return sbuf_detach(&sb);
+}
+
+char *lean_recombine_fallback(const char *code, const struct lean_sketch *sk, const char *const *lemmas,
+			      char **why)
+{
+	char **calls = xcalloc(sk->n ? sk->n : 1, sizeof *calls);
+	char *spliced = NULL, *ret = NULL;
+	struct lean_tok *v = NULL;
+	struct lean_decl d;
+	size_t n, kw = (size_t)-1, decl_start;
+	struct sbuf sb = SBUF_INIT;
+
+	*why = NULL;
+	if (!sk->n) {
+		*why = xstrdup("the sketch has no sorry to close");
+		goto out;
+	}
+	for (size_t i = 0; i < sk->n; i++) {
+		char *w = NULL;
+		if (lemmas[i] && !(calls[i] = exact_call(lemmas[i], &w))) {
+			*why = xasprintf("lemma %zu (%s): %s", i, sk->goals[i].lemma_name, w ? w : "?");
+			free(w);
+			goto out;
+		}
+	}
+	/* the theorem holding the sorries: the last declaration keyword before the first */
+	if (lean_tokenize(code, strlen(code), 1, &v, &n, why))
+		goto out;
+	for (size_t i = 0; i + 1 < n && v[i].start < sk->goals[0].sorry_start; i++)
+		if (v[i].kind == LEAN_TOK_IDENT && (lean_tok_is(code, &v[i], "theorem") || lean_tok_is(code, &v[i], "lemma")))
+			kw = i;
+	if (kw == (size_t)-1) {
+		*why = xstrdup("no theorem before the sketch's first sorry");
+		goto out;
+	}
+	{
+		char *name = xstrndup(code + v[kw + 1].start, v[kw + 1].end - v[kw + 1].start);
+		int rc = lean_find_theorem(code, v, n, name, 0, &d, why);
+		free(name);
+		if (rc)
+			goto out;
+	}
+	decl_start = v[d.first].start;
+	if (!(spliced = splice(code, sk, (const char *const *)calls, why)))
+		goto out;
+	sbuf_add(&sb, spliced, decl_start);
+	for (size_t i = 0; i < sk->n; i++) {
+		size_t len;
+		if (!lemmas[i])
+			continue;
+		len = strlen(lemmas[i]);
+		while (len && strchr(" \t\r\n", lemmas[i][len - 1]))
+			len--;
+		sbuf_add(&sb, lemmas[i], len);
+		sbuf_adds(&sb, "\n\n");
+	}
+	sbuf_adds(&sb, spliced + decl_start);
+	ret = sbuf_detach(&sb);
+out:
+	for (size_t i = 0; i < sk->n; i++)
+		free(calls[i]);
+	free(calls);
+	free(spliced);
+	free(v);
+	return ret;
+}

@@ -1,0 +1,611 @@
+/* test-lean-sketch: sketch analysis, subgoal lemmas, goal states, recombination.
+ * The key test turns every real DeepSeek-Prover-V2 proof of tests/fixtures/dsp2
+ * into a sketch (each top-level `have … := by BLOCK` becomes `:= by sorry`),
+ * analyzes it and splices the blocks back: the result must be the original. */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "cs.h"
+#include "lean_scan.h"
+#include "lean_decl.h"
+#include "lean_text.h"
+#include "tap.h"
+
+static char *slurp(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	struct sbuf sb = SBUF_INIT;
+	char buf[65536];
+	size_t n;
+	if (!fp)
+		return NULL;
+	while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
+		sbuf_add(&sb, buf, n);
+	fclose(fp);
+	return sbuf_detach(&sb);
+}
+
+static int is_comment(const struct lean_tok *t)
+{
+	return t->kind == LEAN_TOK_COMMENT || t->kind == LEAN_TOK_DOC;
+}
+
+/* Text of a tactic block with its common indentation removed; the first line
+ * counts as indented to its column. */
+static char *dedent(const char *code, size_t start, size_t end, int col)
+{
+	struct sbuf sb = SBUF_INIT;
+	size_t m = (size_t)col;
+	const char *p, *e = code + end;
+	for (p = memchr(code + start, '\n', end - start); p && p < e; p = memchr(p + 1, '\n', (size_t)(e - p - 1))) {
+		size_t sp = 0;
+		while (p + 1 + sp < e && p[1 + sp] == ' ')
+			sp++;
+		if (p + 1 + sp < e && p[1 + sp] != '\n' && sp < m)
+			m = sp;
+		if (p + 1 >= e)
+			break;
+	}
+	for (size_t k = m; k < (size_t)col; k++)
+		sbuf_addch(&sb, ' ');
+	for (p = code + start; p < e;) {
+		const char *nl = memchr(p, '\n', (size_t)(e - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(e - p);
+		sbuf_add(&sb, p, len);
+		if (!nl)
+			break;
+		sbuf_addch(&sb, '\n');
+		p = nl + 1;
+		if (strspn(p, " ") >= m || p[strspn(p, " ")] == '\n')
+			p += strspn(p, " ") < m ? strspn(p, " ") : m;
+	}
+	return sbuf_detach(&sb);
+}
+
+struct cut {
+	size_t start, end;  /* the block */
+	char *proof;        /* dedented */
+	char *statement;    /* expected statement */
+	char *name;
+};
+
+/* The sketch of src: each top-level `have NAME? binders? : T := by BLOCK` cut. */
+static char *make_sketch(const char *src, struct cut *cuts, size_t *ncut, size_t max, char **thname)
+{
+	struct lean_tok *v;
+	struct lean_decl d;
+	size_t n, i, root = 0;
+	char *why = NULL;
+	struct sbuf sb = SBUF_INIT;
+	size_t at = 0;
+	*ncut = 0;
+	if (lean_tokenize(src, strlen(src), 1, &v, &n, &why) || lean_find_theorem(src, v, n, NULL, 1, &d, &why)) {
+		printf("# %s\n", why);
+		free(why);
+		free(v);
+		return NULL;
+	}
+	*thname = xstrndup(src + v[d.name].start, v[d.name].end - v[d.name].start);
+	for (i = d.by + 1; i <= d.last && is_comment(&v[i]); i++)
+		;
+	root = i;
+	for (i = root; i <= d.last; i++) {
+		size_t j, s, colon = 0, assign = 0, by, first, last, nm;
+		long depth = 0;
+		if (is_comment(&v[i]) || !v[i].bol || v[i].col != v[root].col || !lean_tok_is(src, &v[i], "have"))
+			continue;
+		nm = i + 1;
+		for (j = i + 1; j <= d.last && !(v[j].bol && v[j].col <= v[root].col); j++) {
+			if (is_comment(&v[j]))
+				continue;
+			if (strchr("([{", src[v[j].start]) || !strncmp(src + v[j].start, "⟨", 3))
+				depth++;
+			else if (strchr(")]}", src[v[j].start]) || !strncmp(src + v[j].start, "⟩", 3))
+				depth--;
+			else if (!depth && !colon && lean_tok_is(src, &v[j], ":"))
+				colon = j;
+			else if (!depth && lean_tok_is(src, &v[j], ":=")) {
+				assign = j;
+				break;
+			}
+		}
+		if (!colon || !assign || (v[nm].kind != LEAN_TOK_IDENT && !lean_tok_is(src, &v[nm], ":")))
+			continue;
+		for (by = assign + 1; is_comment(&v[by]); by++)
+			;
+		if (!lean_tok_is(src, &v[by], "by"))
+			continue;
+		for (first = by + 1; is_comment(&v[first]); first++)
+			;
+		last = first;
+		for (j = first; j <= d.last && !(v[j].bol && v[j].col <= v[root].col); j++)
+			if (!is_comment(&v[j]))
+				last = j;
+		if (*ncut == max)
+			break;
+		s = lean_tok_is(src, &v[nm], ":") ? colon + 1 : nm + 1;
+		if (s == colon)
+			s++;
+		{
+			size_t e = assign - 1;
+			while (is_comment(&v[s]))
+				s++;
+			while (is_comment(&v[e]))
+				e--;
+			cuts[*ncut].statement = xstrndup(src + v[s].start, v[e].end - v[s].start);
+		}
+		cuts[*ncut].name = lean_tok_is(src, &v[nm], ":") ? xstrdup("this")
+				   : xstrndup(src + v[nm].start, v[nm].end - v[nm].start);
+		cuts[*ncut].start = v[first].start;
+		cuts[*ncut].end = v[last].end;
+		cuts[*ncut].proof = dedent(src, v[first].start, v[last].end, v[first].col);
+		sbuf_add(&sb, src + at, v[first].start - at);
+		sbuf_adds(&sb, "sorry");
+		at = v[last].end;
+		(*ncut)++;
+		i = last;
+	}
+	sbuf_adds(&sb, src + at);
+	free(v);
+	return sbuf_detach(&sb);
+}
+
+/* s with whitespace-only lines emptied, malloc'd. */
+static char *blank_lines(const char *s)
+{
+	struct sbuf sb = SBUF_INIT;
+	while (*s) {
+		size_t len = strcspn(s, "\n"), sp = strspn(s, " \t");
+		if (sp < len)
+			sbuf_add(&sb, s, len);
+		s += len;
+		if (*s)
+			sbuf_addch(&sb, *s++);
+	}
+	return sbuf_detach(&sb);
+}
+
+static void test_dsp2_roundtrip(void)
+{
+	DIR *dir = opendir("tests/fixtures/dsp2");
+	struct dirent *de;
+	int blanks = 0, files = 0, with_haves = 0, exact = 0, analyzed = 0, stmts_ok = 0, haves = 0, lemmas_ok = 0;
+	ok(dir != NULL, "fixtures dir");
+	if (!dir)
+		return;
+	while ((de = readdir(dir))) {
+		char path[512], *src, *sk_code, *thname = NULL, *why = NULL, *back;
+		struct cut cuts[512];
+		size_t ncut;
+		struct lean_sketch sk;
+		const char *proofs[512];
+		char *b1 = NULL, *b2 = NULL;
+		if (!strstr(de->d_name, ".lean"))
+			continue;
+		snprintf(path, sizeof path, "tests/fixtures/dsp2/%s", de->d_name);
+		src = slurp(path);
+		files++;
+		sk_code = make_sketch(src, cuts, &ncut, 512, &thname);
+		if (!sk_code || !ncut) {
+			free(sk_code);
+			free(thname);
+			free(src);
+			continue;
+		}
+		with_haves++;
+		haves += (int)ncut;
+		if (lean_sketch_analyze(sk_code, thname, &sk, &why)) {
+			printf("# %s: analyze: %s\n", de->d_name, why);
+			free(why);
+		} else {
+			int good = sk.n == ncut, lem = 1;
+			analyzed += good;
+			if (!good)
+				printf("# %s: %zu subgoals for %zu haves\n", de->d_name, sk.n, ncut);
+			for (size_t i = 0; i < sk.n && i < ncut; i++) {
+				if (!strcmp(sk.goals[i].statement, cuts[i].statement) && sk.goals[i].have_name &&
+				    !strcmp(sk.goals[i].have_name, cuts[i].name) && sk.goals[i].depth == 0 && !sk.goals[i].is_final)
+					stmts_ok++;
+				else
+					printf("# %s: subgoal %zu: [%s] want [%s]\n", de->d_name, i, sk.goals[i].statement,
+					       cuts[i].statement);
+				proofs[i] = cuts[i].proof;
+				/* the lemma is a theorem lean_parse_theorem reads back with the same type */
+				if (!sk.goals[i].needs_goal_state || sk.goals[i].lemma_b) {
+					struct lean_theorem th;
+					char *w = NULL;
+					if (!sk.goals[i].lemma_b || lean_parse_theorem(sk.goals[i].lemma_b, NULL, &th, &w)) {
+						lem = 0;
+						free(w);
+					} else {
+						lem &= !strcmp(th.name, sk.goals[i].lemma_name) &&
+						       (strchr("({[", cuts[i].statement[0]) || !strcmp(th.conclusion, cuts[i].statement));
+						lean_theorem_release(&th);
+					}
+				}
+			}
+			lemmas_ok += lem;
+			if (good) {
+				back = lean_recombine(sk_code, &sk, proofs, &why);
+				if (back && !strcmp(back, src)) {
+					exact++;
+				} else if (back && (b1 = blank_lines(back)) && (b2 = blank_lines(src)) && !strcmp(b1, b2)) {
+					blanks++;
+					printf("# %s: equal but for spaces on blank lines inside a have block\n", de->d_name);
+				} else {
+					printf("# %s: recombined text differs%s%s\n", de->d_name, why ? ": " : "", why ? why : "");
+					free(why);
+				}
+				free(back);
+				free(b1);
+				free(b2);
+			}
+			lean_sketch_release(&sk);
+		}
+		for (size_t i = 0; i < ncut; i++) {
+			free(cuts[i].proof);
+			free(cuts[i].statement);
+			free(cuts[i].name);
+		}
+		free(sk_code);
+		free(thname);
+		free(src);
+	}
+	closedir(dir);
+	printf("# dsp2: %d files, %d with top-level `have := by`, %d haves; %d analyzed, %d statements ok, %d round-trip exactly, %d but for blank lines\n",
+	       files, with_haves, haves, analyzed, stmts_ok, exact, blanks);
+	ok(files > 200, "read the %d fixtures", files);
+	is_int(analyzed, with_haves, "every sketch analyzes into one subgoal per have");
+	is_int(stmts_ok, haves, "every statement is the have's text, verbatim");
+	is_int(lemmas_ok, with_haves, "every lemma_b parses back as a theorem of that name");
+	is_int(exact + blanks, with_haves, "every proof round-trips (spaces on blank lines inside a block aside)");
+	ok(exact >= with_haves - 2, "%d of %d round-trip byte for byte", exact, with_haves);
+}
+
+
+static const char shapes[] =
+	"theorem t (x y : ℝ) (h₀ : x ≠ 0) : x = y := by\n"
+	"  have h₁ : x = 1 := by sorry\n"
+	"  have : y = 1 := by\n"
+	"    sorry\n"
+	"  have h₂ (n : ℕ) (hn : 0 < n) : x ^ n = 1 := sorry\n"
+	"  have : x = y := by\n"
+	"    have h₃ : x + 0 = 1 := by sorry\n"
+	"    sorry\n"
+	"  sorry";
+
+static void test_shapes(void)
+{
+	struct lean_sketch sk;
+	char *why = NULL;
+	ok(lean_sketch_analyze(shapes, "t", &sk, &why) == 0, "shapes analyze (%s)", why ? why : "");
+	free(why);
+	is_int(sk.n, 6, "six sorries, six subgoals");
+	if (sk.n != 6)
+		return;
+	is_str(sk.goals[0].have_name, "h₁", "have h₁");
+	is_str(sk.goals[0].lemma_name, "t_h₁", "lemma name from theorem and have");
+	is_str(sk.goals[0].statement, "x = 1", "statement verbatim");
+	is_str(sk.goals[0].lemma_a, "theorem t_h₁ (x y : ℝ) (h₀ : x ≠ 0) :\n  x = 1 := by", "form (a)");
+	is_int(sk.goals[0].line, 2, "line");
+	is_int(sk.goals[0].col, 24, "column in code points");
+	ok(!strncmp(shapes + sk.goals[0].sorry_start, "sorry", 5), "sorry range");
+	is_str(sk.goals[1].have_name, "this", "anonymous have is this");
+	is_str(sk.goals[1].lemma_name, "t_this", "t_this");
+	is_int(sk.goals[1].line, 4, "sorry on the line after := by");
+	is_str(sk.goals[1].lemma_b, "theorem t_this (x y : ℝ) (h₀ : x ≠ 0) (h₁ : x = 1) :\n  y = 1 := by",
+	       "form (b) with the earlier have");
+	is_str(sk.goals[2].statement, "(n : ℕ) (hn : 0 < n) : x ^ n = 1", "binders kept in the statement");
+	is_str(sk.goals[2].lemma_a, "theorem t_h₂ (x y : ℝ) (h₀ : x ≠ 0) (n : ℕ) (hn : 0 < n) :\n  x ^ n = 1 := by",
+	       "have binders after the theorem's");
+	is_str(sk.goals[2].lemma_b, "theorem t_h₂ (x y : ℝ) (h₀ : x ≠ 0) (h₁ : x = 1) (this : y = 1) (n : ℕ) (hn : 0 < n) :\n  x ^ n = 1 := by",
+	       "term-mode := sorry, premises before own binders");
+	is_str(sk.goals[3].have_name, "h₃", "nested have");
+	is_int(sk.goals[3].depth, 1, "nested depth");
+	is_str(sk.goals[3].lemma_b, "theorem t_h₃ (x y : ℝ) (h₀ : x ≠ 0) (h₁ : x = 1) (this : y = 1) (h₂ : ∀ (n : ℕ) (hn : 0 < n), x ^ n = 1) :\n  x + 0 = 1 := by",
+	       "nested lemma sees the enclosing haves; binder have as ∀");
+	is_str(sk.goals[4].lemma_name, "t_this_2", "second this is unique");
+	is_int(sk.goals[4].depth, 0, "the sorry closing a top-level have");
+	ok(strstr(sk.goals[4].lemma_b, "(h₃ : x + 0 = 1) :") != NULL, "its nested have is a premise");
+	ok(sk.goals[5].is_final && !sk.goals[5].have_name, "final sorry");
+	is_str(sk.goals[5].lemma_name, "t_final", "final lemma name");
+	is_str(sk.goals[5].statement, "x = y", "final statement is the conclusion");
+	ok(strstr(sk.goals[5].lemma_b, "(this : y = 1) (h₂ : ∀ (n : ℕ) (hn : 0 < n), x ^ n = 1) (this : x = y) :") &&
+	   !strstr(sk.goals[5].lemma_b, "h₃"), "final: every top-level have, not the nested one");
+	for (size_t i = 0; i < sk.n; i++)
+		ok(!sk.goals[i].needs_goal_state && sk.goals[i].index == (int)i, "goal %zu faithful from syntax", i);
+	{
+		const char *proofs[6] = { "norm_num", "linarith\nnlinarith [h₀]", "intro n hn\nsimp", "ring", "exact this", "linarith" };
+		char *r = lean_recombine(shapes, &sk, proofs, &why);
+		is_str(r, "theorem t (x y : ℝ) (h₀ : x ≠ 0) : x = y := by\n"
+			  "  have h₁ : x = 1 := by norm_num\n"
+			  "  have : y = 1 := by\n"
+			  "    linarith\n"
+			  "    nlinarith [h₀]\n"
+			  "  have h₂ (n : ℕ) (hn : 0 < n) : x ^ n = 1 := by\n"
+			  "    intro n hn\n"
+			  "    simp\n"
+			  "  have : x = y := by\n"
+			  "    have h₃ : x + 0 = 1 := by ring\n"
+			  "    exact this\n"
+			  "  linarith", "recombine every shape");
+		free(r);
+		proofs[1] = NULL;
+		proofs[0] = "nlinarith [sq_nonneg x,\n  sq_nonneg y]";
+		r = lean_recombine(shapes, &sk, proofs, &why);
+		ok(r && strstr(r, "  have h₁ : x = 1 := by\n    nlinarith [sq_nonneg x,\n      sq_nonneg y]\n  have : y = 1 := by\n    sorry\n"),
+		   "multi-line proof after an inline by; NULL leaves the sorry");
+		free(r);
+	}
+	{
+		const char *lemmas[6] = {
+			"theorem t_h₁ (x y : ℝ) (h₀ : x ≠ 0) :\n  x = 1 := by\n  sorry", NULL,
+			"theorem t_h₂ (x y : ℝ) (h₀ : x ≠ 0) (h₁ : x = 1) (this : y = 1) (n : ℕ) (hn : 0 < n) :\n  x ^ n = 1 := by\n  simp",
+			NULL, NULL,
+			"theorem t_final {z : ℕ} (x y : ℝ) [Fact (1 < 2)] (h₀ : x ≠ 0) (this : y = 1) (this : x = y) :\n  x = y := by\n  exact this" };
+		char *r = lean_recombine_fallback(shapes, &sk, lemmas, &why);
+		ok(r && !strncmp(r, "theorem t_h₁ (x y : ℝ) (h₀ : x ≠ 0) :\n  x = 1 := by\n  sorry\n\ntheorem t_h₂", 60),
+		   "fallback: lemmas first, in order");
+		ok(r && strstr(r, "\n\ntheorem t (x y : ℝ)"), "then the theorem");
+		ok(r && strstr(r, "have h₁ : x = 1 := by exact t_h₁ x y h₀\n"), "exact with the explicit binder names");
+		ok(r && strstr(r, ":= by exact t_h₂ x y h₀ h₁ this n hn\n"), "term sorry closed by exact");
+		ok(r && strstr(r, "\n  exact t_final x y h₀ (by assumption) this") && !strstr(r, "t_final z"),
+		   "implicit and instance binders left out, shadowed this by assumption");
+		ok(r && strstr(r, "have : y = 1 := by\n    sorry"), "no lemma: sorry left");
+		free(r);
+	}
+	lean_sketch_release(&sk);
+}
+
+static const struct {
+	const char *code, *want_reason; /* reason of the last subgoal (NULL: faithful) */
+} goal_cases[] = {
+	{ "theorem t (x : ℝ) : x = x := by\n  intro y\n  have h : x = x := by sorry\n  sorry", "`intro` at line 2" },
+	{ "theorem t (x : ℝ) (h : 0 < x) : x = x := by\n  norm_num at h\n  have h2 : x = x := by sorry", "`norm_num` at line 2" },
+	{ "theorem t (x : ℝ) (h : 0 < x) : x = x := by\n  norm_num at ⊢\n  have h2 : x = x := by sorry", NULL },
+	{ "theorem t (x : ℝ) (h : 0 < x) : x = x := by\n  rw [foo] at h ⊢\n  have h2 : x = x := by sorry", "`rw` at line 2" },
+	{ "theorem t (x : ℝ) : x = x := by\n  rw [foo]\n  have h2 : x = x := by sorry", NULL },
+	{ "theorem t (x : ℝ) : x = x := by\n  rw [foo]\n  sorry", "`rw` at line 2 may change the goal" },
+	{ "theorem t (x : ℝ) : x = x := by\n  rcases foo with ⟨a, b⟩\n  sorry", "`rcases` at line 2" },
+	{ "theorem t (x : ℝ) : x = x := by\n  constructor <;> intro h\n  have h2 : x = x := by sorry", "`constructor` at line 2" },
+	{ "theorem t (x : ℝ) : x = x := by\n  by_cases hx : x = 0\n  · have h2 : x = x := by sorry\n    sorry\n  · sorry", "`·` at line 5 opens" },
+	{ "theorem t (x : ℝ) : x = x := by\n  have h := foo x\n  have h2 : x = x := by sorry", "`have` at line 2" },
+	{ "theorem t (x : ℝ) : x = x := by\n  obtain ⟨y, hy⟩ : ∃ y, y = x := by sorry\n  have h : y = x := by sorry", "`obtain` at line 2" },
+	{ "theorem t (x : ℝ) : x = x := by\n  have h : x = x := by\n    intro z\n    sorry\n  have h2 : x = x := by sorry", NULL },
+	{ "theorem t (x : ℝ) : x = x := by\n  have h : x = x := by\n    intro z\n    sorry", "`intro` at line 3" },
+	{ "theorem t (x : ℝ) : x = x := by\n  show x + 0 = x\n  sorry", NULL },
+	{ "theorem t (x : ℝ) : x = x := by\n  nlinarith [sq_nonneg x, sorry]", "sorry inside a term at line 2" },
+	{ "theorem t (x : ℝ) : x = x := by\n  cases x with\n  | zero => sorry\n  | succ n => sorry", "`=>` at line 4" },
+};
+
+static void test_goal_states(void)
+{
+	for (size_t i = 0; i < CS_ARRAY_SIZE(goal_cases); i++) {
+		struct lean_sketch sk;
+		char *why = NULL;
+		if (lean_sketch_analyze(goal_cases[i].code, "t", &sk, &why) || !sk.n) {
+			ok(0, "goal case %zu analyzes: %s", i, why ? why : "no subgoal");
+			free(why);
+			continue;
+		}
+		const struct lean_subgoal *g = &sk.goals[sk.n - 1];
+		if (goal_cases[i].want_reason)
+			ok(g->needs_goal_state && g->goal_reason && strstr(g->goal_reason, goal_cases[i].want_reason),
+			   "goal case %zu: needs goal state (%s)", i, g->goal_reason ? g->goal_reason : "none");
+		else
+			ok(!g->needs_goal_state, "goal case %zu: faithful from syntax (%s)", i, g->goal_reason ? g->goal_reason : "");
+		lean_sketch_release(&sk);
+	}
+}
+
+static void test_obtain_suffices(void)
+{
+	struct lean_sketch sk;
+	char *why = NULL;
+	const char *code = "theorem t (x : ℝ) : x = x := by\n  obtain ⟨y, hy⟩ : ∃ y, y = x := by sorry\n  sorry";
+	ok(lean_sketch_analyze(code, "t", &sk, &why) == 0 && sk.n == 2, "obtain sketch");
+	if (sk.n == 2) {
+		is_str(sk.goals[0].statement, "∃ y, y = x", "obtain: the type is the statement");
+		is_str(sk.goals[0].have_name, "⟨y, hy⟩", "obtain: the pattern as have_name");
+		is_str(sk.goals[0].lemma_name, "t_obtain", "obtain lemma name");
+		ok(!sk.goals[0].needs_goal_state, "the obtain's own statement is faithful");
+		ok(sk.goals[1].needs_goal_state, "after it, y and hy need the goal state");
+	}
+	lean_sketch_release(&sk);
+	code = "theorem t (x : ℝ) : x = x := by\n  suffices h : x + 0 = x by sorry\n  sorry";
+	ok(lean_sketch_analyze(code, "t", &sk, &why) == 0 && sk.n == 2, "suffices sketch");
+	if (sk.n == 2) {
+		is_str(sk.goals[0].lemma_b, "theorem t_h (x : ℝ) (h : x + 0 = x) :\n  x = x := by", "suffices by: old goal, h a premise");
+		is_str(sk.goals[1].statement, "x + 0 = x", "then the goal is the suffices type");
+		ok(!sk.goals[0].needs_goal_state && !sk.goals[1].needs_goal_state, "both faithful");
+	}
+	lean_sketch_release(&sk);
+	code = "theorem t (x : ℝ) : x = x := by\n  suffices h : x + 0 = x from by simpa using h\n  sorry";
+	ok(lean_sketch_analyze(code, "t", &sk, &why) == 0 && sk.n == 1 && !strcmp(sk.goals[0].statement, "x + 0 = x"),
+	   "suffices from");
+	lean_sketch_release(&sk);
+}
+
+static void test_text_forms(void)
+{
+	struct lean_sketch sk;
+	char *why = NULL, *r;
+	const char *crlf = "theorem t (x : ℝ) : x = x := by\r\n  have h : x = x := by\r\n    sorry\r\n  sorry\r\n";
+	const char *proofs[2] = { "simp\nring", "exact h" };
+	ok(lean_sketch_analyze(crlf, "t", &sk, &why) == 0 && sk.n == 2, "CRLF sketch");
+	if (sk.n == 2) {
+		is_str(sk.goals[0].statement, "x = x", "CRLF: no \\r in the statement");
+		is_int(sk.goals[0].line, 3, "CRLF line");
+		is_int(sk.goals[0].col, 4, "CRLF col");
+		r = lean_recombine(crlf, &sk, proofs, &why);
+		is_str(r, "theorem t (x : ℝ) : x = x := by\r\n  have h : x = x := by\r\n    simp\r\n    ring\r\n  exact h\r\n",
+		       "CRLF kept in inserted lines");
+		free(r);
+	}
+	lean_sketch_release(&sk);
+	const char *tab = "theorem t (x : ℝ) : x = x := by\n\thave h : x = x := by\n\t\tsorry\n\tsorry";
+	ok(lean_sketch_analyze(tab, "t", &sk, &why) == 0 && sk.n == 2, "tab-indented sketch");
+	if (sk.n == 2) {
+		r = lean_recombine(tab, &sk, proofs, &why);
+		is_str(r, "theorem t (x : ℝ) : x = x := by\n\thave h : x = x := by\n\t\tsimp\n\t\tring\n\texact h",
+		       "tab indentation copied");
+		free(r);
+	}
+	lean_sketch_release(&sk);
+	const char *uni = "theorem «my thm» (α : ℝ) : α = α := by\n  have hα₁' : α = α := by /- sorry -/ sorry -- sorry\n  have «h x» : \"sorry\" = \"sorry\" := by sorry\n  sorry";
+	ok(lean_sketch_analyze(uni, "«my thm»", &sk, &why) == 0 && sk.n == 3, "unicode sketch (%s)", why ? why : "");
+	free(why);
+	why = NULL;
+	if (sk.n == 3) {
+		is_str(sk.goals[0].lemma_name, "«my thm_hα₁'»", "quoted theorem name");
+		is_int(sk.goals[0].col, 38, "column counts code points");
+		is_str(sk.goals[1].lemma_name, "«my thm_h x»", "quoted have name");
+		is_str(sk.goals[1].statement, "\"sorry\" = \"sorry\"", "sorry in strings is not a sorry");
+	}
+	lean_sketch_release(&sk);
+	const char *term = "theorem t (x : ℝ) : x = x := by\n  have h : x = x := by\n    exact foo sorry\n  exact h";
+	ok(lean_sketch_analyze(term, "t", &sk, &why) == 0 && sk.n == 1, "term sorry");
+	if (sk.n == 1) {
+		const char *p1[1] = { "simp" };
+		ok(sk.goals[0].needs_goal_state && !sk.goals[0].lemma_a && !*sk.goals[0].statement, "unstated goal: no lemma");
+		r = lean_recombine(term, &sk, p1, &why);
+		ok(r && strstr(r, "exact foo (by simp)\n"), "term sorry spliced as (by …)");
+		free(r);
+	}
+	lean_sketch_release(&sk);
+	ok(lean_sketch_analyze("theorem u : True := sorry\ntheorem t : True := by\n  sorry", "t", &sk, &why) == -1 &&
+	   why && strstr(why, "outside"), "a sorry outside the theorem is refused (%s)", why ? why : "");
+	free(why);
+	why = NULL;
+	ok(lean_sketch_analyze("theorem t : True := by\n  sorry", "nope", &sk, &why) == -1 && why, "unknown theorem");
+	free(why);
+}
+
+static void test_goal_lemmas(void)
+{
+	const char *dirs[] = { "tests/fixtures/repl", "tests/fixtures/repl/Mathlib" };
+	int n = 0, built = 0, refused = 0;
+	for (size_t d = 0; d < 2; d++) {
+		DIR *dir = opendir(dirs[d]);
+		struct dirent *de;
+		while (dir && (de = readdir(dir))) {
+			char path[512], *text;
+			const char *p;
+			if (!strstr(de->d_name, ".expected.out"))
+				continue;
+			snprintf(path, sizeof path, "%s/%s", dirs[d], de->d_name);
+			if (!(text = slurp(path)))
+				continue;
+			for (p = text; *p;) {
+				json_error_t err;
+				json_t *o = json_loadb(p, strlen(p), JSON_DISABLE_EOF_CHECK, &err), *s;
+				size_t i;
+				if (!o)
+					break;
+				p += err.position;
+				json_array_foreach(json_object_get(o, "sorries"), i, s) {
+					const char *goal = json_string_value(json_object_get(s, "goal"));
+					char *why = NULL, *lemma;
+					struct lean_theorem th;
+					if (!goal)
+						continue;
+					n++;
+					lemma = lean_lemma_from_goal("g", goal, &why);
+					if (!lemma) {
+						refused++;
+						printf("# refused %s: %s\n", de->d_name, why);
+						ok(why != NULL, "refusal says why");
+						free(why);
+						continue;
+					}
+					if (lean_parse_theorem(lemma, "g", &th, &why) == 0) {
+						const char *t = strstr(goal, "⊢ ");
+						built += t && !strcmp(th.conclusion, t + 4) && !strstr(lemma, "✝");
+						lean_theorem_release(&th);
+					} else {
+						printf("# %s: [%s] does not parse: %s\n", de->d_name, lemma, why);
+						free(why);
+					}
+					free(lemma);
+				}
+				json_decref(o);
+			}
+			free(text);
+		}
+		if (dir)
+			closedir(dir);
+	}
+	printf("# repl goals: %d, %d lemmas, %d refused\n", n, built, refused);
+	ok(n > 40, "goal strings of the REPL fixtures");
+	is_int(built + refused, n, "every real goal gives a lemma with its target, or a reason");
+	ok(refused <= 3, "only elided goals refused (%d)", refused);
+
+	char *why = NULL, *l;
+	l = lean_lemma_from_goal("g", "case succ\nx : ℕ\na✝ : x = x\n⊢ x + 1 = x + 1", &why);
+	is_str(l, "theorem g (x : ℕ) (a_1 : x = x) :\n  x + 1 = x + 1 := by", "case tag skipped, a✝ renamed");
+	free(l);
+	l = lean_lemma_from_goal("g", "x y : ℝ\nn✝¹ n✝ : ℕ\ninst✝ : Fact (1 < 2)\nh : n✝ < n✝¹ ∧\n    x = y\n⊢ ¬n✝ = x", &why);
+	is_str(l, "theorem g (x y : ℝ) (n_1 n_2 : ℕ) [Fact (1 < 2)] (h : n_2 < n_1 ∧\n    x = y) :\n  ¬n_2 = x := by",
+	       "shared type, inaccessible names everywhere, instance, continued type");
+	free(l);
+	l = lean_lemma_from_goal("g", "a_1 a✝ : ℕ\n⊢ a✝ = a_1", &why);
+	is_str(l, "theorem g (a_1 a_2 : ℕ) :\n  a_2 = a_1 := by", "fresh names avoid existing ones");
+	free(l);
+	ok(!lean_lemma_from_goal("g", "x : ℕ := 5\n⊢ x = 5", &why) && why && strstr(why, "let"), "let-value refused");
+	free(why);
+	why = NULL;
+	ok(!lean_lemma_from_goal("g", "⊢ 1 = 1\n\n⊢ 2 = 2", &why) && why, "several goals refused");
+	free(why);
+	why = NULL;
+	ok(!lean_lemma_from_goal("g", "x : ℕ\n⊢ ?m.5 = x", &why) && why, "metavariable refused");
+	free(why);
+}
+
+static void test_bounds(void)
+{
+	struct sbuf sb = SBUF_INIT;
+	struct lean_sketch sk;
+	char *why = NULL;
+	clock_t c0 = clock();
+	sbuf_adds(&sb, "theorem t (x : ℕ) : x = x := by\n");
+	for (int i = 0; i < 100000; i++)
+		sbuf_addf(&sb, "  have h%d : x + %d = x + %d := by rfl\n", i, i, i);
+	sbuf_adds(&sb, "  sorry\n");
+	ok(lean_sketch_analyze(sbuf_str(&sb), "t", &sk, &why) == 0 && sk.n == 1, "100000 haves (%s)", why ? why : "");
+	ok(sk.n == 1 && strstr(sk.goals[0].lemma_b, "(h99999 : x + 99999 = x + 99999) :"), "final sees them all");
+	lean_sketch_release(&sk);
+	sbuf_reset(&sb);
+	sbuf_adds(&sb, "theorem t (x : ℕ) : x = x := by\n");
+	for (int i = 0; i < 100000; i++)
+		sbuf_addf(&sb, "  have h%d : x = x := by sorry\n", i);
+	ok(lean_sketch_analyze(sbuf_str(&sb), "t", &sk, &why) == -1 && why && strstr(why, "more than"),
+	   "100000 sorries refused: %s", why ? why : "");
+	free(why);
+	why = NULL;
+	sbuf_reset(&sb);
+	sbuf_adds(&sb, "theorem t (x : ℕ) : x = x := by\n");
+	for (int i = 0; i < 10000; i++)
+		sbuf_addf(&sb, "%*shave h%d : x = x := by\n", 2 + i, "", i);
+	sbuf_addf(&sb, "%*ssorry\n", 2 + 10000, "");
+	ok(lean_sketch_analyze(sbuf_str(&sb), "t", &sk, &why) == 0 && sk.n == 1, "nesting 10000 deep (%s)", why ? why : "");
+	ok(sk.n == 1 && sk.goals[0].depth == 9999 && !strcmp(sk.goals[0].have_name, "h9999"), "deepest have");
+	lean_sketch_release(&sk);
+	sbuf_release(&sb);
+	ok((double)(clock() - c0) / CLOCKS_PER_SEC < 10, "bounded time");
+}
+
+int main(void)
+{
+	test_shapes();
+	test_goal_states();
+	test_obtain_suffices();
+	test_text_forms();
+	test_goal_lemmas();
+	test_bounds();
+	test_dsp2_roundtrip();
+	return done_testing();
+}
