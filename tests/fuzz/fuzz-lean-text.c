@@ -1,0 +1,80 @@
+/* fuzz-lean-text.c: what coldstart does to a model's answer before Lean sees it
+ * (lean_io/lean_statement.c, lean_forbid.c): lean_extract_code, lean_check_forbidden,
+ * lean_check_statement, lean_normalize, lean_proof_body.
+ * Invariants: the extracted code is a piece of the answer; a stricter policy never
+ * accepts what a looser one refuses; code states its own theorem's statement;
+ * normalizing is idempotent. */
+#include <string.h>
+
+#include "cs.h"
+#include "fuzz.h"
+#include "lean_text.h"
+
+static int forbidden(const char *code, const struct lean_policy *pol)
+{
+	char *why = NULL;
+	int rc = lean_check_forbidden(code, pol, &why);
+	FUZZ_CHECK(rc == 0 || rc == -1);
+	FUZZ_CHECK((rc < 0) == (why != NULL));
+	FUZZ_CHECK(!why || *why);
+	free(why);
+	return rc;
+}
+
+static void check_code(const char *code)
+{
+	static const struct lean_policy strict = { 0, 0, 0 };
+	static const struct lean_policy loose = { 1, 1, 400000 };
+	struct lean_theorem th;
+	char *why = NULL, *n1, *n2, *body;
+
+	if (forbidden(code, &strict) == 0)
+		FUZZ_CHECK(forbidden(code, &loose) == 0);
+
+	n1 = lean_normalize(code);
+	n2 = lean_normalize(n1);
+	FUZZ_CHECK(!strcmp(n1, n2));
+	free(n1);
+	free(n2);
+
+	if (lean_parse_theorem(code, NULL, &th, &why) < 0) {
+		free(why);
+		lean_theorem_release(&th);
+		return;
+	}
+	/* A statement built from the theorem's own parts is the statement. */
+	if (!strcmp(th.keyword, "theorem")) {
+		char *formal = xasprintf("theorem %s%s:%s:= by", th.name, th.binders, th.conclusion);
+		if (lean_check_statement(code, formal, &why) < 0) {
+			fprintf(stderr, "own statement refused: %s\nformal: %s\n", why, formal);
+			FUZZ_CHECK(0);
+		}
+		FUZZ_CHECK(!why);
+		free(formal);
+	}
+	body = lean_proof_body(code, th.name, &why);
+	FUZZ_CHECK((body == NULL) == (why != NULL));
+	free(body);
+	free(why);
+	lean_theorem_release(&th);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *reply = xstrndup((const char *)data, size), *why = NULL;
+	char *code = lean_extract_code(reply, &why);
+
+	if (code) {
+		FUZZ_CHECK(!why);
+		FUZZ_CHECK(strstr(reply, code));
+		check_code(code);
+	} else {
+		FUZZ_CHECK(why && *why);
+		free(why);
+	}
+	/* The answer itself as code: what a prover without fences might send. */
+	check_code(reply);
+	free(code);
+	free(reply);
+	return 0;
+}
