@@ -42,9 +42,12 @@ static void check_code(const char *code)
 		lean_theorem_release(&th);
 		return;
 	}
-	/* A statement built from the theorem's own parts is the statement. */
-	if (!strcmp(th.keyword, "theorem")) {
-		char *formal = xasprintf("theorem %s%s:%s:= by", th.name, th.binders, th.conclusion);
+	/* A statement built from the theorem's own parts is the statement (when its
+	 * name occurs once: an earlier malformed namesake would be found first). */
+	if (!strcmp(th.keyword, "theorem") && !strstr(strstr(code, th.name) + 1, th.name)) {
+		/* Line breaks keep a trailing line comment from swallowing what follows. */
+		char *formal = xasprintf("theorem %s\n%s\n:\n%s\n:= by", th.name, th.binders,
+					 th.conclusion);
 		if (lean_check_statement(code, formal, &why) < 0) {
 			fprintf(stderr, "own statement refused: %s\nformal: %s\n", why, formal);
 			FUZZ_CHECK(0);
