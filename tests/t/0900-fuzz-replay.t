@@ -27,7 +27,7 @@ for t in $targets; do
 		want=$(cd "$SRC_DIR" && find $dirs -type f ! -name ".*" | wc -l) &&
 		test "$want" -gt 0 &&
 		(cd "$SRC_DIR" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
-			"$REPLAY/replay-$t" $dirs) >out 2>err &&
+			"$REPLAY/replay-$t" $dirs) >out 2>err || { tail -n 20 err; false; } &&
 		test_grep "replay-$t: $want inputs replayed" out
 	'
 done
