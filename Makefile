@@ -78,7 +78,7 @@ build/bench/%: bench/%.c build/libcs.a $(HDRS)
 sanitize: $(SAN_PROGS) $(UNIT_BINS)
 
 # Unit tests under ASan+UBSan (leaks too); shell tests drive the sanitized programs.
-test: all sanitize
+test: all sanitize fuzz-replay
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 prove -f $(UNIT_BINS)
 	CS_TEST_BIN=$(CURDIR)/build/san/bin ASAN_OPTIONS=detect_leaks=0 \
 	  prove -f $(sort $(wildcard tests/t/*.t))
@@ -90,8 +90,14 @@ test-fast: all
 bench: all $(BENCH_BINS)
 	sh bench/run.sh
 
-fuzz:
-	$(MAKE) -f tests/fuzz/Makefile fuzz
+# libFuzzer targets (clang) and their replay under ASan: tests/fuzz/Makefile, which
+# includes this file.
+ifndef FUZZ_MAKEFILE
+fuzz fuzz-smoke:
+	$(MAKE) -f tests/fuzz/Makefile $@
+fuzz-replay: build/san/libcs.a
+	$(MAKE) -f tests/fuzz/Makefile $@
+endif
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/prompts $(DESTDIR)$(SHAREDIR)/data \
@@ -105,5 +111,5 @@ install: all
 clean:
 	rm -rf build bin
 
-.PHONY: all test test-fast bench fuzz install clean sanitize
+.PHONY: all test test-fast bench fuzz fuzz-smoke fuzz-replay install clean sanitize
 .SECONDARY:

@@ -27,6 +27,15 @@ int jsonl_open(struct jsonl_reader *r, const char *path)
 	return 0;
 }
 
+int jsonl_open_fp(struct jsonl_reader *r, FILE *fp, const char *name)
+{
+	memset(r, 0, sizeof *r);
+	r->path = xstrdup(name);
+	r->max_line = (size_t)cs_env_long("CS_MAX_LINE", JSONL_MAX_LINE_DEFAULT, 1024, 1L << 40);
+	r->fp = fp;
+	return 0;
+}
+
 int jsonl_next_line(struct jsonl_reader *r)
 {
 	for (;;) {

@@ -19,6 +19,9 @@ struct jsonl_reader {
 
 /* Open path ("-" for stdin). Returns 0, or -1 after printing why. */
 int jsonl_open(struct jsonl_reader *r, const char *path);
+/* Read an already open fp (a pipe, an fmemopen buffer), named name in messages.
+ * fp stays the caller's: jsonl_close does not close it. Always returns 0. */
+int jsonl_open_fp(struct jsonl_reader *r, FILE *fp, const char *name);
 /* Next raw line (without its newline) into r->buf/r->len; blank lines skipped.
  * Returns 1, 0 at EOF, -1 on a read error, -2 for an over-long line
  * (error printed as "path:line: ..."; the reader stays usable). */
