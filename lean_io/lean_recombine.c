@@ -280,22 +280,29 @@ char *lean_recombine_fallback(const char *code, const struct lean_sketch *sk, co
 			goto out;
 		}
 	}
-	/* the theorem holding the sorries: the last declaration keyword before the first */
+	/* the theorem holding the sorries: the last declaration before the first sorry
+	 * whose span holds it (a `theorem` token inside a term names no declaration) */
 	if (lean_tokenize(code, strlen(code), 1, &v, &n, why))
 		goto out;
-	for (size_t i = 0; i + 1 < n && v[i].start < sk->goals[0].sorry_start; i++)
-		if (v[i].kind == LEAN_TOK_IDENT && (lean_tok_is(code, &v[i], "theorem") || lean_tok_is(code, &v[i], "lemma")))
-			kw = i;
-	if (kw == (size_t)-1) {
-		*why = xstrdup("no theorem before the sketch's first sorry");
-		goto out;
-	}
-	{
-		char *name = xstrndup(code + v[kw + 1].start, v[kw + 1].end - v[kw + 1].start);
-		int rc = lean_find_theorem(code, v, n, name, 0, &d, why);
+	for (size_t i = 0; i + 1 < n && v[i].start < sk->goals[0].sorry_start; i++) {
+		struct lean_decl c;
+		char *name, *w = NULL;
+		int rc;
+		if (v[i].kind != LEAN_TOK_IDENT ||
+		    !(lean_tok_is(code, &v[i], "theorem") || lean_tok_is(code, &v[i], "lemma")))
+			continue;
+		name = xstrndup(code + v[i + 1].start, v[i + 1].end - v[i + 1].start);
+		rc = lean_find_theorem(code, v, n, name, 0, &c, &w);
 		free(name);
-		if (rc)
-			goto out;
+		free(w);
+		if (rc == 0 && c.kw == i && v[c.last].end >= sk->goals[0].sorry_end) {
+			d = c;
+			kw = i;
+		}
+	}
+	if (kw == (size_t)-1) {
+		*why = xstrdup("no theorem holds the sketch's first sorry");
+		goto out;
 	}
 	decl_start = v[d.first].start;
 	if (!(spliced = splice(code, sk, (const char *const *)calls, why)))

@@ -1,4 +1,5 @@
 /* llm_reply.c: parsing chat-completions answers and error bodies. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,6 +67,12 @@ static char *excerpt(const char *s, size_t len, size_t max)
 }
 
 /* The message of an error object in either shape, or NULL. */
+/* An empty message says nothing: name its absence instead. */
+static const char *said(const char *m)
+{
+	return m && *m ? m : "(no message)";
+}
+
 static const char *error_message(const json_t *j, const char **type)
 {
 	const json_t *e = json_object_get(j, "error");
@@ -74,21 +81,19 @@ static const char *error_message(const json_t *j, const char **type)
 		*type = json_string_value(json_object_get(e, "type"));
 		if (!*type)
 			*type = json_string_value(json_object_get(e, "code"));
-		const char *m = json_string_value(json_object_get(e, "message"));
-		return m ? m : "(no message)";
+		return said(json_string_value(json_object_get(e, "message")));
 	}
 	if (json_is_string(e))
-		return json_string_value(e);
+		return said(json_string_value(e));
 	const char *obj = json_string_value(json_object_get(j, "object"));
 	if (obj && !strcmp(obj, "error")) {
 		*type = json_string_value(json_object_get(j, "type"));
-		const char *m = json_string_value(json_object_get(j, "message"));
-		return m ? m : "(no message)";
+		return said(json_string_value(json_object_get(j, "message")));
 	}
 	if (!json_object_get(j, "choices")) {
-		const char *m = json_string_value(json_object_get(j, "detail"));
-		if (m) /* FastAPI's {"detail": ...} */
-			return m;
+		const json_t *d = json_object_get(j, "detail");
+		if (json_is_string(d)) /* FastAPI's {"detail": ...} */
+			return said(json_string_value(d));
 	}
 	return NULL;
 }
@@ -130,10 +135,14 @@ void llm_choices_free(struct llm_result *r)
 	r->nchoices = 0;
 }
 
-static long usage_of(const json_t *u, const char *key)
+/* Add the count at key to *sum, saturating: a hostile server's huge counts must not
+ * overflow the sum over the parts of a split request. */
+static void add_usage(long *sum, const json_t *u, const char *key)
 {
 	const json_t *v = json_object_get(u, key);
-	return json_is_integer(v) && json_integer_value(v) >= 0 ? (long)json_integer_value(v) : 0;
+	long n = json_is_integer(v) && json_integer_value(v) >= 0 && json_integer_value(v) <= LONG_MAX
+		 ? (long)json_integer_value(v) : 0;
+	*sum = n > LONG_MAX - *sum ? LONG_MAX : *sum + n;
 }
 
 struct ichoice {
@@ -226,10 +235,10 @@ int llm_reply_parse(const char *body, size_t len, struct llm_result *r, char **w
 		const json_t *u = json_object_get(j, "usage");
 		const json_t *model = json_object_get(j, "model");
 		if (json_is_object(u)) {
-			r->prompt_tokens += usage_of(u, "prompt_tokens");
-			r->completion_tokens += usage_of(u, "completion_tokens");
-			r->cache_hit_tokens += usage_of(u, "prompt_cache_hit_tokens");
-			r->cache_miss_tokens += usage_of(u, "prompt_cache_miss_tokens");
+			add_usage(&r->prompt_tokens, u, "prompt_tokens");
+			add_usage(&r->completion_tokens, u, "completion_tokens");
+			add_usage(&r->cache_hit_tokens, u, "prompt_cache_hit_tokens");
+			add_usage(&r->cache_miss_tokens, u, "prompt_cache_miss_tokens");
 		}
 		if (!r->model && json_is_string(model)) {
 			const char *v = json_string_value(model);
