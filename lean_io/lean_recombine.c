@@ -291,7 +291,10 @@ char *lean_recombine_fallback(const char *code, const struct lean_sketch *sk, co
 		if (v[i].kind != LEAN_TOK_IDENT ||
 		    !(lean_tok_is(code, &v[i], "theorem") || lean_tok_is(code, &v[i], "lemma")))
 			continue;
-		name = xstrndup(code + v[i + 1].start, v[i + 1].end - v[i + 1].start);
+		size_t j = i + 1;
+		while (j + 1 < n && (v[j].kind == LEAN_TOK_COMMENT || v[j].kind == LEAN_TOK_DOC))
+			j++;
+		name = xstrndup(code + v[j].start, v[j].end - v[j].start);
 		rc = lean_find_theorem(code, v, n, name, 0, &c, &w);
 		free(name);
 		free(w);
