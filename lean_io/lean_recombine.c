@@ -1,7 +1,9 @@
 /* lean_recombine, lean_recombine_fallback: proofs spliced into a sketch's sorries.
  *
  * Where the sorry stands decides the shape (L1..Lk: the proof's lines):
- * - first on its line:        L1 in its place, L2.. at the sorry's column;
+ * - first on its line:        L1 in its place, L2.. at the sorry's column
+ *                             (after a `:=` on an earlier line: `by L1`, or `by`
+ *                             and the lines two columns right of the sorry);
  * - after `by` on its line:   one line in its place; several on new lines two
  *                             columns right of the line's tactic;
  * - after a `·` bullet:       L1 in its place, L2.. at the sorry's column;
@@ -148,7 +150,19 @@ static char *splice(const char *code, const struct lean_sketch *sk, const char *
 		ind = xasprintf("%.*s%*s", (int)ws, code + lstart, (int)((size_t)t.v[k].col - ws), "");
 		ind2 = xasprintf("%.*s%*s", (int)ws, code + lstart, (int)(c0 + 2 - ws), "");
 		l = split_lines(proofs[i], &nlines);
-		if (!prev_line) {
+		if (!prev_line && p != (size_t)-1 && lean_tok_is(code, &t.v[p], ":=")) {
+			/* `:=` then the sorry on a line of its own: a term, so `by` */
+			char *ind3 = xasprintf("%s  ", ind);
+			sbuf_add(&sb, code + at, g->sorry_start - at);
+			sbuf_adds(&sb, "by");
+			if (nlines == 1) {
+				sbuf_addch(&sb, ' ');
+				sbuf_adds(&sb, l[0]);
+			} else {
+				add_lines(&sb, l, nlines, 0, nl, ind3);
+			}
+			free(ind3);
+		} else if (!prev_line) {
 			sbuf_add(&sb, code + at, g->sorry_start - at);
 			sbuf_adds(&sb, l[0]);
 			add_lines(&sb, l, nlines, 1, nl, ind);

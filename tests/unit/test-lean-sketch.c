@@ -477,6 +477,20 @@ static void test_text_forms(void)
 		free(r);
 	}
 	lean_sketch_release(&sk);
+	const char *own = "theorem t (y : ℝ) (h : y = 1) : y = 1 := by\n  have h2 : y = 1 :=\n    sorry\n  exact h2";
+	ok(lean_sketch_analyze(own, "t", &sk, &why) == 0 && sk.n == 1, "term sorry on a line of its own");
+	if (sk.n == 1) {
+		const char *p1[1] = { "simp" }, *p2[1] = { "rw [h]\nsimp" };
+		r = lean_recombine(own, &sk, p1, &why);
+		is_str(r, "theorem t (y : ℝ) (h : y = 1) : y = 1 := by\n  have h2 : y = 1 :=\n    by simp\n  exact h2",
+		       "after `:=` on the line before: `by` and the proof");
+		free(r);
+		r = lean_recombine(own, &sk, p2, &why);
+		is_str(r, "theorem t (y : ℝ) (h : y = 1) : y = 1 := by\n  have h2 : y = 1 :=\n    by\n      rw [h]\n      simp\n  exact h2",
+		       "several lines: `by`, then the lines indented under it");
+		free(r);
+	}
+	lean_sketch_release(&sk);
 	ok(lean_sketch_analyze("theorem u : True := sorry\ntheorem t : True := by\n  sorry", "t", &sk, &why) == -1 &&
 	   why && strstr(why, "outside"), "a sorry outside the theorem is refused (%s)", why ? why : "");
 	free(why);
