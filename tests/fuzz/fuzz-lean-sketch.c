@@ -28,7 +28,7 @@ static char *sorry_for_sorry(const char *code, const struct lean_sketch *sk)
 			q--;
 		while (q > 0 && is_space(code[q - 1]))
 			q--;
-		if (q >= 2 && !memcmp(code + q - 2, ":=", 2))
+		if (q >= 2 && !memcmp(code + q - 2, ":=", 2) && !(q >= 3 && code[q - 3] == ':'))
 			term = 1;
 		else if (!(q >= 2 && !memcmp(code + q - 2, "by", 2) && (q == 2 || is_space(code[q - 3])))) {
 			size_t b = p;
