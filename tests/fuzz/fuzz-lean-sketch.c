@@ -28,6 +28,17 @@ static char *sorry_for_sorry(const char *code, const struct lean_sketch *sk)
 			q--;
 		while (q > 0 && is_space(code[q - 1]))
 			q--;
+		if (q < p && memchr(code + q, '\n', p - q)) {
+			/* the sorry opens its line: a line comment before it hides what precedes */
+			size_t b = q;
+			while (b > 0 && code[b - 1] != '\n')
+				b--;
+			for (size_t c = b; c + 1 < q; c++)
+				if (code[c] == '-' && code[c + 1] == '-') {
+					sbuf_release(&sb);
+					return NULL;
+				}
+		}
 		if (q >= 2 && !memcmp(code + q - 2, ":=", 2) && !(q >= 3 && code[q - 3] == ':'))
 			term = 1;
 		else if (!(q >= 2 && !memcmp(code + q - 2, "by", 2) && (q == 2 || is_space(code[q - 3])))) {
