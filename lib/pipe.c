@@ -215,6 +215,9 @@ static void ask_done(struct pipe *p, struct ask *a, struct llm_result *r)
 				      a->error, p->ep.model, ROLE, ROLE);
 			else
 				error("%s; stopping: the endpoint refuses the API key (see CS_%s_API_KEY)", a->error, ROLE);
+		} else if (r->status != LLM_PAYMENT && !p->refused) {
+			/* the record fails (it stays pending for the next run): say which and why */
+			error("problem %lld (%s): %s", a->problem_id, a->stage, a->error);
 		}
 	}
 	ask_finish(p, a);
