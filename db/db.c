@@ -266,11 +266,21 @@ out:
 long long db_run_start(sqlite3 *db, const char *config_json)
 {
 	char now[32];
-	sqlite3_stmt *st = db_prepare(db, "INSERT INTO runs (started_at, config) VALUES (?, ?)");
+	sqlite3_stmt *st;
 	long long id = -1;
-	if (!st)
-		return -1;
+
 	cs_utc_iso(now);
+	/* The caller holds the run lock: a run still 'running' died without saying so. */
+	if (!(st = db_prepare(db, "UPDATE runs SET status = 'killed', ended_at = ? WHERE status = 'running'")))
+		return -1;
+	db_bind_text(st, 1, now);
+	if (db_step_done(db, st)) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	if (!(st = db_prepare(db, "INSERT INTO runs (started_at, config) VALUES (?, ?)")))
+		return -1;
 	db_bind_text(st, 1, now);
 	db_bind_text(st, 2, config_json ? config_json : "{}");
 	if (!db_step_done(db, st))

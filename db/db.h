@@ -51,7 +51,9 @@ struct db_problem {
 int db_problem_insert(sqlite3 *db, const struct db_problem *p, long long *id, int *inserted);
 
 /* Runs */
-/* Record a run start with the configuration JSON (no keys). Returns the run id or -1. */
+/* Record a run start with the configuration JSON (no keys). Returns the run id or -1.
+ * The caller holds the run lock (CS_DB.lock): runs still 'running' died without
+ * recording their end (SIGKILL, power loss) and are marked 'killed' first. */
 long long db_run_start(sqlite3 *db, const char *config_json);
 /* Mark run finished with status and counts JSON. 0 or -1. */
 int db_run_end(sqlite3 *db, long long run_id, const char *status, const char *counts_json);

@@ -31,7 +31,9 @@ extern const char *cs_progname;
 
 /* Set the program name from argv[0], restore default SIGPIPE (a closed pipe
  * ends the program quietly) and register the stdout check run at exit:
- * a failed write or flush of stdout makes the program exit CS_EIO. */
+ * a failed write or flush of stdout makes the program exit CS_EIO. With
+ * CS_DRIVER_PID set (by `coldstart run`), the program gets SIGTERM when its
+ * parent dies (PR_SET_PDEATHSIG), and at once if that driver is gone already. */
 void cs_init(const char *argv0);
 
 /* Print "prog: message" on stderr and exit with code. */

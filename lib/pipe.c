@@ -39,7 +39,8 @@ struct pipe {
 	struct llm_sampling sampling;
 	sqlite3 *db;
 	struct ask *ready, **ready_tail;
-	int active, failed, payment;
+	int active, failed, payment; /* payment: stop (402) */
+	int refused; /* stop: the endpoint refuses our configuration (401, 403, 404) */
 };
 
 struct pipe *pipe_new(const char *role)
@@ -199,6 +200,18 @@ static void ask_done(struct pipe *p, struct ask *a, struct llm_result *r)
 			p->payment = 1;
 			error("%s endpoint %s refused for lack of balance (HTTP 402): %s; stopping",
 			      p->ep.role, p->ep.url, a->error);
+		} else if ((r->http_status == 401 || r->http_status == 403 || r->http_status == 404) && !p->refused) {
+			/* every request would fail alike: a configuration error, not a record's */
+			const char *ROLE = strcmp(p->ep.role, "prover") ? "DECOMPOSER" : "PROVER";
+			p->refused = 1;
+			if (r->http_status == 404)
+				error("%s; stopping: the endpoint does not serve model %s (see CS_%s_MODEL, CS_%s_URL)",
+				      a->error, p->ep.model, ROLE, ROLE);
+			else
+				error("%s; stopping: the endpoint refuses the API key (see CS_%s_API_KEY)", a->error, ROLE);
+		} else if (r->status != LLM_PAYMENT && !p->refused) {
+			/* the record fails (it stays pending for the next run): say which and why */
+			error("problem %lld (%s): %s", a->problem_id, a->stage, a->error);
 		}
 	}
 	ask_finish(p, a);
@@ -338,7 +351,7 @@ int pipe_run(struct pipe *p, const char *path, int max_active, pipe_start_fn sta
 	if (jsonl_open(&r, path))
 		return CS_EIO;
 	for (;;) {
-		while (!eof && !p->payment && p->active < max_active) {
+		while (!eof && !p->payment && !p->refused && p->active < max_active) {
 			json_t *rec;
 			int rc = jsonl_next(&r, &rec);
 			if (rc == 0 || rc == -1) {
@@ -367,11 +380,11 @@ int pipe_run(struct pipe *p, const char *path, int max_active, pipe_start_fn sta
 				p->ready_tail = &p->ready;
 			ask_finish(p, a);
 		}
-		if (p->active == 0 && (eof || p->payment))
+		if (p->active == 0 && (eof || p->payment || p->refused))
 			break;
 		int lp = p->llm ? llm_pending(p->llm) : 0, cp = lean_pool_pending(p->pool);
 		if (!lp && !cp && !p->ready) {
-			if (p->active > 0 && (eof || p->payment || p->active >= max_active)) {
+			if (p->active > 0 && (eof || p->payment || p->refused || p->active >= max_active)) {
 				error("internal error: %d tasks wait for nothing", p->active);
 				p->failed += p->active;
 				break;
@@ -398,6 +411,8 @@ int pipe_run(struct pipe *p, const char *path, int max_active, pipe_start_fn sta
 	jsonl_close(&r);
 	if (p->payment)
 		return CS_EPAYMENT;
+	if (p->refused)
+		return CS_ECONFIG;
 	return p->failed ? CS_EPARTIAL : CS_OK;
 }
 

@@ -40,7 +40,9 @@ struct pipe *pipe_new(const char *role);
 const char *pipe_args(int argc, char **argv, const char *usage);
 void pipe_free(struct pipe *p);
 /* Read JSONL from path ("-": stdin), keep up to max_active tasks alive, drive
- * endpoint and Lean until every task is done. Returns the exit code. */
+ * endpoint and Lean until every task is done. Returns the exit code: CS_EPAYMENT
+ * after an HTTP 402, CS_ECONFIG after a 401, 403 or 404 (bad key, model not
+ * served): then no further record is started. */
 int pipe_run(struct pipe *p, const char *path, int max_active, pipe_start_fn start);
 /* Mark a task finished; failed counts toward exit code 1. */
 void pipe_task_done(struct pipe *p, int failed);

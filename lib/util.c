@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,6 +24,25 @@ static void check_stdout(void)
 	}
 }
 
+/* Under `coldstart run` (which exports CS_DRIVER_PID), a stage ends with the process
+ * that started it: a driver killed by SIGKILL must not leave a pass running on without
+ * it (holding the run lock, writing the corpus). Not for programs run by hand: a
+ * `nohup cs-prove &` must survive its shell. */
+static void end_with_parent(void)
+{
+	const char *s = getenv("CS_DRIVER_PID");
+	char *end;
+	long pid;
+	if (!s || !*s)
+		return;
+	pid = strtol(s, &end, 10);
+	if (*end || pid <= 1)
+		return;
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (kill((pid_t)pid, 0) && errno == ESRCH) /* it died before prctl */
+		raise(SIGTERM);
+}
+
 void cs_init(const char *argv0)
 {
 	const char *slash = argv0 ? strrchr(argv0, '/') : NULL;
@@ -30,6 +50,7 @@ void cs_init(const char *argv0)
 		cs_progname = slash ? slash + 1 : argv0;
 	signal(SIGPIPE, SIG_DFL);
 	atexit(check_stdout);
+	end_with_parent();
 	if (getenv("CS_VERBOSE") && *getenv("CS_VERBOSE") && strcmp(getenv("CS_VERBOSE"), "0"))
 		cs_verbose = 1;
 }

@@ -16,7 +16,8 @@ static const char usage[] =
 	"line and skipped; the rest is stored.\n"
 	"  -p LABEL  show a progress line on a terminal (records of type prove,\n"
 	"            decompose or recombine count as done); -t TOTAL for the ETA\n"
-	"  -S JSON   record the start of a run, print its id\n"
+	"  -S JSON   record the start of a run, print its id (runs left 'running' by\n"
+	"            a killed run are marked 'killed': the caller holds the run lock)\n"
 	"  -E ID ST  record the end of run ID with status ST (done, failed, killed)\n"
 	"Environment: CS_DB, CS_RUN_ID (run the records belong to).\n";
 

@@ -30,6 +30,10 @@ then "ok") or at random with probability --fault-rate (--seed, kinds --fault-kin
   keepalive   blank lines (DeepSeek's keep-alive) before a normal body
   length      a normal answer with finish_reason "length"
   reasoning   a normal answer with message.reasoning_content
+--strict-models: a request for a model not in --models is answered as vLLM does
+(HTTP 404, {"object": "error", "message": "The model `X` does not exist.", ...}).
+--reply-file FILE: every choice's content is the bytes of FILE (decoded as UTF-8 with
+invalid bytes kept as surrogate escapes, so that they go out as they are in FILE).
 --log FILE appends one JSON line per request: time, method, path, body summary
 (model, n, sampling fields, keys present), whether an Authorization header came
 (never its value), the fault and the number of requests in progress.
@@ -71,6 +75,10 @@ class State:
             sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
             from oracle import Oracle
             self.oracle = Oracle(args.oracle, cheat=args.cheat)
+        self.reply = None
+        if args.reply_file:
+            with open(args.reply_file, "rb") as f:
+                self.reply = f.read().decode("utf-8", "surrogateescape")
         self.logfd = os.open(args.log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644) if args.log else None
 
     def next_fault(self):
@@ -253,13 +261,19 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(body)
             return
+        if st.args.strict_models and req.get("model") not in st.args.models.split(","):
+            self.send_json(404, {"object": "error", "message": "The model `%s` does not exist." % req.get("model"),
+                                 "type": "NotFoundError", "param": None, "code": 404})
+            return
         if not isinstance(n, int) or n < 1 or n > 1024:
             self.send_json(400, err("n must be an integer in [1, 1024]", "invalid_request_error"))
             return
         choices = []
         completion = 0
         for i in range(n):
-            if st.oracle is not None:
+            if st.reply is not None:
+                content = st.reply
+            elif st.oracle is not None:
                 with st.lock:
                     content = st.oracle.answer(prompt, i)
             else:
@@ -278,7 +292,10 @@ class Handler(BaseHTTPRequestHandler):
                   "usage": {"prompt_tokens": ptok, "completion_tokens": completion,
                             "total_tokens": ptok + completion,
                             "prompt_cache_hit_tokens": hit, "prompt_cache_miss_tokens": ptok - hit}}
-        body = json.dumps(answer).encode()
+        if st.reply is not None:  # the file's bytes as they are, invalid UTF-8 included
+            body = json.dumps(answer, ensure_ascii=False).encode("utf-8", "surrogateescape")
+        else:
+            body = json.dumps(answer).encode()
         pad = b"\n\n\n" if fault == "keepalive" else b""
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -340,6 +357,8 @@ def main():
     ap.add_argument("--stall", type=float, default=30.0)
     ap.add_argument("--log")
     ap.add_argument("--models", default="deepseek-chat,deepseek-ai/DeepSeek-Prover-V2-7B,test-model")
+    ap.add_argument("--strict-models", action="store_true", help="404 for a model not in --models")
+    ap.add_argument("--reply-file", help="every answer's content is this file")
     ap.add_argument("--oracle", help="fixture dir of .lean proofs: answer via oracle.py")
     ap.add_argument("--cheat", action="store_true")
     ap.add_argument("--max-seconds", type=float, default=600.0)

@@ -39,6 +39,9 @@ Options (each also as an environment variable CS_DOUBLE_<NAME>, e.g.
 CS_DOUBLE_IMPORT_DELAY=2):
   --import-delay S, --check-delay S
   --crash-every N, --hang-every N   every Nth check of a process crashes / hangs
+  --count-file FILE                 count the checks of all processes sharing FILE
+                                    instead (so that a crash, which ends a process,
+                                    does not restart the count)
   --transcript FILE.in              answer each command with the reply a real Lean
                                     gave in FILE.expected.out (matched by command text)
   --pid-dir DIR                     create DIR/<pid> at start (tests count processes)
@@ -73,6 +76,7 @@ def parse_args(argv):
     ap = argparse.ArgumentParser(description="leanprover-community/repl test double")
     ap.add_argument("--import-delay", type=float, default=opt("import-delay", 0.0, float))
     ap.add_argument("--check-delay", type=float, default=opt("check-delay", 0.0, float))
+    ap.add_argument("--count-file", default=opt("count-file", None))
     ap.add_argument("--crash-every", type=int, default=opt("crash-every", 0, int))
     ap.add_argument("--hang-every", type=int, default=opt("hang-every", 0, int))
     ap.add_argument("--transcript", default=opt("transcript", None))
@@ -284,6 +288,21 @@ def owner_statement(text, masked, off, decl):
 
 # ---- the REPL ----
 
+def shared_count(path):
+    """Increment the check counter in path (shared by processes, under flock); its new value."""
+    import fcntl
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        n = int(os.read(fd, 32) or b"0") + 1
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.ftruncate(fd, 0)
+        os.write(fd, b"%d" % n)
+        return n
+    finally:
+        os.close(fd)
+
+
 class Repl:
     def __init__(self, a):
         self.a = a
@@ -358,7 +377,7 @@ class Repl:
             m = re.match(r"\s*#print\s+axioms\s+(\S+)\s*$", masked)
             if m:
                 return self.axioms(m.group(1), base, text)
-        self.nchecks += 1
+        self.nchecks = shared_count(self.a.count_file) if self.a.count_file else self.nchecks + 1
         marks = [(mm.group(1), mm.group(2).strip(), mm.start()) for mm in MARK.finditer(text)]
         kinds = {k for k, _, _ in marks}
         if (self.a.crash_every and self.nchecks % self.a.crash_every == 0) or "crash" in kinds:
