@@ -51,11 +51,7 @@ static int round_trip(const char *src, int *nhaves)
 		lean_sketch_release(&sk);
 	}
 	*nhaves = (int)ncut;
-	for (size_t i = 0; i < ncut; i++) {
-		free(cuts[i].proof);
-		free(cuts[i].statement);
-		free(cuts[i].name);
-	}
+	cuts_release(cuts, ncut);
 	free(sk_code);
 	free(thname);
 	return res;

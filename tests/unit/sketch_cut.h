@@ -72,6 +72,16 @@ struct cut {
 };
 
 /* The sketch of src: each top-level `have NAME? binders? : T := by BLOCK` cut. */
+/* Free what make_sketch put in cuts[0..n). */
+static void cuts_release(struct cut *cuts, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(cuts[i].proof);
+		free(cuts[i].statement);
+		free(cuts[i].name);
+	}
+}
+
 static char *make_sketch(const char *src, struct cut *cuts, size_t *ncut, size_t max, char **thname)
 {
 	struct lean_tok *v;

@@ -93,11 +93,7 @@ static void test_dsp2_roundtrip(void)
 			}
 			lean_sketch_release(&sk);
 		}
-		for (size_t i = 0; i < ncut; i++) {
-			free(cuts[i].proof);
-			free(cuts[i].statement);
-			free(cuts[i].name);
-		}
+		cuts_release(cuts, ncut);
 		free(sk_code);
 		free(thname);
 		free(src);
