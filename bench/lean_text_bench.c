@@ -93,7 +93,7 @@ int main(int argc, char **argv)
 	qsort(names, n, sizeof *names, by_name);
 	src = xmalloc((n ? n : 1) * sizeof *src);
 	for (size_t i = 0; i < n; i++)
-		if (!(src[i] = slurp(names[i])))
+		if (!(src[i] = cs_read_file(names[i], NULL)))
 			die(CS_EIO, "cannot read %s", names[i]);
 	files = (int)n;
 	for (int r = 0; r < reps; r++) {

@@ -73,6 +73,10 @@ void sbuf_release(struct sbuf *sb);          /* frees memory */
 char *sbuf_detach(struct sbuf *sb);          /* caller owns result; never NULL */
 const char *sbuf_str(const struct sbuf *sb); /* "" when empty; owned by sb */
 
+/* The whole file at path, NUL-terminated, malloc'd (its length in *len when len is
+ * not NULL), or NULL with errno set when it cannot be opened or read. */
+char *cs_read_file(const char *path, size_t *len);
+
 /* SHA-256 of data as 64 lowercase hex digits plus NUL in out. */
 void cs_sha256_hex(const void *data, size_t len, char out[65]);
 struct cs_sha256 {

@@ -259,3 +259,27 @@ int cs_wants_help(int argc, char **argv)
 	}
 	return 0;
 }
+
+char *cs_read_file(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	struct sbuf sb = SBUF_INIT;
+	char buf[65536];
+	size_t n;
+	int err;
+	if (!fp)
+		return NULL;
+	while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
+		sbuf_add(&sb, buf, n);
+	if (ferror(fp)) {
+		err = errno;
+		fclose(fp);
+		sbuf_release(&sb);
+		errno = err;
+		return NULL;
+	}
+	fclose(fp);
+	if (len)
+		*len = sb.len;
+	return sbuf_detach(&sb);
+}

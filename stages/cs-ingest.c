@@ -92,32 +92,22 @@ static int store(sqlite3 *db, const struct db_problem *p, struct counts *c)
  * statement), formal_statement = the declaration up to ':= by'. */
 static int ingest_lean(sqlite3 *db, const char *path, const char *source, struct counts *c)
 {
-	FILE *fp = fopen(path, "r");
-	struct sbuf sb = SBUF_INIT;
 	struct lean_theorem t;
-	char buf[65536], *why = NULL, *owned = NULL;
-	size_t n, bad;
+	char *text, *why = NULL, *owned = NULL;
+	size_t len, bad;
 	int rc = 0;
 
-	if (!fp)
-		return error("%s: cannot open: %m", path), c->bad++, 0;
-	while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
-		sbuf_add(&sb, buf, n);
-	if (ferror(fp)) {
-		fclose(fp);
-		sbuf_release(&sb);
-		return error("%s: read error: %m", path), c->bad++, 0;
-	}
-	fclose(fp);
+	if (!(text = cs_read_file(path, &len)))
+		return error("%s: cannot read: %m", path), c->bad++, 0;
 	c->read++;
-	if (!cs_utf8_valid(sbuf_str(&sb), sb.len, &bad)) {
+	if (!cs_utf8_valid(text, len, &bad)) {
 		error("%s: not UTF-8 (byte %zu)", path, bad + 1);
 		c->bad++;
-	} else if (lean_parse_theorem(sbuf_str(&sb), NULL, &t, &why)) {
+	} else if (lean_parse_theorem(text, NULL, &t, &why)) {
 		error("%s: %s", path, why ? why : "no theorem");
 		c->bad++;
 	} else {
-		const char *s = sbuf_str(&sb), *doc = NULL, *kw;
+		const char *s = text, *doc = NULL, *kw;
 		char *header, *stmt, *informal = NULL;
 		size_t hdr_end = t.decl_start;
 		kw = strstr(s + t.decl_start, t.keyword);
@@ -147,7 +137,7 @@ static int ingest_lean(sqlite3 *db, const char *path, const char *source, struct
 		lean_theorem_release(&t);
 	}
 	free(why);
-	sbuf_release(&sb);
+	free(text);
 	return rc;
 }
 

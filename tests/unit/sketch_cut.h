@@ -13,20 +13,6 @@
 #include "lean_decl.h"
 #include "lean_scan.h"
 
-static char *slurp(const char *path)
-{
-	FILE *fp = fopen(path, "rb");
-	struct sbuf sb = SBUF_INIT;
-	char buf[65536];
-	size_t n;
-	if (!fp)
-		return NULL;
-	while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
-		sbuf_add(&sb, buf, n);
-	fclose(fp);
-	return sbuf_detach(&sb);
-}
-
 static int is_comment(const struct lean_tok *t)
 {
 	return t->kind == LEAN_TOK_COMMENT || t->kind == LEAN_TOK_DOC;

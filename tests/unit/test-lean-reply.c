@@ -14,21 +14,6 @@
 
 #define FIXTURES "tests/fixtures/repl"
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	struct sbuf sb = SBUF_INIT;
-	char buf[65536];
-	size_t n;
-	if (!fp)
-		return NULL;
-	while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
-		sbuf_add(&sb, buf, n);
-	fclose(fp);
-	*len = sb.len;
-	return sbuf_detach(&sb);
-}
-
 /* Replies of a transcript by the scanner, fed in pieces of `step` bytes. */
 static int split(const char *text, size_t len, size_t step, size_t starts[], size_t ends[], int max)
 {
@@ -195,7 +180,7 @@ static int visit(const char *path, const struct stat *st, int flag, struct FTW *
 	if (flag != FTW_F || strlen(path) < 13 || strcmp(path + strlen(path) - 13, ".expected.out"))
 		return 0;
 	tally.files++;
-	text = slurp(path, &len);
+	text = cs_read_file(path, &len);
 	if (!text) {
 		ok(0, "read %s", path);
 		return 0;
@@ -292,7 +277,7 @@ static int fixture_reply(const char *name, int k, struct lean_reply *r)
 	static size_t starts[512], ends[512];
 	char *path = xasprintf("%s/%s.expected.out", FIXTURES, name), *why = NULL;
 	size_t len;
-	char *text = slurp(path, &len);
+	char *text = cs_read_file(path, &len);
 	int n, rc = -1;
 	free(path);
 	if (!text)

@@ -34,7 +34,7 @@ static void test_dsp2_roundtrip(void)
 		if (!strstr(de->d_name, ".lean"))
 			continue;
 		snprintf(path, sizeof path, "tests/fixtures/dsp2/%s", de->d_name);
-		src = slurp(path);
+		src = cs_read_file(path, NULL);
 		files++;
 		sk_code = make_sketch(src, cuts, &ncut, 512, &thname);
 		if (!sk_code || !ncut) {
@@ -355,7 +355,7 @@ static void test_goal_lemmas(void)
 			if (!strstr(de->d_name, ".expected.out"))
 				continue;
 			snprintf(path, sizeof path, "%s/%s", dirs[d], de->d_name);
-			if (!(text = slurp(path)))
+			if (!(text = cs_read_file(path, NULL)))
 				continue;
 			for (p = text; *p;) {
 				json_error_t err;

@@ -15,20 +15,6 @@
 #define DSP2 "tests/fixtures/dsp2"
 #define MINIF2F "data/minif2f.jsonl"
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	struct sbuf sb = SBUF_INIT;
-	char buf[65536];
-	size_t n;
-	if (!f)
-		return NULL;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		sbuf_add(&sb, buf, n);
-	fclose(f);
-	return sbuf_detach(&sb);
-}
-
 /* Substring of src at [a, b). */
 static char *sub(const char *src, size_t a, size_t b)
 {
@@ -149,7 +135,7 @@ static void dsp2_parse(void)
 			continue;
 		files++;
 		path = xasprintf("%s/%s", DSP2, e->d_name);
-		src = slurp(path);
+		src = cs_read_file(path, NULL);
 		name = xstrndup(e->d_name, n - 5);
 		if (src && lean_parse_theorem(src, name, &t, &why) == 0) {
 			if (t.end <= strlen(src) && t.by_end <= t.end && t.decl_start < t.by_end &&
@@ -458,7 +444,7 @@ static void dsp2_bulk(void)
 		const char *name = json_string_value(json_object_get(rec, "name"));
 		const char *formal = json_string_value(json_object_get(rec, "formal_statement"));
 		char *path = xasprintf("%s/%s.lean", DSP2, name ? name : "");
-		char *src = name && formal ? slurp(path) : NULL, *why = NULL;
+		char *src = name && formal ? cs_read_file(path, NULL) : NULL, *why = NULL;
 		if (src) {
 			files++;
 			if (lean_check_forbidden(src, &pol, &why) == -1 && strstr(why, "`import` at 1:0"))
