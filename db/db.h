@@ -7,7 +7,7 @@
 #include <sqlite3.h>
 #include <jansson.h>
 
-#define DB_SCHEMA_VERSION 1
+#define DB_SCHEMA_VERSION 2
 #define DB_DEFAULT_PATH "coldstart.db"
 
 /* Path of the corpus: CS_DB or ./coldstart.db. Static string. */
