@@ -1,13 +1,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf.h"
 #include "cs.h"
 #include "db.h"
 #include "embed.h"
 
 const char *db_path(void)
 {
-	return cs_env("CS_DB", DB_DEFAULT_PATH);
+	return cs_conf_str("CS_DB");
 }
 
 static int exec(sqlite3 *db, const char *path, const char *sql)
@@ -81,7 +82,7 @@ sqlite3 *db_open(const char *path, int readonly, int *code)
 {
 	sqlite3 *db = NULL;
 	int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	long busy = cs_env_long("CS_DB_BUSY_MS", 30000, 0, 3600000);
+	long busy = cs_conf_long("CS_DB_BUSY_MS");
 	if (code)
 		*code = CS_EIO;
 	if (sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {

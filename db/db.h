@@ -8,9 +8,8 @@
 #include <jansson.h>
 
 #define DB_SCHEMA_VERSION 2
-#define DB_DEFAULT_PATH "coldstart.db"
 
-/* Path of the corpus: CS_DB or ./coldstart.db. Static string. */
+/* Path of the corpus: CS_DB (default ./coldstart.db). Static string. */
 const char *db_path(void);
 
 /* Open (creating when allowed) the corpus at path: WAL, foreign keys, busy

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf.h"
 #include "cs.h"
 #include "db.h"
 
@@ -23,7 +24,7 @@ static long changes(sqlite3 *db, const char *sql, long long a)
 long db_settle(sqlite3 *db, int max_depth)
 {
 	long total = 0, n;
-	long e2e = cs_env_long("CS_E2E_SAMPLES", cs_env_long("CS_SAMPLES", 8, 0, 4096), 0, 4096);
+	long e2e = cs_conf_long("CS_E2E_SAMPLES");
 	if (db_begin(db))
 		return -1;
 	if (e2e == 0 &&
@@ -109,7 +110,7 @@ long db_pending(sqlite3 *db, const char *stage, int max_depth, long limit,
 {
 	const char *sql = !strcmp(stage, "prove") ? q_prove : !strcmp(stage, "decompose") ? q_decompose
 			: !strcmp(stage, "recombine") ? q_recombine : NULL;
-	long long run_id = cs_env_long("CS_RUN_ID", 0, 0, LONG_MAX);
+	long long run_id = cs_conf_long("CS_RUN_ID");
 	sqlite3_stmt *st;
 	long n = 0;
 	int rc;

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf.h"
 #include "cs.h"
 #include "lean_scan.h"
 #include "lean_text.h"
@@ -36,8 +37,8 @@
 void lean_policy_from_env(struct lean_policy *pol)
 {
 	pol->allow_sorry = 0;
-	pol->allow_native_decide = (int)cs_env_long("CS_ALLOW_NATIVE_DECIDE", 0, 0, 1);
-	pol->max_heartbeats = cs_env_long("CS_MAX_HEARTBEATS", 400000, 0, LONG_MAX);
+	pol->allow_native_decide = cs_conf_on("CS_ALLOW_NATIVE_DECIDE");
+	pol->max_heartbeats = cs_conf_long("CS_MAX_HEARTBEATS");
 }
 
 /* Commands and tactics: the whole (undotted) token. */

@@ -9,6 +9,7 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "conf.h"
 #include "cs.h"
 #include "lean_internal.h"
 
@@ -51,7 +52,7 @@ static size_t on_data(char *ptr, size_t size, size_t n, void *ud)
 struct lean_kimina *lean_kimina_new(struct lean_pool *p, const struct lean_pool_config *cfg)
 {
 	struct lean_kimina *k;
-	const char *key = cs_env("CS_LEAN_API_KEY", NULL);
+	const char *key = cs_conf_str("CS_LEAN_API_KEY");
 	size_t n = strlen(cfg->url);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		error("cannot initialise libcurl");

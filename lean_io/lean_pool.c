@@ -20,6 +20,7 @@
 
 #include <jansson.h>
 
+#include "conf.h"
 #include "cs.h"
 #include "lean_internal.h"
 
@@ -93,8 +94,8 @@ char *lean_utf8_clean(const char *s, size_t n)
 
 int lean_pool_config_from_env(struct lean_pool_config *cfg)
 {
-	const char *repl = cs_env("CS_LEAN_REPL", NULL), *url = cs_env("CS_LEAN_URL", NULL);
-	const char *sb = cs_env("CS_LEAN_SANDBOX", "auto");
+	const char *repl = cs_conf_str("CS_LEAN_REPL"), *url = cs_conf_str("CS_LEAN_URL");
+	const char *sb = cs_conf_str("CS_LEAN_SANDBOX");
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	memset(cfg, 0, sizeof *cfg);
 	if (!repl && !url)
@@ -104,15 +105,15 @@ int lean_pool_config_from_env(struct lean_pool_config *cfg)
 		cores = 1;
 	cfg->repl_cmd = dupnull(repl);
 	cfg->url = dupnull(url);
-	cfg->lean_dir = dupnull(cs_env("CS_LEAN_DIR", NULL));
-	cfg->jobs = (int)cs_env_long("CS_LEAN_JOBS", cores, 1, 1024);
-	cfg->timeout = cs_env_seconds("CS_LEAN_TIMEOUT", 300);
-	cfg->memory_mb = cs_env_long("CS_LEAN_MEMORY", 8192, 0, 1L << 30);
-	cfg->max_uses = cs_env_long("CS_LEAN_MAX_USES", 200, 1, LONG_MAX);
-	cfg->axioms = (int)cs_env_long("CS_LEAN_AXIOMS", 0, 0, 1);
-	cfg->max_headers = (int)cs_env_long("CS_LEAN_MAX_HEADERS", cfg->jobs, 1, 1024);
-	cfg->max_reply = (size_t)cs_env_long("CS_LEAN_MAX_REPLY", 256L << 20, 4096, LONG_MAX);
-	cfg->max_msg = cs_env_long("CS_LEAN_MAX_MSG", 64L << 10, 0, LONG_MAX);
+	cfg->lean_dir = dupnull(cs_conf_str("CS_LEAN_DIR"));
+	cfg->jobs = (int)cs_conf_long_or("CS_LEAN_JOBS", cores);
+	cfg->timeout = cs_conf_double("CS_LEAN_TIMEOUT");
+	cfg->memory_mb = cs_conf_long("CS_LEAN_MEMORY");
+	cfg->max_uses = cs_conf_long("CS_LEAN_MAX_USES");
+	cfg->axioms = cs_conf_on("CS_LEAN_AXIOMS");
+	cfg->max_headers = (int)cs_conf_long_or("CS_LEAN_MAX_HEADERS", cfg->jobs);
+	cfg->max_reply = (size_t)cs_conf_long("CS_LEAN_MAX_REPLY");
+	cfg->max_msg = cs_conf_long("CS_LEAN_MAX_MSG");
 	if (!strcmp(sb, "none")) {
 		cfg->sandbox = 0;
 	} else if (!strcmp(sb, "bwrap")) {

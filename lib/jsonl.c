@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf.h"
 #include "cs.h"
 #include "jsonl.h"
 
@@ -9,7 +10,7 @@ int jsonl_open(struct jsonl_reader *r, const char *path)
 {
 	memset(r, 0, sizeof *r);
 	r->path = xstrdup(path);
-	r->max_line = (size_t)cs_env_long("CS_MAX_LINE", JSONL_MAX_LINE_DEFAULT, 1024, 1L << 40);
+	r->max_line = (size_t)cs_conf_long("CS_MAX_LINE");
 	if (!strcmp(path, "-")) {
 		r->fp = stdin;
 		free(r->path);
@@ -31,7 +32,7 @@ int jsonl_open_fp(struct jsonl_reader *r, FILE *fp, const char *name)
 {
 	memset(r, 0, sizeof *r);
 	r->path = xstrdup(name);
-	r->max_line = (size_t)cs_env_long("CS_MAX_LINE", JSONL_MAX_LINE_DEFAULT, 1024, 1L << 40);
+	r->max_line = (size_t)cs_conf_long("CS_MAX_LINE");
 	r->fp = fp;
 	return 0;
 }

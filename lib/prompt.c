@@ -2,13 +2,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf.h"
 #include "cs.h"
 #include "embed.h"
 #include "prompt.h"
 
 char *prompt_template(const char *name, char hash[65])
 {
-	const char *dir = cs_env("CS_PROMPTS_DIR", NULL);
+	const char *dir = cs_conf_str("CS_PROMPTS_DIR");
 	char *path = xasprintf("prompts/%s.txt", name), *text = NULL;
 	if (dir) {
 		char *p = xasprintf("%s/%s.txt", dir, name);

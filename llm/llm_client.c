@@ -120,7 +120,9 @@ struct llm_client *llm_client_new(const struct llm_endpoint *ep)
 	static int curl_ready;
 	struct llm_client *c;
 	char *shown;
-	if (!ep || !ep->url || !ep->model || !ep->role || ep->jobs < 1) {
+	/* the values come from llm_endpoint_from_env, which owns the defaults */
+	if (!ep || !ep->url || !ep->model || !ep->role || ep->jobs < 1 || ep->timeout <= 0 ||
+	    ep->connect_timeout <= 0 || ep->max_retries < 0) {
 		error("llm_client_new: incomplete endpoint");
 		return NULL;
 	}
@@ -137,11 +139,11 @@ struct llm_client *llm_client_new(const struct llm_endpoint *ep)
 	c->ep.model = xstrdup(ep->model);
 	c->ep.api_key = ep->api_key ? xstrdup(ep->api_key) : NULL;
 	c->ep.jobs = ep->jobs;
-	c->ep.timeout = ep->timeout > 0 ? ep->timeout : 600;
-	c->ep.connect_timeout = ep->connect_timeout > 0 ? ep->connect_timeout : 10;
-	c->ep.max_retries = ep->max_retries > 0 ? ep->max_retries : 0;
-	c->ep.backoff_base = ep->backoff_base > 0 ? ep->backoff_base : 0;
-	c->ep.backoff_max = ep->backoff_max > 0 ? ep->backoff_max : 0;
+	c->ep.timeout = ep->timeout;
+	c->ep.connect_timeout = ep->connect_timeout;
+	c->ep.max_retries = ep->max_retries;
+	c->ep.backoff_base = ep->backoff_base;
+	c->ep.backoff_max = ep->backoff_max;
 	shown = url_shown(ep->url);
 	c->where = xasprintf("%s endpoint %s", ep->role, shown);
 	free(shown);

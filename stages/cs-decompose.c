@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf.h"
 #include "cs.h"
 #include "jsonl.h"
 #include "pipe.h"
@@ -246,20 +247,12 @@ static int start(struct pipe *p, json_t *rec, const char *where)
 int main(int argc, char **argv)
 {
 	struct pipe *p;
-	const char *mode, *path;
+	const char *path;
 	int rc;
 
 	path = pipe_args(argc, argv, usage);
-	mode = cs_env("CS_EXTRACT", "auto");
-	if (!strcmp(mode, "syntax"))
-		extract_mode = EXTRACT_SYNTAX;
-	else if (!strcmp(mode, "goals"))
-		extract_mode = EXTRACT_GOALS;
-	else if (!strcmp(mode, "auto"))
-		extract_mode = EXTRACT_AUTO;
-	else
-		die(CS_ECONFIG, "CS_EXTRACT=%s: not syntax, goals or auto", mode);
-	max_sketches = (int)cs_env_long("CS_SKETCHES", 2, 1, 64);
+	extract_mode = cs_conf_choice("CS_EXTRACT"); /* the order of the table's choices */
+	max_sketches = (int)cs_conf_long("CS_SKETCHES");
 	p = pipe_new("decomposer");
 	rc = pipe_run(p, path, 2 * pipe_endpoint(p)->jobs, start);
 	pipe_free(p);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf.h"
 #include "cs.h"
 #include "db.h"
 #include "jsonl.h"
@@ -49,7 +50,7 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc - !state)
 		cs_usage(usage, CS_EUSAGE);
-	max_depth = (int)cs_env_long("CS_MAX_DEPTH", 3, 0, 64);
+	max_depth = (int)cs_conf_long("CS_MAX_DEPTH");
 	if (!(db = db_open(db_path(), 0, &code)))
 		return code;
 	if (state) {

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf.h"
 #include "cs.h"
 #include "jsonl.h"
 #include "pipe.h"
@@ -155,9 +156,9 @@ static int start(struct pipe *p, json_t *rec, const char *where)
 
 	if (pid <= 0 || !jsonl_str(rec, "name") || !jsonl_str(rec, "header") || !jsonl_str(rec, "formal_statement"))
 		return error("%s: record needs problem_id, name, header and formal_statement", where);
-	n = (int)cs_env_long("CS_SAMPLES", 8, 1, 4096);
+	n = (int)cs_conf_long("CS_SAMPLES");
 	if (e2e)
-		n = (int)cs_env_long("CS_E2E_SAMPLES", n, 0, 4096);
+		n = (int)cs_conf_long("CS_E2E_SAMPLES");
 	prompt = prompt_problem(prompt_name, jsonl_str(rec, "header"), e2e ? jsonl_str(rec, "informal") : NULL,
 				jsonl_str(rec, "formal_statement"), hash);
 	if (!prompt)
@@ -190,7 +191,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	path = pipe_args(argc, argv, usage);
-	prompt_name = cs_env("CS_PROVER_PROMPT", "prover-noncot");
+	prompt_name = cs_conf_str("CS_PROVER_PROMPT");
 	p = pipe_new("prover");
 	rc = pipe_run(p, path, 2 * pipe_endpoint(p)->jobs, start);
 	pipe_free(p);

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf.h"
 #include "cs.h"
 #include "jsonl.h"
 #include "pipe.h"
@@ -189,7 +190,7 @@ int main(int argc, char **argv)
 	path = pipe_args(argc, argv, usage);
 	p = pipe_new(NULL);
 	rc = pipe_run(p, path,
-		      (int)cs_env_long("CS_LEAN_JOBS", 4, 1, 1024) * 2, start);
+		      (int)cs_conf_long_or("CS_LEAN_JOBS", 4) * 2, start);
 	pipe_free(p);
 	return rc;
 }

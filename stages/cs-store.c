@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conf.h"
 #include "cs.h"
 #include "db.h"
 #include "jsonl.h"
@@ -94,10 +95,10 @@ int main(int argc, char **argv)
 		db_close(db);
 		return rc ? CS_EIO : CS_OK;
 	}
-	if (!isatty(2) || cs_env("CS_QUIET", NULL))
+	if (!isatty(2) || cs_conf_on("CS_QUIET"))
 		prog.label = NULL;
 	prog.start = prog.last = cs_now();
-	run_id = cs_env_long("CS_RUN_ID", 0, 0, 0x7fffffffffffffffLL);
+	run_id = cs_conf_long("CS_RUN_ID");
 	for (int i = optind; i < argc || (i == optind && optind == argc); i++) {
 		struct jsonl_reader r;
 		json_t *rec;

@@ -76,7 +76,7 @@ test_expect_success 'a bwrap that does not work: an error when asked for, a warn
 test_expect_success 'CS_LEAN_SANDBOX must be bwrap, none or auto' '
 	rec 1 "theorem t1 : True := trivial" > in &&
 	CS_LEAN_SANDBOX=yes test_exit 3 cs-verify in > out 2> err &&
-	test_grep "CS_LEAN_SANDBOX=yes: not bwrap, none or auto" err
+	test_grep "CS_LEAN_SANDBOX=yes: not one of auto,bwrap,none" err
 '
 
 test_expect_success 'nothing of this test is left running' '
