@@ -16,16 +16,31 @@ WARN += -Werror
 endif
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Ilib -Idb -Illm -Ilean_io -Ibuild $(PKG_CFLAGS) $(CFLAGS)
+# Layers point down only, and the include path of each layer says which headers it
+# may use: lib/ is the floor; llm/, lean_io/ and db/ sit on lib/ alone; the runtime
+# (run/) on all four; stages, tests and benchmarks on everything. An include of a
+# higher layer does not compile; `make check-layers` also checks the symbols.
+INC_lib = -Ilib -Ibuild
+INC_build = $(INC_lib)
+INC_db = $(INC_lib) -Idb
+INC_llm = $(INC_lib) -Illm
+INC_lean_io = $(INC_lib) -Ilean_io
+INC_run = $(INC_lib) -Idb -Illm -Ilean_io -Irun
+INC_ALL = $(INC_run)
+layer_inc = $(or $(INC_$(firstword $(subst /, ,$(1)))),$(INC_ALL))
+BASE_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Werror=implicit-function-declaration $(PKG_CFLAGS) $(CFLAGS)
+ALL_CFLAGS = $(BASE_CFLAGS) $(INC_ALL)
 LIBS = $(PKG_LIBS) -lm
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-LIB_SRC := $(sort $(wildcard lib/*.c db/*.c llm/*.c lean_io/*.c))
+BASE_SRC := $(sort $(wildcard lib/*.c db/*.c llm/*.c lean_io/*.c))
+RUN_SRC := $(sort $(wildcard run/*.c))
+LIB_SRC := $(BASE_SRC) $(RUN_SRC)
 STAGE_SRC := $(sort $(wildcard stages/cs-*.c))
 PROGS := $(patsubst stages/%.c,bin/%,$(STAGE_SRC))
 UNIT_SRC := $(sort $(wildcard tests/unit/test-*.c))
 EMBED_SRC := $(sort $(wildcard db/*.sql prompts/*.txt))
-HDRS := $(wildcard lib/*.h db/*.h llm/*.h lean_io/*.h) build/embed.h
+HDRS := $(wildcard lib/*.h db/*.h llm/*.h lean_io/*.h run/*.h) build/embed.h
 
 LIB_OBJ := $(patsubst %.c,build/%.o,$(LIB_SRC)) build/embed.o
 SAN_LIB_OBJ := $(patsubst %.c,build/san/%.o,$(LIB_SRC)) build/san/embed.o
@@ -45,9 +60,9 @@ build/embed.h: build/embed.c
 
 build/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(BASE_CFLAGS) $(call layer_inc,$<) -c $< -o $@
 build/embed.o: build/embed.c build/embed.h
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(BASE_CFLAGS) $(INC_lib) -c $< -o $@
 build/libcs.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 bin/%: stages/%.c build/libcs.a $(HDRS)
@@ -56,10 +71,10 @@ bin/%: stages/%.c build/libcs.a $(HDRS)
 
 build/san/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SAN) -c $< -o $@
+	$(CC) $(BASE_CFLAGS) $(call layer_inc,$<) $(SAN) -c $< -o $@
 build/san/embed.o: build/embed.c build/embed.h
 	@mkdir -p build/san
-	$(CC) $(ALL_CFLAGS) $(SAN) -c $< -o $@
+	$(CC) $(BASE_CFLAGS) $(INC_lib) $(SAN) -c $< -o $@
 build/san/libcs.a: $(SAN_LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 build/san/bin/%: stages/%.c build/san/libcs.a $(HDRS)

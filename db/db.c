@@ -1,3 +1,4 @@
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -305,4 +306,112 @@ int db_run_end(sqlite3 *db, long long run_id, const char *status, const char *co
 	rc = db_step_done(db, st);
 	sqlite3_finalize(st);
 	return rc;
+}
+
+/* Bind the parameters of fmt (see db.h) from ap. */
+static void bind_args(sqlite3_stmt *st, const char *fmt, va_list ap)
+{
+	for (int i = 1; fmt && *fmt; fmt++, i++) {
+		switch (*fmt) {
+		case 'i':
+			db_bind_int(st, i, va_arg(ap, int));
+			break;
+		case 'I':
+			db_bind_int(st, i, va_arg(ap, long long));
+			break;
+		case 't':
+			db_bind_text(st, i, va_arg(ap, const char *));
+			break;
+		case 'd':
+			db_bind_double(st, i, va_arg(ap, double));
+			break;
+		case 'n':
+			sqlite3_bind_null(st, i);
+			break;
+		case 'j': {
+			const json_t *obj = va_arg(ap, const json_t *);
+			const char *key = va_arg(ap, const char *);
+			db_bind_json(st, i, json_object_get(obj, key));
+			break;
+		}
+		default:
+			die(CS_EIO, "internal error: db bind format '%c'", *fmt);
+		}
+	}
+}
+
+static int sql_error(sqlite3 *db, const char *sql)
+{
+	return error("%s: %s (in: %.72s%s)", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db), sql,
+		     strlen(sql) > 72 ? "…" : "");
+}
+
+sqlite3_stmt *db_query(sqlite3 *db, const char *sql, const char *fmt, ...)
+{
+	sqlite3_stmt *st = NULL;
+	va_list ap;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		sql_error(db, sql);
+		return NULL;
+	}
+	va_start(ap, fmt);
+	bind_args(st, fmt, ap);
+	va_end(ap);
+	return st;
+}
+
+long db_exec(sqlite3 *db, const char *sql, const char *fmt, ...)
+{
+	sqlite3_stmt *st = NULL;
+	va_list ap;
+	int rc;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return sql_error(db, sql);
+	va_start(ap, fmt);
+	bind_args(st, fmt, ap);
+	va_end(ap);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return sql_error(db, sql);
+	return sqlite3_changes(db);
+}
+
+int db_scalar(sqlite3 *db, long long *out, const char *sql, const char *fmt, ...)
+{
+	sqlite3_stmt *st = NULL;
+	va_list ap;
+	int rc;
+	*out = 0;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return sql_error(db, sql);
+	va_start(ap, fmt);
+	bind_args(st, fmt, ap);
+	va_end(ap);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return sql_error(db, sql);
+	return rc == SQLITE_ROW;
+}
+
+void db_bind_json(sqlite3_stmt *st, int i, const json_t *v)
+{
+	if (!v || json_is_null(v)) {
+		sqlite3_bind_null(st, i);
+	} else if (json_is_string(v)) {
+		sqlite3_bind_text(st, i, json_string_value(v), (int)json_string_length(v), SQLITE_TRANSIENT);
+	} else if (json_is_integer(v)) {
+		sqlite3_bind_int64(st, i, json_integer_value(v));
+	} else if (json_is_real(v)) {
+		sqlite3_bind_double(st, i, json_real_value(v));
+	} else if (json_is_boolean(v)) {
+		sqlite3_bind_int(st, i, json_is_true(v));
+	} else {
+		char *s = json_dumps(v, JSON_COMPACT);
+		db_bind_text(st, i, s);
+		free(s);
+	}
 }

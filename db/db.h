@@ -30,6 +30,18 @@ sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql);
 void db_bind_text(sqlite3_stmt *st, int i, const char *s);
 void db_bind_int(sqlite3_stmt *st, int i, long long v);
 void db_bind_double(sqlite3_stmt *st, int i, double v);
+/* Bind a JSON value: string, integer, real, boolean (0/1), null (or NULL), other JSON as text. */
+void db_bind_json(sqlite3_stmt *st, int i, const json_t *v);
+/* Statements with their parameters bound from fmt, one letter each: 'i' int, 'I' long
+ * long, 't' const char * (NULL binds null), 'd' double, 'n' null (no argument), 'j' two
+ * arguments (const json_t *obj, const char *key): obj's field key as db_bind_json.
+ * A failure prints the database, the error and the start of the failing SQL.
+ * db_exec runs sql to completion: the number of rows changed, or -1.
+ * db_query prepares and binds: the statement (caller steps and finalizes), or NULL.
+ * db_scalar: column 0 of the first row into *out (0 when none): 1 row, 0 none, -1. */
+long db_exec(sqlite3 *db, const char *sql, const char *fmt, ...);
+sqlite3_stmt *db_query(sqlite3 *db, const char *sql, const char *fmt, ...);
+int db_scalar(sqlite3 *db, long long *out, const char *sql, const char *fmt, ...);
 /* Step a statement to completion (no rows expected); 0 or -1 after printing why. */
 int db_step_done(sqlite3 *db, sqlite3_stmt *st);
 /* Column i of the current row as a new JSON value (string, integer, real or null). */
@@ -54,19 +66,27 @@ int db_problem_insert(sqlite3 *db, const struct db_problem *p, long long *id, in
  * The caller holds the run lock (CS_DB.lock): runs still 'running' died without
  * recording their end (SIGKILL, power loss) and are marked 'killed' first. */
 long long db_run_start(sqlite3 *db, const char *config_json);
+/* The counts of a run's end: original problems per status, merged into the object
+ * extra_json (may be NULL). malloc'd JSON, or NULL after printing why. */
+char *db_run_counts(sqlite3 *db, const char *extra_json);
 /* Mark run finished with status and counts JSON. 0 or -1. */
 int db_run_end(sqlite3 *db, long long run_id, const char *status, const char *counts_json);
 
-/* Pending work for a stage ("prove", "decompose", "recombine"), one JSON record per
- * item handed to emit (which takes ownership of nothing: the record is freed after
- * the call). settle first moves problems whose state follows from their children.
- * Returns the number of records emitted, or -1 after printing why. */
-long db_pending(sqlite3 *db, const char *stage, int max_depth, long limit,
+/* Pending work for a stage ("prove", "decompose", "recombine"), deepest first, one
+ * JSON record per item handed to emit (the record is freed after the call; a
+ * non-zero return stops). Problems with a failed request or a check that could not
+ * run in run_id are left out (they wait for the next run). Call db_settle first.
+ * Returns the number of records emitted, -1 after printing why, -2 when emit stopped. */
+long db_pending(sqlite3 *db, const char *stage, int max_depth, long long run_id, long limit,
 		int (*emit)(json_t *rec, void *ctx), void *ctx);
-/* Move problems whose state follows from others: unproved at max depth -> failed,
- * decomposed with a failed subgoal -> failed, decomposed with all proved -> recombine.
- * Returns the number of problems changed or -1. */
-long db_settle(sqlite3 *db, int max_depth);
+/* Move problems whose state follows from others: new at depth 0 -> unproved when
+ * e2e_samples is 0, unproved at max depth -> failed, decomposed with a failed subgoal
+ * -> failed, decomposed with all proved -> recombine. One transaction. Returns the
+ * number of problems changed or -1. */
+long db_settle(sqlite3 *db, int max_depth, int e2e_samples);
+/* The same for problem pid and what follows from it upwards: the parents whose
+ * accepted sketch holds it, recursively. Cheap: what one stored result needs. */
+long db_settle_problem(sqlite3 *db, long long pid, int max_depth);
 
 /* One line that changes whenever the pipeline makes progress (problems per status,
  * rows of sketches, proofs and corpus): the driver stops a run whose round changed

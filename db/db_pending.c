@@ -1,59 +1,51 @@
 /* db_pending: what each stage has left to do, and the state changes that follow
  * from the children's states. */
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf.h"
 #include "cs.h"
 #include "db.h"
 
-static long changes(sqlite3 *db, const char *sql, long long a)
-{
-	sqlite3_stmt *st = db_prepare(db, sql);
-	long n;
-	if (!st)
-		return -1;
-	if (sqlite3_bind_parameter_count(st) >= 1)
-		db_bind_int(st, 1, a);
-	n = db_step_done(db, st) ? -1 : sqlite3_changes(db);
-	sqlite3_finalize(st);
-	return n;
-}
+/* The parent's state from its accepted sketch's children, as one statement each;
+ * WHERE holds the problems it looks at (all, or the one of ?1: the index on the
+ * primary key then makes it cheap). */
+#define SETTLE_FAILED(WHERE) \
+	"UPDATE problems SET status = 'failed', why = 'a subgoal failed: ' ||" \
+	" (SELECT g.lemma_name FROM sketches s JOIN subgoals g ON g.sketch_id = s.id" \
+	"   JOIN problems c ON c.id = g.child_id" \
+	"   WHERE s.problem_id = problems.id AND s.status = 'accepted' AND c.status = 'failed' LIMIT 1)" \
+	" WHERE status = 'decomposed'" WHERE " AND EXISTS (SELECT 1 FROM sketches s" \
+	"   JOIN subgoals g ON g.sketch_id = s.id JOIN problems c ON c.id = g.child_id" \
+	"   WHERE s.problem_id = problems.id AND s.status = 'accepted' AND c.status = 'failed')"
+#define SETTLE_RECOMBINE(WHERE) \
+	"UPDATE problems SET status = 'recombine' WHERE status = 'decomposed'" WHERE \
+	" AND NOT EXISTS (SELECT 1 FROM sketches s JOIN subgoals g ON g.sketch_id = s.id" \
+	"   LEFT JOIN problems c ON c.id = g.child_id" \
+	"   WHERE s.problem_id = problems.id AND s.status = 'accepted'" \
+	"   AND (c.id IS NULL OR c.status != 'proved'))"
+#define SETTLE_DEPTH(WHERE) \
+	"UPDATE problems SET status = 'failed', why = 'not proved at CS_MAX_DEPTH'" \
+	" WHERE status = 'unproved' AND depth >= ?2" WHERE
+#define ONE " AND id = ?1"
+#define ALL " AND ?1 = ?1"
 
-long db_settle(sqlite3 *db, int max_depth)
+long db_settle(sqlite3 *db, int max_depth, int e2e_samples)
 {
-	long total = 0, n;
-	long e2e = cs_conf_long("CS_E2E_SAMPLES");
+	long total = 0, n, a, b;
 	if (db_begin(db))
 		return -1;
-	if (e2e == 0 &&
-	    (n = changes(db, "UPDATE problems SET status = 'unproved' WHERE status = 'new' AND depth = 0", 0)) >= 0)
+	if (e2e_samples == 0 &&
+	    (n = db_exec(db, "UPDATE problems SET status = 'unproved' WHERE status = 'new' AND depth = 0", NULL)) >= 0)
 		total += n;
-	n = changes(db, "UPDATE problems SET status = 'failed', why = 'not proved at CS_MAX_DEPTH'"
-			" WHERE status = 'unproved' AND depth >= ?", max_depth);
-	if (n < 0)
+	if ((n = db_exec(db, SETTLE_DEPTH(ALL), "Ii", 0LL, max_depth)) < 0)
 		goto fail;
 	total += n;
 	do {
-		long a = changes(db,
-			"UPDATE problems SET status = 'failed', why = 'a subgoal failed: ' ||"
-			" (SELECT g.lemma_name FROM sketches s JOIN subgoals g ON g.sketch_id = s.id"
-			"   JOIN problems c ON c.id = g.child_id"
-			"   WHERE s.problem_id = problems.id AND s.status = 'accepted' AND c.status = 'failed' LIMIT 1)"
-			" WHERE status = 'decomposed' AND EXISTS (SELECT 1 FROM sketches s"
-			"   JOIN subgoals g ON g.sketch_id = s.id JOIN problems c ON c.id = g.child_id"
-			"   WHERE s.problem_id = problems.id AND s.status = 'accepted' AND c.status = 'failed')", 0);
-		long b = changes(db,
-			"UPDATE problems SET status = 'recombine' WHERE status = 'decomposed'"
-			" AND NOT EXISTS (SELECT 1 FROM sketches s JOIN subgoals g ON g.sketch_id = s.id"
-			"   LEFT JOIN problems c ON c.id = g.child_id"
-			"   WHERE s.problem_id = problems.id AND s.status = 'accepted'"
-			"   AND (c.id IS NULL OR c.status != 'proved'))", 0);
+		a = db_exec(db, SETTLE_FAILED(ALL), "I", 0LL);
+		b = db_exec(db, SETTLE_RECOMBINE(ALL), "I", 0LL);
 		if (a < 0 || b < 0)
 			goto fail;
-		n = a + b;
-		total += n;
+		total += n = a + b;
 	} while (n > 0);
 	if (db_commit(db))
 		goto fail;
@@ -63,10 +55,62 @@ fail:
 	return -1;
 }
 
-/* Problems with a failed request in this run (CS_RUN_ID) wait for the next run. */
+/* Settle problem pid, then, when it changed or is final, its parents (recursively). */
+static long settle_up(sqlite3 *db, long long pid, int max_depth, int level)
+{
+	sqlite3_stmt *st;
+	long total = 0, n;
+	long long *parents = NULL;
+	size_t np = 0, cap = 0;
+	if (level > 64)
+		return 0; /* deeper than CS_MAX_DEPTH can be: a cycle */
+	if ((n = db_exec(db, SETTLE_DEPTH(ONE), "Ii", pid, max_depth)) < 0)
+		return -1;
+	total += n;
+	if ((n = db_exec(db, SETTLE_FAILED(ONE), "I", pid)) < 0)
+		return -1;
+	total += n;
+	if ((n = db_exec(db, SETTLE_RECOMBINE(ONE), "I", pid)) < 0)
+		return -1;
+	total += n;
+	st = db_query(db, "SELECT DISTINCT s.problem_id FROM subgoals g JOIN sketches s ON s.id = g.sketch_id"
+			  " AND s.status = 'accepted' JOIN problems p ON p.id = s.problem_id"
+			  " WHERE g.child_id = ? AND p.status = 'decomposed'", "I", pid);
+	if (!st)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (np == cap)
+			parents = xrealloc(parents, (cap = cap ? 2 * cap : 4) * sizeof *parents);
+		parents[np++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	for (size_t i = 0; i < np && total >= 0; i++) {
+		n = settle_up(db, parents[i], max_depth, level + 1);
+		total = n < 0 ? -1 : total + n;
+	}
+	free(parents);
+	return total;
+}
+
+long db_settle_problem(sqlite3 *db, long long pid, int max_depth)
+{
+	long n;
+	if (db_begin(db))
+		return -1;
+	if ((n = settle_up(db, pid, max_depth, 0)) < 0 || db_commit(db)) {
+		db_rollback(db);
+		return -1;
+	}
+	return n;
+}
+
+/* Problems with a failed request or a check that could not run in this run (an
+ * infrastructure fault) wait for the next run. */
 #define NOT_FAILED_THIS_RUN \
 	" AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.problem_id = p.id" \
-	" AND a.status = 'failed' AND a.run_id = ?2)"
+	" AND a.status = 'failed' AND a.run_id = ?2)" \
+	" AND NOT EXISTS (SELECT 1 FROM verifications v WHERE v.problem_id = p.id" \
+	" AND v.verdict = 'error' AND v.run_id = ?2)"
 
 static const char q_prove[] =
 	"SELECT p.id AS problem_id, p.name, p.header, p.formal_statement, p.informal, p.depth,"
@@ -85,7 +129,7 @@ static const char q_recombine[] =
 	" s.prompt_hash AS decompose_prompt_hash,"
 	" (SELECT a.model FROM attempts a WHERE a.role = 'prover' ORDER BY a.id DESC LIMIT 1) AS prover_model"
 	" FROM problems p JOIN sketches s ON s.problem_id = p.id AND s.status = 'accepted'"
-	" WHERE p.status = 'recombine' AND ?2 = ?2 ORDER BY p.depth DESC, p.id LIMIT ?1";
+	" WHERE p.status = 'recombine'" NOT_FAILED_THIS_RUN " ORDER BY p.depth DESC, p.id LIMIT ?1";
 
 static const char q_subgoals[] =
 	"SELECT g.idx, g.have_name, g.lemma_name, g.statement, g.lemma_b, g.is_final,"
@@ -105,25 +149,18 @@ static json_t *subgoals_of(sqlite3 *db, long long sketch_id)
 	return a;
 }
 
-long db_pending(sqlite3 *db, const char *stage, int max_depth, long limit,
+long db_pending(sqlite3 *db, const char *stage, int max_depth, long long run_id, long limit,
 		int (*emit)(json_t *rec, void *ctx), void *ctx)
 {
 	const char *sql = !strcmp(stage, "prove") ? q_prove : !strcmp(stage, "decompose") ? q_decompose
 			: !strcmp(stage, "recombine") ? q_recombine : NULL;
-	long long run_id = cs_conf_long("CS_RUN_ID");
 	sqlite3_stmt *st;
 	long n = 0;
 	int rc;
 	if (!sql)
 		return error("unknown stage '%s' (prove, decompose or recombine)", stage), -1;
-	if (db_settle(db, max_depth) < 0)
+	if (!(st = db_query(db, sql, "IIi", limit > 0 ? (long long)limit : -1LL, run_id, max_depth)))
 		return -1;
-	if (!(st = db_prepare(db, sql)))
-		return -1;
-	db_bind_int(st, 1, limit > 0 ? limit : -1);
-	db_bind_int(st, 2, run_id);
-	if (sqlite3_bind_parameter_count(st) >= 3)
-		db_bind_int(st, 3, max_depth);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		json_t *rec = db_row_json(st);
 		if (!strcmp(stage, "recombine"))
@@ -175,4 +212,29 @@ char *db_progress(sqlite3 *db)
 		error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
 	sqlite3_finalize(st);
 	return line;
+}
+
+char *db_run_counts(sqlite3 *db, const char *extra_json)
+{
+	json_t *counts = extra_json ? json_loads(extra_json, 0, NULL) : NULL;
+	sqlite3_stmt *st = db_query(db, "SELECT status, count(*) FROM problems WHERE depth = 0 GROUP BY status", NULL);
+	char *s;
+	int rc = SQLITE_DONE;
+	if (!json_is_object(counts)) {
+		json_decref(counts);
+		counts = json_object();
+	}
+	while (st && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_object_set_new(counts, (const char *)sqlite3_column_text(st, 0),
+				    json_integer(sqlite3_column_int64(st, 1)));
+	sqlite3_finalize(st);
+	if (!st || rc != SQLITE_DONE) {
+		if (st)
+			error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+		json_decref(counts);
+		return NULL;
+	}
+	s = json_dumps(counts, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(counts);
+	return s;
 }

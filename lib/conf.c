@@ -83,6 +83,7 @@ static const struct cs_conf table[] = {
 	{ "CS_RUN_ID", CS_CONF_INT, "0", 0, BIG, NULL, 1, "the run records belong to" },
 	{ "CS_DRIVER_PID", CS_CONF_INT, "0", 0, BIG, NULL, 1, "the driver whose death ends a stage" },
 	{ "CS_SHARE", CS_CONF_STR, NULL, 0, 0, NULL, 1, "where the bundled data and doubles are" },
+	{ "CS_LOCK_FD", CS_CONF_INT, NULL, 0, 1 << 20, NULL, 1, "descriptor of the run lock the driver holds" },
 };
 
 const struct cs_conf *cs_conf_table(size_t *n)

@@ -18,6 +18,14 @@ enum cs_exit {
 	CS_EPAYMENT = 5, /* an endpoint refused for lack of balance (HTTP 402): the run stops */
 };
 
+/* What one record of a record loop came to (jsonl_next, db_store, db_export). */
+enum cs_outcome {
+	CS_DONE = 0,       /* handled */
+	CS_BAD_RECORD = 1, /* refused with a reason naming it; the loop goes on */
+	CS_STOP = 2,       /* a fault that stops the loop (read error, database error) */
+	CS_END = 3,        /* no record left */
+};
+
 #ifdef __GNUC__
 #define CS_NORETURN __attribute__((noreturn))
 #define CS_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -35,6 +43,9 @@ extern const char *cs_progname;
  * CS_DRIVER_PID set (by `coldstart run`), the program gets SIGTERM when its
  * parent dies (PR_SET_PDEATHSIG), and at once if that driver is gone already. */
 void cs_init(const char *argv0);
+/* Has the driver of CS_DRIVER_PID ended? (A stage whose parent is not the driver
+ * itself, a subshell of it, asks this in its event loop.) 0 when not under one. */
+int cs_driver_gone(void);
 
 /* Print "prog: message" on stderr and exit with code. */
 void die(int code, const char *fmt, ...) CS_PRINTF(2, 3) CS_NORETURN;
@@ -76,6 +87,11 @@ const char *sbuf_str(const struct sbuf *sb); /* "" when empty; owned by sb */
 /* The whole file at path, NUL-terminated, malloc'd (its length in *len when len is
  * not NULL), or NULL with errno set when it cannot be opened or read. */
 char *cs_read_file(const char *path, size_t *len);
+
+/* Take the run lock of corpus db (flock on db.lock; CS_LOCK_FD: the driver's,
+ * inherited). The descriptor (held until exit), or -1 after printing why with
+ * *code CS_ECONFIG (another run holds it) or CS_EIO. */
+int cs_lock_corpus(const char *db, int *code);
 
 /* SHA-256 of data as 64 lowercase hex digits plus NUL in out. */
 void cs_sha256_hex(const void *data, size_t len, char out[65]);

@@ -43,6 +43,17 @@ static void end_with_parent(void)
 		raise(SIGTERM);
 }
 
+int cs_driver_gone(void)
+{
+	const char *s = getenv("CS_DRIVER_PID");
+	char *end;
+	long pid;
+	if (!s || !*s)
+		return 0;
+	pid = strtol(s, &end, 10);
+	return !*end && pid > 1 && kill((pid_t)pid, 0) && errno == ESRCH;
+}
+
 void cs_init(const char *argv0)
 {
 	const char *slash = argv0 ? strrchr(argv0, '/') : NULL;

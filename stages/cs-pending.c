@@ -62,7 +62,9 @@ int main(int argc, char **argv)
 		free(line);
 		return CS_OK;
 	}
-	n = db_pending(db, argv[optind], max_depth, limit, emit, only_count ? &count : NULL);
+	n = db_settle(db, max_depth, (int)cs_conf_long("CS_E2E_SAMPLES")) < 0 ? -1
+	    : db_pending(db, argv[optind], max_depth, cs_conf_long("CS_RUN_ID"), limit, emit,
+			 only_count ? &count : NULL);
 	db_close(db);
 	if (n == -2)
 		die(CS_EIO, "write to standard output failed");

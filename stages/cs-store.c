@@ -40,20 +40,11 @@ static void show(struct progress *p, int final)
 		p->total && rate > 0 ? (p->total - p->done) / rate : 0.0, p->tokens, final ? "\n" : "");
 }
 
-static long long run_counts(sqlite3 *db, long long run_id, const char *status)
+static int run_end(sqlite3 *db, long long run_id, const char *status)
 {
-	json_t *counts = json_object();
-	sqlite3_stmt *st = db_prepare(db, "SELECT status, count(*) FROM problems WHERE depth = 0 GROUP BY status");
-	char *s;
-	int rc;
-	while (st && sqlite3_step(st) == SQLITE_ROW)
-		json_object_set_new(counts, (const char *)sqlite3_column_text(st, 0),
-				    json_integer(sqlite3_column_int64(st, 1)));
-	sqlite3_finalize(st);
-	s = json_dumps(counts, JSON_COMPACT | JSON_SORT_KEYS);
-	rc = db_run_end(db, run_id, status, s);
-	free(s);
-	json_decref(counts);
+	char *counts = db_run_counts(db, NULL);
+	int rc = counts ? db_run_end(db, run_id, status, counts) : -1;
+	free(counts);
 	return rc;
 }
 
@@ -91,7 +82,7 @@ int main(int argc, char **argv)
 		return CS_OK;
 	}
 	if (end) {
-		int rc = run_counts(db, atoll(argv[optind]), argv[optind + 1]);
+		int rc = run_end(db, atoll(argv[optind]), argv[optind + 1]);
 		db_close(db);
 		return rc ? CS_EIO : CS_OK;
 	}
@@ -118,11 +109,11 @@ int main(int argc, char **argv)
 			}
 			rc = db_store(db, rec, run_id, &why);
 			type = jsonl_str(rec, "type");
-			if (rc == -1) {
+			if (rc == CS_BAD_RECORD) {
 				error("%s:%ld: %s (problem %lld): %s", r.path, r.lineno, type ? type : "record",
 				      jsonl_int(rec, "problem_id", 0), why);
 				bad++;
-			} else if (rc == -2) {
+			} else if (rc == CS_STOP) {
 				json_decref(rec);
 				jsonl_close(&r);
 				db_close(db);

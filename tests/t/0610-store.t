@@ -48,8 +48,8 @@ sketch_record() {
 {"type":"decompose","problem_id":2,"result":"accepted","sketches":[
  {"cache_key":null,"reasoning":"bad","code":"x","status":"rejected","why":"statement changed","model":"d","prompt_hash":"h"},
  {"cache_key":null,"reasoning":"Double it.","code":"theorem t_two (x : ℕ) (h : x = 1) : x * 2 = 2 := by\n  have h1 : x = 1 := by sorry\n  have h2 : x * 2 = 2 := by sorry\n  exact h2","status":"accepted","model":"d","prompt_hash":"h","subgoals":[
-  {"idx":0,"have_name":"h1","lemma_name":"t_two_h1","statement":"x = 1","lemma_a":"theorem t_two_h1 (x : ℕ) (h : x = 1) :\n  x = 1 := by","lemma_b":"theorem t_two_h1 (x : ℕ) (h : x = 1) :\n  x = 1 := by","is_final":false},
-  {"idx":1,"have_name":"h2","lemma_name":"t_two_h2","statement":"x * 2 = 2","lemma_a":"theorem t_two_h2 (x : ℕ) (h : x = 1) :\n  x * 2 = 2 := by","lemma_b":"theorem t_two_h2 (x : ℕ) (h : x = 1) (h1 : x = 1) :\n  x * 2 = 2 := by","is_final":false}]}]}
+  {"idx":0,"have_name":"h1","lemma_name":"t_two_h1","statement":"x = 1","lemma_a":"theorem t_two_h1 (x : ℕ) (h : x = 1) :\n  x = 1 := by","lemma_b":"theorem t_two_h1 (x : ℕ) (h : x = 1) :\n  x = 1 := by","is_final":false,"stmt_key":"key-1"},
+  {"idx":1,"have_name":"h2","lemma_name":"t_two_h2","statement":"x * 2 = 2","lemma_a":"theorem t_two_h2 (x : ℕ) (h : x = 1) :\n  x * 2 = 2 := by","lemma_b":"theorem t_two_h2 (x : ℕ) (h : x = 1) (h1 : x = 1) :\n  x * 2 = 2 := by","is_final":false,"stmt_key":"key-2"}]}]}
 EOT
 }
 
@@ -100,7 +100,7 @@ test_expect_success 'a failed subgoal fails its parent' '
 	printf "{\"name\":\"t_three\",\"header\":\"import Mathlib\\\\n\",\"formal_statement\":\"theorem t_three : 1 = 1 := by\"}\n" | cs-ingest -q &&
 	id=$(sql "SELECT id FROM problems WHERE name = '\''t_three'\''") &&
 	printf "{\"type\":\"prove\",\"problem_id\":%s,\"stage\":\"prove_e2e\",\"result\":\"unproved\"}\n" $id | cs-store &&
-	printf "{\"type\":\"decompose\",\"problem_id\":%s,\"result\":\"accepted\",\"sketches\":[{\"reasoning\":\"r\",\"code\":\"c\",\"status\":\"accepted\",\"model\":\"d\",\"prompt_hash\":\"h\",\"subgoals\":[{\"lemma_name\":\"t_three_a\",\"statement\":\"1 = 1\",\"lemma_a\":\"theorem t_three_a :\\\\n  1 = 1 := by\",\"lemma_b\":\"theorem t_three_a :\\\\n  1 = 1 := by\"}]}]}\n" $id | cs-store &&
+	printf "{\"type\":\"decompose\",\"problem_id\":%s,\"result\":\"accepted\",\"sketches\":[{\"reasoning\":\"r\",\"code\":\"c\",\"status\":\"accepted\",\"model\":\"d\",\"prompt_hash\":\"h\",\"subgoals\":[{\"lemma_name\":\"t_three_a\",\"statement\":\"1 = 1\",\"lemma_a\":\"theorem t_three_a :\\\\n  1 = 1 := by\",\"lemma_b\":\"theorem t_three_a :\\\\n  1 = 1 := by\",\"stmt_key\":\"key-three\"}]}]}\n" $id | cs-store &&
 	child=$(sql "SELECT max(id) FROM problems") &&
 	printf "{\"type\":\"prove\",\"problem_id\":%s,\"stage\":\"prove\",\"result\":\"unproved\"}\n" $child | cs-store &&
 	CS_MAX_DEPTH=1 cs-pending -c decompose >/dev/null &&

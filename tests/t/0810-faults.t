@@ -142,7 +142,7 @@ test_expect_success 'a model the endpoint does not serve: doctor says so, the ru
 	test_eq "$(grep -c "does not serve model" err)" 1 &&
 	test "$(posts)" -le 5 &&
 	test_eq "$(sql "SELECT group_concat(DISTINCT status) FROM problems")" new &&
-	test_eq "$(sql "SELECT status FROM runs")" failed
+	test_eq "$(sql "SELECT status FROM runs")" stopped
 '
 stop_double
 

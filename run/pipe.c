@@ -1,0 +1,642 @@
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "cs.h"
+#include "db.h"
+#include "jsonl.h"
+#include "lean_text.h"
+#include "pipe.h"
+
+struct ask {
+	struct ask *next;          /* ready list */
+	struct endpoint *ept;
+	void *task;
+	pipe_llm_cb cb;
+	long long problem_id;
+	char *stage, *prompt_name, *prompt_hash, *request;
+	int n, nmissing;
+	struct pipe_sample *samples;
+	int *missing;              /* indexes into samples not served from the corpus */
+	char *error;
+};
+
+struct check {
+	void *task;
+	pipe_lean_cb cb;
+	long long problem_id;
+	char *kind, *cache_key;
+	char code_hash[65];
+};
+
+/* One endpoint: its client, its sampling and its run of infrastructure faults. */
+struct endpoint {
+	struct llm_endpoint ep;
+	struct llm_client *llm;
+	struct llm_sampling sampling;
+	int faults;
+};
+
+struct pipe {
+	struct endpoint *ends[PIPE_NROLES];
+	struct lean_pool_config cfg;
+	struct lean_pool *pool;
+	struct lean_policy pol;
+	sqlite3 *db;
+	int own_db;
+	pipe_sink_fn sink;
+	void *sink_ctx;
+	pipe_done_fn on_done;
+	void *done_ctx;
+	struct ask *ready, **ready_tail;
+	int active, failed, deferred;
+	int stop;                  /* exit code the pipe stopped with, 0 while it runs */
+	int lean_faults, max_faults;
+	long cached;
+};
+
+static int stdout_sink(struct pipe *p, json_t *rec, void *ctx)
+{
+	(void)p;
+	(void)ctx;
+	if (jsonl_write(stdout, rec) || fflush(stdout))
+		return error("write to standard output failed: %s", strerror(errno));
+	return 0;
+}
+
+static const char *const role_names[PIPE_NROLES] = { "prover", "decomposer" };
+
+struct pipe *pipe_new(unsigned roles)
+{
+	struct pipe *p = xcalloc(1, sizeof *p);
+	p->ready_tail = &p->ready;
+	p->sink = stdout_sink;
+	p->max_faults = (int)cs_conf_long("CS_MAX_INFRA_FAULTS");
+	for (int r = 0; r < PIPE_NROLES; r++) {
+		struct endpoint *e;
+		if (!(roles & PIPE_ROLE(r)))
+			continue;
+		e = p->ends[r] = xcalloc(1, sizeof *e);
+		if (llm_endpoint_from_env(&e->ep, role_names[r]) || !(e->llm = llm_client_new(&e->ep)))
+			exit(CS_ECONFIG);
+		llm_sampling_from_env(&e->sampling, role_names[r]);
+	}
+	if (lean_pool_config_from_env(&p->cfg))
+		exit(CS_ECONFIG);
+	if (!(p->pool = lean_pool_new(&p->cfg)))
+		exit(CS_ECONFIG);
+	lean_policy_from_env(&p->pol);
+	if (access(db_path(), F_OK) == 0) {
+		int code;
+		if (!(p->db = db_open(db_path(), 1, &code)))
+			exit(code);
+		p->own_db = 1;
+	}
+	return p;
+}
+
+void pipe_set_sink(struct pipe *p, pipe_sink_fn fn, void *ctx)
+{
+	p->sink = fn;
+	p->sink_ctx = ctx;
+}
+
+void pipe_set_db(struct pipe *p, sqlite3 *db)
+{
+	if (p->own_db)
+		db_close(p->db);
+	p->db = db;
+	p->own_db = 0;
+}
+
+void pipe_on_done(struct pipe *p, pipe_done_fn fn, void *ctx)
+{
+	p->on_done = fn;
+	p->done_ctx = ctx;
+}
+
+const char *pipe_args(int argc, char **argv, const char *usage)
+{
+	int opt;
+	cs_init(argv[0]);
+	if (cs_wants_help(argc, argv))
+		cs_usage(usage, CS_OK);
+	while ((opt = getopt(argc, argv, "h")) != -1)
+		cs_usage(usage, opt == 'h' ? CS_OK : CS_EUSAGE);
+	if (argc - optind > 1)
+		cs_usage(usage, CS_EUSAGE);
+	return optind < argc ? argv[optind] : "-";
+}
+
+static void ask_free(struct ask *a);
+
+void pipe_free(struct pipe *p)
+{
+	if (!p)
+		return;
+	while (p->ready) {
+		struct ask *a = p->ready;
+		p->ready = a->next;
+		ask_free(a);
+	}
+	for (int r = 0; r < PIPE_NROLES; r++) {
+		struct endpoint *e = p->ends[r];
+		if (!e)
+			continue;
+		llm_client_free(e->llm);
+		llm_endpoint_release(&e->ep);
+		free(e);
+	}
+	lean_pool_free(p->pool);
+	lean_pool_config_release(&p->cfg);
+	if (p->own_db)
+		db_close(p->db);
+	free(p);
+}
+
+const struct llm_endpoint *pipe_endpoint(const struct pipe *p, int role)
+{
+	return role >= 0 && role < PIPE_NROLES && p->ends[role] ? &p->ends[role]->ep : NULL;
+}
+
+const struct lean_policy *pipe_policy(const struct pipe *p) { return &p->pol; }
+int pipe_active(const struct pipe *p) { return p->active; }
+int pipe_failed(const struct pipe *p) { return p->failed; }
+int pipe_deferred(const struct pipe *p) { return p->deferred; }
+int pipe_stopped(const struct pipe *p) { return p->stop; }
+long pipe_cached_answers(const struct pipe *p) { return p->cached; }
+int pipe_lean_pending(const struct pipe *p) { return lean_pool_pending(p->pool); }
+int pipe_lean_jobs(const struct pipe *p) { return p->cfg.jobs; }
+
+int pipe_llm_pending(const struct pipe *p, int role)
+{
+	return role >= 0 && role < PIPE_NROLES && p->ends[role] ? llm_pending(p->ends[role]->llm) : 0;
+}
+
+void pipe_stop(struct pipe *p, int code)
+{
+	if (!p->stop)
+		p->stop = code;
+}
+
+void pipe_emit(struct pipe *p, json_t *rec)
+{
+	if (p->sink(p, rec, p->sink_ctx))
+		pipe_stop(p, CS_EIO);
+}
+
+void pipe_task_done(struct pipe *p, long long problem_id, enum pipe_outcome o)
+{
+	p->active--;
+	if (o == PIPE_FAILED)
+		p->failed++;
+	else if (o == PIPE_DEFERRED)
+		p->deferred++;
+	if (p->on_done)
+		p->on_done(p, problem_id, o, p->done_ctx);
+}
+
+void pipe_samples_free(struct pipe_sample *samples, int n)
+{
+	for (int i = 0; samples && i < n; i++) {
+		free(samples[i].content);
+		free(samples[i].reasoning);
+		free(samples[i].finish_reason);
+	}
+	free(samples);
+}
+
+static void ask_free(struct ask *a)
+{
+	pipe_samples_free(a->samples, a->n);
+	free(a->missing);
+	free(a->stage);
+	free(a->prompt_name);
+	free(a->prompt_hash);
+	free(a->request);
+	free(a->error);
+	free(a);
+}
+
+static void ask_finish(struct pipe *p, struct ask *a)
+{
+	struct pipe_sample *s = a->error ? NULL : a->samples;
+	int n = a->error ? 0 : a->n;
+	if (!a->error)
+		a->samples = NULL; /* handed over */
+	a->cb(p, a->task, s, n, a->error);
+	ask_free(a);
+}
+
+static json_t *attempt_record(const struct ask *a)
+{
+	const struct llm_endpoint *ep = &a->ept->ep;
+	return json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "type", "attempt",
+			 "problem_id", (json_int_t)a->problem_id, "stage", a->stage, "role", ep->role,
+			 "model", ep->model, "endpoint", ep->url, "prompt_name", a->prompt_name,
+			 "prompt_hash", a->prompt_hash, "request", a->request);
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+/* A request that failed for good: the endpoint refusing our configuration stops the
+ * pipe at once; an infrastructure fault (no answer, 5xx, 429) counts toward the
+ * breaker; anything else is the record's. */
+static void ask_failed(struct pipe *p, struct ask *a, const struct llm_result *r)
+{
+	struct endpoint *e = a->ept;
+	const char *ROLE = strcmp(e->ep.role, "prover") ? "DECOMPOSER" : "PROVER";
+	int infra = r->http_status == 0 || r->http_status >= 500 || r->http_status == 429;
+	if (p->stop)
+		return;
+	if (r->status == LLM_PAYMENT) {
+		error("%s endpoint %s refused for lack of balance (HTTP 402): %s; stopping",
+		      e->ep.role, e->ep.url, a->error);
+		pipe_stop(p, CS_EPAYMENT);
+	} else if (r->http_status == 401 || r->http_status == 403) {
+		error("%s; stopping: the endpoint refuses the API key (see CS_%s_API_KEY)", a->error, ROLE);
+		pipe_stop(p, CS_ECONFIG);
+	} else if (r->http_status == 404) {
+		error("%s; stopping: the endpoint does not serve model %s (see CS_%s_MODEL, CS_%s_URL)",
+		      a->error, e->ep.model, ROLE, ROLE);
+		pipe_stop(p, CS_ECONFIG);
+	} else if (infra && ++e->faults >= p->max_faults) {
+		error("%s endpoint %s: %d requests in a row could not be delivered (last: %s); stopping: "
+		      "the work stays pending for the next run (CS_MAX_INFRA_FAULTS=%d)",
+		      e->ep.role, e->ep.url, e->faults, a->error, p->max_faults);
+		pipe_stop(p, CS_ECONFIG);
+	} else {
+		/* the problem stays pending for the next run: say which and why */
+		error("problem %lld (%s): %s", a->problem_id, a->stage, a->error);
+	}
+}
+
+static void ask_done(struct pipe *p, struct ask *a, struct llm_result *r)
+{
+	if (r->status == LLM_OK && r->nchoices > 0) {
+		a->ept->faults = 0;
+		for (int k = 0; k < a->nmissing; k++) {
+			struct pipe_sample *s = &a->samples[a->missing[k]];
+			json_t *o;
+			if ((size_t)k >= r->nchoices) {
+				a->error = xasprintf("endpoint returned %zu of %d samples", r->nchoices, a->nmissing);
+				break;
+			}
+			s->content = xstrdup(r->choices[k].content ? r->choices[k].content : "");
+			s->reasoning = dup_or_null(r->choices[k].reasoning);
+			s->finish_reason = dup_or_null(r->choices[k].finish_reason);
+			o = attempt_record(a);
+			/* a request's usage is booked on its first sample */
+			json_object_update_new(o, json_pack("{s:s, s:i, s:s, s:o, s:o, s:s, s:i, s:I, s:I, s:I, s:I, s:f}",
+				"cache_key", s->cache_key, "sample_index", s->index, "content", s->content,
+				"reasoning", str_or_null(s->reasoning), "finish_reason", str_or_null(s->finish_reason),
+				"status", "ok", "http_status", r->http_status,
+				"prompt_tokens", (json_int_t)(k ? 0 : r->prompt_tokens),
+				"completion_tokens", (json_int_t)(k ? 0 : r->completion_tokens),
+				"cache_hit_tokens", (json_int_t)(k ? 0 : r->cache_hit_tokens),
+				"cache_miss_tokens", (json_int_t)(k ? 0 : r->cache_miss_tokens), "elapsed", r->elapsed));
+			pipe_emit(p, o);
+			json_decref(o);
+		}
+	} else {
+		struct timespec ts;
+		json_t *o = attempt_record(a);
+		char *key;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		key = xasprintf("%s:failed:%lld.%09ld:%d", a->samples[a->missing[0]].cache_key,
+				(long long)ts.tv_sec, ts.tv_nsec, (int)getpid());
+		a->error = xstrdup(r->error ? r->error : "request failed");
+		json_object_update_new(o, json_pack("{s:s, s:i, s:s, s:i, s:s, s:f}", "cache_key", key,
+			"sample_index", a->samples[a->missing[0]].index, "status", "failed",
+			"http_status", r->http_status, "error", a->error, "elapsed", r->elapsed));
+		pipe_emit(p, o);
+		json_decref(o);
+		free(key);
+		ask_failed(p, a, r);
+	}
+	ask_finish(p, a);
+}
+
+int pipe_ask(struct pipe *p, int role, void *task, long long problem_id, const char *stage,
+	     const char *prompt_name, const char *prompt_hash, const char *prompt,
+	     int first_index, int n, pipe_llm_cb cb)
+{
+	struct endpoint *e = role >= 0 && role < PIPE_NROLES ? p->ends[role] : NULL;
+	struct ask *a;
+	json_t *messages;
+	struct llm_sampling part;
+	if (!e)
+		return error("internal error: no %s endpoint in this pipe", role >= 0 && role < PIPE_NROLES ? role_names[role] : "such");
+	messages = json_pack("[{s:s, s:s}]", "role", "user", "content", prompt);
+	if (!messages)
+		die(CS_EIO, "cannot build a request");
+	part = e->sampling;
+	a = xcalloc(1, sizeof *a);
+	a->ept = e;
+	a->task = task;
+	a->cb = cb;
+	a->problem_id = problem_id;
+	a->stage = xstrdup(stage);
+	a->prompt_name = xstrdup(prompt_name);
+	a->prompt_hash = xstrdup(prompt_hash);
+	a->n = n;
+	a->samples = xcalloc((size_t)n, sizeof *a->samples);
+	a->missing = xcalloc((size_t)n, sizeof *a->missing);
+	part.n = 1;
+	a->request = llm_request_json(&e->ep, messages, &part);
+	for (int i = 0; i < n; i++) {
+		struct pipe_sample *sm = &a->samples[i];
+		json_t *hit;
+		sm->index = first_index + i;
+		llm_cache_key(&e->ep, messages, &e->sampling, sm->index, sm->cache_key);
+		if (p->db && (hit = db_attempt_cached(p->db, sm->cache_key))) {
+			sm->content = xstrdup(jsonl_str(hit, "content") ? jsonl_str(hit, "content") : "");
+			sm->reasoning = dup_or_null(jsonl_str(hit, "reasoning"));
+			sm->finish_reason = dup_or_null(jsonl_str(hit, "finish_reason"));
+			sm->cached = 1;
+			p->cached++;
+			json_decref(hit);
+		} else {
+			a->missing[a->nmissing++] = i;
+		}
+	}
+	if (a->nmissing == 0) {
+		*p->ready_tail = a;
+		p->ready_tail = &a->next;
+	} else {
+		part.n = a->nmissing;
+		if (llm_submit(e->llm, messages, &part, a)) {
+			json_decref(messages);
+			ask_free(a);
+			return -1;
+		}
+	}
+	json_decref(messages);
+	return 0;
+}
+
+static json_t *verification_record(long long problem_id, const char *kind, const char *cache_key,
+				   const char *code_hash)
+{
+	return json_pack("{s:s, s:I, s:s, s:o, s:s}", "type", "verification", "problem_id",
+			 (json_int_t)problem_id, "kind", kind, "cache_key", str_or_null(cache_key),
+			 "code_hash", code_hash);
+}
+
+static void code_hash(const char *header, const char *body, char out[65])
+{
+	struct cs_sha256 c;
+	cs_sha256_init(&c);
+	cs_sha256_update(&c, header, strlen(header) + 1);
+	cs_sha256_update(&c, body, strlen(body));
+	cs_sha256_final_hex(&c, out);
+}
+
+void pipe_reject(struct pipe *p, long long problem_id, const char *kind, const char *cache_key,
+		 const char *header, const char *body, const char *why)
+{
+	char hash[65];
+	json_t *o;
+	code_hash(header, body ? body : "", hash);
+	o = verification_record(problem_id, kind, cache_key, hash);
+	json_object_update_new(o, json_pack("{s:s, s:b, s:s, s:s, s:f}", "checker", "policy", "real_lean", 0,
+					    "verdict", "rejected", "why", why, "elapsed", 0.0));
+	pipe_emit(p, o);
+	json_decref(o);
+}
+
+int pipe_check(struct pipe *p, void *task, long long problem_id, const char *kind,
+	       const char *cache_key, const char *header, const char *body, const char *theorem,
+	       const char *statement, pipe_lean_cb cb)
+{
+	struct check *c = xcalloc(1, sizeof *c);
+	(void)statement; /* TODO(lead): pass to the pool's type comparison once it has one */
+	c->task = task;
+	c->cb = cb;
+	c->problem_id = problem_id;
+	c->kind = xstrdup(kind);
+	c->cache_key = dup_or_null(cache_key);
+	code_hash(header, body, c->code_hash);
+	if (lean_pool_submit(p->pool, header, body, theorem, c)) {
+		free(c->kind);
+		free(c->cache_key);
+		free(c);
+		return -1;
+	}
+	return 0;
+}
+
+/* A check that could not run counts toward the checker's breaker. */
+static void check_fault(struct pipe *p, const struct lean_check *chk)
+{
+	if (chk->verdict != LEAN_ERROR) {
+		p->lean_faults = 0;
+		return;
+	}
+	if (++p->lean_faults >= p->max_faults && !p->stop) {
+		error("Lean checker (%s): %d checks in a row could not run (last: %s); stopping: the work "
+		      "stays pending for the next run (CS_MAX_INFRA_FAULTS=%d)",
+		      p->cfg.url ? p->cfg.url : p->cfg.repl_cmd, p->lean_faults, chk->why ? chk->why : "?",
+		      p->max_faults);
+		pipe_stop(p, CS_ECONFIG);
+	}
+}
+
+static void check_done(struct pipe *p, struct lean_check *chk)
+{
+	struct check *c = chk->udata;
+	json_t *o = verification_record(c->problem_id, c->kind, c->cache_key, c->code_hash);
+	json_t *msgs = chk->messages_json ? json_loads(chk->messages_json, 0, NULL) : NULL;
+	json_object_update_new(o, json_pack("{s:s, s:o, s:b, s:s, s:o, s:o, s:f}",
+		"checker", chk->checker ? chk->checker : "repl", "version", str_or_null(chk->version),
+		"real_lean", chk->real_lean, "verdict", lean_verdict_name(chk->verdict),
+		"why", str_or_null(chk->why), "messages", msgs ? msgs : json_array(), "elapsed", chk->elapsed));
+	pipe_emit(p, o);
+	json_decref(o);
+	check_fault(p, chk);
+	c->cb(p, c->task, chk);
+	free(c->kind);
+	free(c->cache_key);
+	free(c);
+}
+
+int pipe_poll(struct pipe *p, int timeout_ms)
+{
+	int busy = 0, outstanding = 0, slice;
+	struct lean_check *chk;
+	if (cs_driver_gone())
+		raise(SIGTERM); /* as PR_SET_PDEATHSIG would have, had the driver been the parent */
+	while (p->ready && !p->stop) {
+		struct ask *a = p->ready;
+		p->ready = a->next;
+		if (!p->ready)
+			p->ready_tail = &p->ready;
+		ask_finish(p, a);
+	}
+	for (int r = 0; r < PIPE_NROLES; r++)
+		busy += p->ends[r] && llm_pending(p->ends[r]->llm) > 0;
+	busy += lean_pool_pending(p->pool) > 0;
+	/* each busy part gets a slice: an answer waits at most a few slices */
+	slice = busy > 1 ? (timeout_ms < 5 ? timeout_ms : 5) : timeout_ms;
+	for (int r = 0; r < PIPE_NROLES && !p->stop; r++) {
+		struct endpoint *e = p->ends[r];
+		struct llm_result *res;
+		if (!e || !llm_pending(e->llm))
+			continue;
+		llm_poll(e->llm, slice);
+		while (!p->stop && (res = llm_next_result(e->llm))) {
+			ask_done(p, res->udata, res);
+			llm_result_free(res);
+		}
+	}
+	if (lean_pool_pending(p->pool) && !p->stop) {
+		lean_pool_poll(p->pool, slice);
+		while (!p->stop && (chk = lean_pool_next(p->pool))) {
+			check_done(p, chk);
+			lean_check_free(chk);
+		}
+	}
+	for (int r = 0; r < PIPE_NROLES; r++)
+		outstanding += p->ends[r] ? llm_pending(p->ends[r]->llm) : 0;
+	return outstanding + lean_pool_pending(p->pool) + (p->ready != NULL);
+}
+
+int pipe_start(struct pipe *p, const struct pipe_stage *stage, json_t *rec, const char *where)
+{
+	p->active++;
+	if (stage->start(p, rec, where) == 0)
+		return 0;
+	p->active--;
+	p->failed++;
+	return -1;
+}
+
+int pipe_run(struct pipe *p, const char *path, int max_active, const struct pipe_stage *stage)
+{
+	struct jsonl_reader r;
+	int eof = 0;
+	if (jsonl_open(&r, path))
+		return CS_EIO;
+	while (!p->stop) {
+		while (!eof && !p->stop && p->active < max_active) {
+			json_t *rec;
+			int rc = jsonl_next(&r, &rec);
+			if (rc == 0 || rc == -1) {
+				eof = 1;
+				if (rc == -1)
+					p->failed++;
+				break;
+			}
+			if (rc == -2) {
+				p->failed++;
+				continue;
+			}
+			char *where = xasprintf("%s:%ld", r.path, r.lineno);
+			pipe_start(p, stage, rec, where);
+			free(where);
+			json_decref(rec);
+		}
+		if (p->active == 0 && eof)
+			break;
+		if (!pipe_poll(p, 50) && p->active > 0 && !p->ready) {
+			error("internal error: %d tasks wait for nothing", p->active);
+			p->failed += p->active;
+			break;
+		}
+	}
+	jsonl_close(&r);
+	if (p->stop)
+		return p->stop;
+	return p->failed || p->deferred ? CS_EPARTIAL : CS_OK;
+}
+
+/* Lines of a model's own header that the problem's header replaces. */
+static int header_line(const char *s, size_t n)
+{
+	while (n && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	while (n && strchr(" \t\r", s[n - 1]))
+		n--;
+	if (n == 0)
+		return 1;
+	if (n >= 7 && !memcmp(s, "import ", 7))
+		return 1;
+	if (n >= 11 && !memcmp(s, "set_option ", 11))
+		return !(n >= 3 && !memcmp(s + n - 3, " in", 3));
+	if (n >= 5 && !memcmp(s, "open ", 5))
+		return !(n >= 3 && !memcmp(s + n - 3, " in", 3));
+	return 0;
+}
+
+int pipe_answer_code(const char *content, const char *reasoning, char **body, char **cot, char **why)
+{
+	char *code = lean_extract_code(content, why);
+	const char *p, *fence = NULL, *q;
+	size_t n;
+	*body = *cot = NULL;
+	if (!code)
+		return -1;
+	for (q = content; (q = strstr(q, "```lean")); q++)
+		fence = q;
+	n = fence ? (size_t)(fence - content) : 0;
+	while (n && strchr(" \t\r\n", content[n - 1]))
+		n--;
+	if (n == 0 && reasoning && *reasoning) {
+		*cot = xstrdup(reasoning);
+	} else {
+		*cot = xstrndup(content, n);
+	}
+	for (p = code; *p; ) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		if (!header_line(p, len))
+			break;
+		p += len + (nl ? 1 : 0);
+	}
+	*body = xstrdup(p);
+	free(code);
+	return 0;
+}
+
+int pipe_policy_check(const struct pipe *p, const char *body, const char *formal_statement,
+		      int allow_sorry, char **why)
+{
+	struct lean_policy pol = p->pol;
+	pol.allow_sorry = allow_sorry;
+	*why = NULL;
+	if (lean_check_forbidden(body, &pol, why))
+		return -1;
+	if (formal_statement && lean_check_statement(body, formal_statement, why))
+		return -1;
+	return 0;
+}
+
+char *pipe_with_body(const char *statement, const char *body)
+{
+	struct sbuf sb = SBUF_INIT;
+	const char *p = body;
+	sbuf_adds(&sb, statement);
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		sbuf_addch(&sb, '\n');
+		if (n)
+			sbuf_adds(&sb, "  ");
+		sbuf_add(&sb, p, n);
+		p += n + (nl ? 1 : 0);
+	}
+	return sbuf_detach(&sb);
+}

@@ -1,0 +1,186 @@
+/* prove.c: the prover on theorems and subgoal lemmas, until a sample verifies. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "cs.h"
+#include "jsonl.h"
+#include "lean_text.h"
+#include "prompt.h"
+#include "stage.h"
+
+struct task {
+	json_t *rec;
+	long long pid;
+	const char *name, *header, *stmt, *stage, *prompt_name;
+	char hash[65], *prompt;
+	int total, batch;           /* samples to ask at most, and at once */
+	int asked;                  /* index of the next sample to ask */
+	struct pipe_sample *samples;/* the current batch */
+	int n, next, errors;        /* its size, the next to check; checks that could not run */
+	char *body;                 /* the code being checked */
+	char *last_why;
+};
+
+static void set_why(struct task *t, char *why)
+{
+	free(t->last_why);
+	t->last_why = why;
+}
+
+/* result: proved, unproved or deferred (no verdict: an infrastructure fault). */
+static void task_end(struct pipe *p, struct task *t, const char *result, json_t *proof)
+{
+	json_t *o = json_pack("{s:s, s:I, s:s, s:s, s:s, s:i}", "type", "prove", "problem_id",
+			      (json_int_t)t->pid, "name", t->name, "stage", t->stage, "result", result,
+			      "samples", t->asked);
+	long long pid = t->pid;
+	if (t->last_why)
+		json_object_set_new(o, "why", json_string(t->last_why));
+	if (proof)
+		json_object_set_new(o, "proof", proof);
+	pipe_emit(p, o);
+	json_decref(o);
+	pipe_samples_free(t->samples, t->n);
+	free(t->body);
+	free(t->last_why);
+	free(t->prompt);
+	json_decref(t->rec);
+	free(t);
+	pipe_task_done(p, pid, strcmp(result, "deferred") ? PIPE_DONE : PIPE_DEFERRED);
+}
+
+static void answered(struct pipe *p, void *task, struct pipe_sample *samples, int n, const char *err);
+static void checked(struct pipe *p, void *task, struct lean_check *chk);
+
+/* Ask the next batch, or end the task when every sample was asked. */
+static void ask_batch(struct pipe *p, struct task *t)
+{
+	int k = t->total - t->asked < t->batch ? t->total - t->asked : t->batch;
+	if (k <= 0) {
+		if (t->errors)
+			task_end(p, t, "deferred", NULL);
+		else
+			task_end(p, t, "unproved", NULL);
+		return;
+	}
+	if (pipe_ask(p, PIPE_PROVER, t, t->pid, t->stage, t->prompt_name, t->hash, t->prompt, t->asked, k,
+		     answered)) {
+		set_why(t, xstrdup("cannot submit the request"));
+		task_end(p, t, "deferred", NULL);
+		return;
+	}
+	t->asked += k;
+}
+
+/* Check the next sample of the batch, or ask the next batch. */
+static void next_sample(struct pipe *p, struct task *t)
+{
+	while (t->next < t->n) {
+		struct pipe_sample *s = &t->samples[t->next++];
+		char *body = NULL, *cot = NULL, *why = NULL;
+		if (s->finish_reason && !strcmp(s->finish_reason, "length") &&
+		    lean_extract_code(s->content, &why) == NULL) {
+			free(why);
+			why = xstrdup("answer truncated (finish_reason length) before its code block closed");
+		} else if (pipe_answer_code(s->content, s->reasoning, &body, &cot, &why) == 0) {
+			free(why);
+			why = NULL;
+			pipe_policy_check(p, body, t->stmt, 0, &why);
+		}
+		free(cot);
+		if (why) {
+			pipe_reject(p, t->pid, "proof", s->cache_key, t->header, body, why);
+			set_why(t, xasprintf("sample %d: %s", s->index, why));
+			free(why);
+			free(body);
+			continue;
+		}
+		free(t->body);
+		t->body = body;
+		if (pipe_check(p, t, t->pid, "proof", s->cache_key, t->header, body, t->name, t->stmt, checked) == 0)
+			return;
+		t->errors++;
+		set_why(t, xstrdup("cannot submit a check to the Lean pool"));
+	}
+	pipe_samples_free(t->samples, t->n);
+	t->samples = NULL;
+	t->n = t->next = 0;
+	ask_batch(p, t);
+}
+
+static void checked(struct pipe *p, void *task, struct lean_check *chk)
+{
+	struct task *t = task;
+	struct pipe_sample *s = &t->samples[t->next - 1];
+	char *why = NULL, *proof_body;
+	json_t *proof;
+	if (chk->verdict != LEAN_PASS) {
+		t->errors += chk->verdict == LEAN_ERROR;
+		set_why(t, xasprintf("sample %d: %s%s%s", s->index, lean_verdict_name(chk->verdict),
+				     chk->why ? ": " : "", chk->why ? chk->why : ""));
+		next_sample(p, t);
+		return;
+	}
+	if (!(proof_body = lean_proof_body(t->body, t->name, &why))) {
+		set_why(t, xasprintf("sample %d: verified, but its proof body cannot be cut out: %s", s->index,
+				     why ? why : "?"));
+		free(why);
+		next_sample(p, t);
+		return;
+	}
+	proof = json_pack("{s:s, s:s, s:s, s:i, s:b, s:s?, s:s?}", "code", t->body, "body", proof_body,
+			  "cache_key", s->cache_key, "sample_index", s->index, "real_lean", chk->real_lean,
+			  "checker", chk->checker, "version", chk->version);
+	free(proof_body);
+	set_why(t, NULL);
+	task_end(p, t, "proved", proof);
+}
+
+static void answered(struct pipe *p, void *task, struct pipe_sample *samples, int n, const char *err)
+{
+	struct task *t = task;
+	if (err) {
+		set_why(t, xasprintf("prover request failed: %s", err));
+		task_end(p, t, "deferred", NULL);
+		return;
+	}
+	t->samples = samples;
+	t->n = n;
+	t->next = 0;
+	next_sample(p, t);
+}
+
+static int start(struct pipe *p, json_t *rec, const char *where)
+{
+	struct task *t;
+	const char *stage = jsonl_str(rec, "stage");
+	int e2e = stage && !strcmp(stage, "prove_e2e");
+	long long pid = jsonl_int(rec, "problem_id", 0);
+
+	if (pid <= 0 || !jsonl_str(rec, "name") || !jsonl_str(rec, "header") || !jsonl_str(rec, "formal_statement"))
+		return error("%s: record needs problem_id, name, header and formal_statement", where);
+	t = xcalloc(1, sizeof *t);
+	t->rec = json_incref(rec);
+	t->pid = pid;
+	t->name = jsonl_str(rec, "name");
+	t->header = jsonl_str(rec, "header");
+	t->stmt = jsonl_str(rec, "formal_statement");
+	t->stage = e2e ? "prove_e2e" : "prove";
+	t->prompt_name = cs_conf_str("CS_PROVER_PROMPT");
+	t->total = (int)cs_conf_long(e2e ? "CS_E2E_SAMPLES" : "CS_SAMPLES");
+	t->batch = (int)cs_conf_long("CS_SAMPLE_BATCH");
+	t->prompt = prompt_problem(t->prompt_name, t->header, e2e ? jsonl_str(rec, "informal") : NULL, t->stmt,
+				   t->hash);
+	if (!t->prompt) {
+		json_decref(t->rec);
+		free(t);
+		return -1;
+	}
+	if (t->total == 0)
+		set_why(t, xstrdup("no samples asked (CS_E2E_SAMPLES=0)"));
+	ask_batch(p, t);
+	return 0;
+}
+
+const struct pipe_stage stage_prove = { "prove", PIPE_PROVER, start };

@@ -1,0 +1,108 @@
+/* cs-run: every stage at once over the corpus, until no work is left. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "cs.h"
+#include "db.h"
+#include "stage.h"
+
+static const char usage[] =
+	"[-q]\n"
+	"Run the pipeline over the corpus (CS_DB) until no stage has work left: prove,\n"
+	"decompose and recombine at once, each problem moving to its next stage the\n"
+	"moment its current one ends, the prover and the decomposer each kept at their\n"
+	"CS_*_JOBS requests in flight and the Lean pool at its CS_LEAN_JOBS. Results are\n"
+	"stored as they come; a killed run resumes where it stopped. Takes the run lock\n"
+	"(CS_DB.lock). SIGINT, SIGTERM or SIGHUP end the run within a second or two (what\n"
+	"is in flight is dropped, every stored answer kept; a second signal ends at once).\n"
+	"  -q  no progress line\n"
+	"Exit: 0 done; 1 a record was refused or problems were left pending by\n"
+	"infrastructure faults; 3 configuration unusable, an endpoint refusing the key or\n"
+	"the model, or CS_MAX_INFRA_FAULTS faults in a row (the work stays pending); 4 I/O;\n"
+	"5 an endpoint asked for payment; 128 + N after signal N.\n";
+
+static volatile sig_atomic_t caught;
+
+static void on_signal(int sig)
+{
+	if (caught)
+		_exit(128 + sig); /* the second signal: now */
+	caught = sig;
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+static const char *status_of(int rc, int sig)
+{
+	if (sig)
+		return "interrupted";
+	switch (rc) {
+	case CS_OK: return "done";
+	case CS_EPARTIAL: return "partial";
+	case CS_ECONFIG:
+	case CS_EPAYMENT: return "stopped";
+	default: return "failed";
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct sched_opts o = { 0 };
+	char *config, *extra = NULL, *counts;
+	int opt, code, rc;
+	sqlite3 *db;
+
+	cs_init(argv[0]);
+	if (cs_wants_help(argc, argv))
+		cs_usage(usage, CS_OK);
+	while ((opt = getopt(argc, argv, "hq")) != -1) {
+		switch (opt) {
+		case 'h': cs_usage(usage, CS_OK);
+		case 'q': o.quiet = 1; break;
+		default: cs_usage(usage, CS_EUSAGE);
+		}
+	}
+	if (optind != argc)
+		cs_usage(usage, CS_EUSAGE);
+	o.quiet |= cs_conf_on("CS_QUIET");
+	o.max_depth = (int)cs_conf_long("CS_MAX_DEPTH");
+	o.signalled = &caught;
+	o.counts = &extra;
+	if (cs_lock_corpus(db_path(), &code) < 0)
+		return code;
+	if (!(db = db_open(db_path(), 0, &code)))
+		return code;
+	catch_signals();
+	config = cs_conf_json(NULL);
+	o.run_id = db_run_start(db, config);
+	free(config);
+	if (o.run_id < 0) {
+		db_close(db);
+		return CS_EIO;
+	}
+	rc = sched_run(db, &o);
+	counts = db_run_counts(db, extra);
+	if (!counts || db_run_end(db, o.run_id, status_of(rc, caught), counts))
+		rc = rc ? rc : CS_EIO;
+	free(counts);
+	free(extra);
+	db_close(db);
+	if (caught) {
+		info("run %lld interrupted by signal %d", o.run_id, (int)caught);
+		return 128 + caught;
+	}
+	return rc;
+}
