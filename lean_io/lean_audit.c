@@ -1,0 +1,526 @@
+/* lean_audit.c: running the external kernel checker of CS_LEAN_AUDIT_CMD on one
+ * proof file, through the REPL's process machinery (lean_proc.c: keeper, process
+ * group, rlimits, bwrap, an environment without secrets). */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cs.h"
+#include "lean_audit.h"
+#include "lean_internal.h"
+
+#define TAIL_MAX 4096        /* bytes of output kept as the reason */
+#define FIRST_LINE_MAX 512   /* bytes of the first stdout line kept */
+
+struct lean_audit {
+	struct lean_audit_config cfg; /* own copies */
+	char *bwrap;                  /* bwrap path when sandboxed */
+	char *root;                   /* scratch root: one directory per audit below */
+	long cpu_seconds;
+};
+
+static char *dupnull(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+int lean_sandbox_from_env(int *sandbox, int *explicit_)
+{
+	const char *sb = cs_env("CS_LEAN_SANDBOX", "auto");
+	*sandbox = *explicit_ = 0;
+	if (!strcmp(sb, "bwrap")) {
+		*sandbox = *explicit_ = 1;
+	} else if (!strcmp(sb, "auto")) {
+		char *b = lean_which("bwrap");
+		*sandbox = b != NULL;
+		free(b);
+	} else if (strcmp(sb, "none")) {
+		return error("CS_LEAN_SANDBOX=%s: not bwrap, none or auto", sb);
+	}
+	return 0;
+}
+
+int lean_audit_config_from_env(struct lean_audit_config *cfg)
+{
+	const char *cmd = cs_env("CS_LEAN_AUDIT_CMD", NULL);
+	memset(cfg, 0, sizeof *cfg);
+	if (!cmd)
+		return error("CS_LEAN_AUDIT_CMD is not set: no kernel checker to audit with "
+			     "(e.g. scripts/audit-lean4checker.sh; README \"Kernel replay\")");
+	if (lean_sandbox_from_env(&cfg->sandbox, &cfg->sandbox_explicit))
+		return -1;
+	cfg->cmd = xstrdup(cmd);
+	cfg->dir = dupnull(cs_env("CS_LEAN_DIR", NULL));
+	cfg->timeout = cs_env_seconds("CS_LEAN_AUDIT_TIMEOUT", 600);
+	cfg->memory_mb = cs_env_long("CS_LEAN_MEMORY", 8192, 0, 1L << 30);
+	return 0;
+}
+
+void lean_audit_config_release(struct lean_audit_config *cfg)
+{
+	free(cfg->cmd);
+	free(cfg->dir);
+	cfg->cmd = cfg->dir = NULL;
+}
+
+char *lean_audit_checker_name(const char *cmd)
+{
+	static const char *const launchers[] = { "sh", "bash", "dash", "env", "exec", "nice", "nohup",
+						 "timeout", "python", "python3", "perl", "lake" };
+	const char *p = cmd, *last = NULL;
+	size_t lastn = 0;
+	for (;;) {
+		size_t n;
+		int skip = 0;
+		p += strspn(p, " \t\n'\"");
+		if (!*p)
+			break;
+		n = strcspn(p, " \t\n'\"");
+		const char *base = memrchr(p, '/', n);
+		base = base ? base + 1 : p;
+		size_t bn = n - (size_t)(base - p);
+		last = base;
+		lastn = bn;
+		if (memchr(p, '=', n) || *p == '-')
+			skip = 1; /* VAR=value, or a launcher's option */
+		for (size_t i = 0; i < CS_ARRAY_SIZE(launchers) && !skip; i++)
+			skip = strlen(launchers[i]) == bn && !strncmp(base, launchers[i], bn);
+		if (!skip)
+			return xstrndup(base, bn);
+		p += n;
+	}
+	return last ? xstrndup(last, lastn) : xstrdup("?");
+}
+
+int lean_audit_is_lean(const char *version)
+{
+	const char *v = version ? strstr(version, "Lean (version ") : NULL;
+	return v && v[14] >= '0' && v[14] <= '9';
+}
+
+const char *lean_audit_verdict_name(enum lean_audit_verdict v)
+{
+	return v == LEAN_AUDIT_PASS ? "pass" : v == LEAN_AUDIT_FAIL ? "fail" : "error";
+}
+
+void lean_audit_result_release(struct lean_audit_result *r)
+{
+	free(r->why);
+	r->why = NULL;
+}
+
+char *lean_make_dir(const char *parent, const char *prefix)
+{
+	char *dir = xasprintf("%s/%s.XXXXXX", parent, prefix), *real;
+	if (!mkdtemp(dir)) {
+		free(dir);
+		return NULL;
+	}
+	if ((real = realpath(dir, NULL))) {
+		free(dir);
+		dir = real;
+	}
+	return dir;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+void lean_rm_tree(const char *dir)
+{
+	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+struct lean_audit *lean_audit_new(const struct lean_audit_config *cfg)
+{
+	struct lean_audit *a = xcalloc(1, sizeof *a);
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	const char *tmp = cs_env("TMPDIR", "/tmp");
+	a->cfg = *cfg;
+	a->cfg.cmd = xstrdup(cfg->cmd);
+	a->cfg.dir = NULL;
+	if (cfg->dir) {
+		struct stat st;
+		a->cfg.dir = realpath(cfg->dir, NULL);
+		if (!a->cfg.dir || stat(a->cfg.dir, &st) || !S_ISDIR(st.st_mode)) {
+			error("CS_LEAN_DIR=%s: not a directory", cfg->dir);
+			goto fail;
+		}
+	}
+	if (a->cfg.timeout <= 0)
+		a->cfg.timeout = 600;
+	/* A backstop only: the wall-clock deadline ends a slow check; a checker may
+	 * keep every core busy until then. */
+	a->cpu_seconds = (long)(a->cfg.timeout * (double)(cores > 0 ? cores : 1)) + 60;
+	if (!(a->root = lean_make_dir(tmp, "cs-audit"))) {
+		error("cannot create a scratch directory in %s: %s", tmp, strerror(errno));
+		goto fail;
+	}
+	if (a->cfg.sandbox) {
+		char *why = NULL;
+		int ok = 0;
+		if (!(a->bwrap = lean_which("bwrap")))
+			why = xstrdup("bwrap is not on PATH");
+		else
+			ok = lean_sandbox_probe(a->bwrap, &why) == 0;
+		if (!ok) {
+			free(a->bwrap);
+			a->bwrap = NULL;
+			if (a->cfg.sandbox_explicit) {
+				error("CS_LEAN_SANDBOX=bwrap, but the sandbox does not work here: %s", why);
+				free(why);
+				goto fail;
+			}
+			warning("the audit checker runs without a sandbox: bwrap does not work here (%s); "
+				"set CS_LEAN_SANDBOX=none to say that this is intended", why);
+		}
+		free(why);
+	}
+	return a;
+fail:
+	lean_audit_free(a);
+	return NULL;
+}
+
+void lean_audit_free(struct lean_audit *a)
+{
+	if (!a)
+		return;
+	if (a->root) {
+		lean_rm_tree(a->root);
+		free(a->root);
+	}
+	free(a->bwrap);
+	lean_audit_config_release(&a->cfg);
+	free(a);
+}
+
+int lean_audit_sandboxed(const struct lean_audit *a)
+{
+	return a->bwrap != NULL;
+}
+
+/* Keep the last TAIL_MAX bytes (at most twice that in memory) of what arrives. */
+static void tail_add(struct sbuf *t, const char *buf, size_t n)
+{
+	if (n >= TAIL_MAX) {
+		sbuf_reset(t);
+		sbuf_add(t, buf + n - TAIL_MAX, TAIL_MAX);
+		return;
+	}
+	sbuf_add(t, buf, n);
+	if (t->len > 2 * TAIL_MAX) {
+		memmove(t->buf, t->buf + t->len - TAIL_MAX, TAIL_MAX);
+		t->len = TAIL_MAX;
+		t->buf[t->len] = 0;
+	}
+}
+
+/* The last TAIL_MAX bytes of output (total of them arrived) as text: from a UTF-8
+ * boundary, bad bytes made '?', surrounding blanks trimmed, "[...] " in front when
+ * something was left out. NULL when there is nothing but blanks. */
+static char *tail_text(const struct sbuf *t, size_t total)
+{
+	const char *s = sbuf_str(t);
+	size_t n = t->len, off = n > TAIL_MAX ? n - TAIL_MAX : 0, cut;
+	char *clean, *out;
+	while (off < n && ((unsigned char)s[off] & 0xC0) == 0x80)
+		off++;
+	cut = total - n + off;
+	while (off < n && strchr(" \t\r\n", s[off]))
+		off++;
+	while (n > off && strchr(" \t\r\n", s[n - 1]))
+		n--;
+	if (n == off)
+		return NULL;
+	clean = lean_utf8_clean(s + off, n - off);
+	out = cut ? xasprintf("[...] %s", clean) : xstrdup(clean);
+	free(clean);
+	return out;
+}
+
+struct run {
+	int code;          /* the command's exit status, 128 + N for signal N; -1: unknown */
+	int timed_out;
+	char *cause;       /* "exited with status 3", "killed by signal ...", malloc'd */
+	struct sbuf tail;  /* stdout and stderr in arrival order, last bytes */
+	size_t total;      /* bytes that arrived */
+	struct sbuf first; /* first stdout line */
+	int first_done;
+	double elapsed;
+};
+
+static void take_first(struct run *r, const char *buf, size_t n)
+{
+	const char *nl;
+	if (r->first_done)
+		return;
+	nl = memchr(buf, '\n', n);
+	if (nl) {
+		n = (size_t)(nl - buf);
+		r->first_done = 1;
+	}
+	if (r->first.len + n > FIRST_LINE_MAX) {
+		n = FIRST_LINE_MAX - r->first.len;
+		r->first_done = 1;
+	}
+	sbuf_add(&r->first, buf, n);
+}
+
+/* Read what is there on fd; 1 at EOF or on an error other than EAGAIN. */
+static int drain(struct run *r, int fd, int is_stdout)
+{
+	char buf[8192];
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno != EAGAIN && errno != EWOULDBLOCK;
+		if (n == 0)
+			return 1;
+		if (is_stdout)
+			take_first(r, buf, (size_t)n);
+		tail_add(&r->tail, buf, (size_t)n);
+		r->total += (size_t)n;
+	}
+}
+
+static int open_pidfd(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+	(void)pid;
+	return -1;
+#endif
+}
+
+/* Run the command once in scratch (already holding the files), the CS_AUDIT_*
+ * variables already in the environment. -1 with *why when it cannot be started. */
+static int run_once(struct lean_audit *a, const char *scratch, struct run *r, char **why)
+{
+	struct lean_spawn s;
+	struct lean_child c;
+	double t0 = cs_now(), deadline = t0 + a->cfg.timeout;
+	int status = -1, open_out = 1, open_err = 1, exited = 0, pidfd;
+	memset(&s, 0, sizeof s);
+	s.cmd = a->cfg.cmd;
+	s.dir = a->cfg.dir ? a->cfg.dir : scratch;
+	s.memory_mb = a->cfg.memory_mb;
+	s.cpu_seconds = a->cpu_seconds;
+	if (a->bwrap) {
+		s.bwrap = a->bwrap;
+		s.scratch = scratch;
+	}
+	memset(r, 0, sizeof *r);
+	r->code = -1;
+	if (lean_child_spawn(&s, &c, why))
+		return -1;
+	close(c.in);
+	c.in = -1;
+	pidfd = open_pidfd(c.pid);
+	while (!exited) {
+		struct pollfd pf[3];
+		int np = 0, ms;
+		double left = deadline - cs_now();
+		if (left <= 0) {
+			r->timed_out = 1;
+			break;
+		}
+		ms = left > 0.1 ? 100 : (int)(left * 1000) + 1;
+		if (pidfd >= 0)
+			ms = left > 60 ? 60000 : (int)(left * 1000) + 1;
+		if (open_out)
+			pf[np++] = (struct pollfd){ c.out, POLLIN, 0 };
+		if (open_err)
+			pf[np++] = (struct pollfd){ c.err, POLLIN, 0 };
+		if (pidfd >= 0)
+			pf[np++] = (struct pollfd){ pidfd, POLLIN, 0 };
+		if (poll(pf, (nfds_t)np, ms) < 0 && errno != EINTR)
+			break;
+		if (open_out && drain(r, c.out, 1))
+			open_out = 0;
+		if (open_err && drain(r, c.err, 0))
+			open_err = 0;
+		if (waitpid(c.pid, &status, WNOHANG) == c.pid)
+			exited = 1;
+	}
+	if (exited) {
+		/* what was written before the exit is still in the pipes */
+		if (open_out)
+			drain(r, c.out, 1);
+		if (open_err)
+			drain(r, c.err, 0);
+		c.pid = 0;
+		lean_child_end(&c);
+	} else {
+		status = lean_child_end(&c); /* the keeper kills the group and exits */
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	r->elapsed = cs_now() - t0;
+	if (r->timed_out) {
+		r->cause = xasprintf("timed out after %g s (CS_LEAN_AUDIT_TIMEOUT)", a->cfg.timeout);
+	} else {
+		r->cause = lean_child_status(status);
+		if (status >= 0 && WIFEXITED(status))
+			r->code = WEXITSTATUS(status);
+	}
+	return 0;
+}
+
+static void run_release(struct run *r)
+{
+	free(r->cause);
+	sbuf_release(&r->tail);
+	sbuf_release(&r->first);
+}
+
+static char *first_line(const struct run *r)
+{
+	size_t n = r->first.len;
+	const char *s = sbuf_str(&r->first);
+	while (n > 0 && strchr(" \t\r", s[n - 1]))
+		n--;
+	return n ? lean_utf8_clean(s, n) : NULL;
+}
+
+static const char *const audit_vars[] = { "CS_AUDIT_FILE", "CS_AUDIT_DIR", "CS_AUDIT_MODULE",
+					  "CS_AUDIT_THEOREM", "CS_AUDIT_STATEMENT_FILE", "CS_AUDIT_VERSION" };
+
+static void unset_vars(void)
+{
+	for (size_t i = 0; i < CS_ARRAY_SIZE(audit_vars); i++)
+		unsetenv(audit_vars[i]);
+}
+
+int lean_audit_version(struct lean_audit *a, char **version, char **why)
+{
+	struct run r;
+	char *dir = lean_make_dir(a->root, "version");
+	int rc = -1;
+	*version = *why = NULL;
+	if (!dir) {
+		*why = xasprintf("cannot create a directory in %s: %s", a->root, strerror(errno));
+		return -1;
+	}
+	unset_vars();
+	setenv("CS_AUDIT_VERSION", "1", 1);
+	setenv("CS_AUDIT_DIR", dir, 1);
+	if (run_once(a, dir, &r, why) == 0) {
+		if (r.timed_out || r.code < 0 || r.code == 126 || r.code == 127 || r.code > 128) {
+			char *out = tail_text(&r.tail, r.total);
+			*why = xasprintf("%s%s%s", r.cause, out ? ": " : "", out ? out : "");
+			free(out);
+		} else {
+			rc = 0;
+			if (r.code == 0)
+				*version = first_line(&r);
+		}
+		run_release(&r);
+	}
+	unset_vars();
+	lean_rm_tree(dir);
+	free(dir);
+	return rc;
+}
+
+static int write_file(const char *path, const char *text, char **why)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	size_t n = strlen(text), off = 0;
+	if (fd < 0) {
+		*why = xasprintf("cannot create %s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (off < n) {
+		ssize_t w = write(fd, text + off, n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			*why = xasprintf("cannot write %s: %s", path, w < 0 ? strerror(errno) : "short write");
+			close(fd);
+			return -1;
+		}
+		off += (size_t)w;
+	}
+	if (close(fd)) {
+		*why = xasprintf("cannot write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int module_ok(const char *m)
+{
+	if (!m || !(*m == '_' || (*m >= 'A' && *m <= 'Z') || (*m >= 'a' && *m <= 'z')))
+		return 0;
+	return strspn(m, "_0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") == strlen(m);
+}
+
+int lean_audit_run(struct lean_audit *a, const struct lean_audit_job *job, struct lean_audit_result *res)
+{
+	char *dir, *file = NULL, *stmt = NULL, *why = NULL;
+	struct run r;
+	memset(res, 0, sizeof *res);
+	res->verdict = LEAN_AUDIT_ERROR;
+	if (!module_ok(job->module)) {
+		res->why = xasprintf("bad module name '%s'", job->module ? job->module : "");
+		return -1;
+	}
+	if (!(dir = lean_make_dir(a->root, job->module))) {
+		res->why = xasprintf("cannot create a directory in %s: %s", a->root, strerror(errno));
+		return 0;
+	}
+	file = xasprintf("%s/%s.lean", dir, job->module);
+	stmt = xasprintf("%s/%s.statement.lean", dir, job->module);
+	if (write_file(file, job->proof, &why) || write_file(stmt, job->statement, &why)) {
+		res->why = why;
+		goto out;
+	}
+	unset_vars();
+	setenv("CS_AUDIT_FILE", file, 1);
+	setenv("CS_AUDIT_DIR", dir, 1);
+	setenv("CS_AUDIT_MODULE", job->module, 1);
+	setenv("CS_AUDIT_THEOREM", job->theorem, 1);
+	setenv("CS_AUDIT_STATEMENT_FILE", stmt, 1);
+	if (run_once(a, dir, &r, &why)) {
+		res->why = xasprintf("cannot start the checker: %s", why);
+		free(why);
+	} else {
+		char *out = tail_text(&r.tail, r.total);
+		res->elapsed = r.elapsed;
+		if (!r.timed_out && r.code == 0) {
+			res->verdict = LEAN_AUDIT_PASS;
+		} else if (!r.timed_out && r.code == 1) {
+			res->verdict = LEAN_AUDIT_FAIL;
+			res->why = out ? xstrdup(out) : xstrdup("the checker exited with status 1 and said nothing");
+		} else {
+			res->why = xasprintf("%s%s%s", r.cause, out ? ": " : "", out ? out : "");
+		}
+		free(out);
+		run_release(&r);
+	}
+	unset_vars();
+out:
+	lean_rm_tree(dir);
+	free(dir);
+	free(file);
+	free(stmt);
+	return 0;
+}
