@@ -1,6 +1,6 @@
-/* lean_audit.c: running the external kernel checker of CS_LEAN_AUDIT_CMD on one
- * proof file, through the REPL's process machinery (lean_proc.c: keeper, process
- * group, rlimits, bwrap, an environment without secrets). */
+/* lean_audit.c: running the external kernel checker of CS_LEAN_AUDIT_CMD on proof
+ * files, several at a time, through the REPL's process machinery (lean_proc.c:
+ * keeper, process group, rlimits, bwrap, an environment without secrets). */
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -20,11 +20,15 @@
 #define TAIL_MAX 4096        /* bytes of output kept as the reason */
 #define FIRST_LINE_MAX 512   /* bytes of the first stdout line kept */
 
+struct task;
 struct lean_audit {
 	struct lean_audit_config cfg; /* own copies */
 	char *bwrap;                  /* bwrap path when sandboxed */
 	char *root;                   /* scratch root: one directory per audit below */
 	long cpu_seconds;
+	struct task *running;         /* commands under way */
+	int nrunning;
+	struct task *done, **done_tail; /* ended, in the order they ended */
 };
 
 static char *dupnull(const char *s)
@@ -150,6 +154,7 @@ struct lean_audit *lean_audit_new(const struct lean_audit_config *cfg)
 	struct lean_audit *a = xcalloc(1, sizeof *a);
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	const char *tmp = cs_env("TMPDIR", "/tmp");
+	a->done_tail = &a->done;
 	a->cfg = *cfg;
 	a->cfg.cmd = xstrdup(cfg->cmd);
 	a->cfg.dir = NULL;
@@ -196,19 +201,6 @@ fail:
 	return NULL;
 }
 
-void lean_audit_free(struct lean_audit *a)
-{
-	if (!a)
-		return;
-	if (a->root) {
-		lean_rm_tree(a->root);
-		free(a->root);
-	}
-	free(a->bwrap);
-	lean_audit_config_release(&a->cfg);
-	free(a);
-}
-
 int lean_audit_sandboxed(const struct lean_audit *a)
 {
 	return a->bwrap != NULL;
@@ -253,36 +245,42 @@ static char *tail_text(const struct sbuf *t, size_t total)
 	return out;
 }
 
-struct run {
-	int code;          /* the command's exit status, 128 + N for signal N; -1: unknown */
-	int timed_out;
-	char *cause;       /* "exited with status 3", "killed by signal ...", malloc'd */
-	struct sbuf tail;  /* stdout and stderr in arrival order, last bytes */
-	size_t total;      /* bytes that arrived */
-	struct sbuf first; /* first stdout line */
+/* One running command: the version query or the audit of one proof. */
+struct task {
+	struct task *next;
+	struct lean_child c;
+	int pidfd, open_out, open_err, exited, status, timed_out;
+	int code;             /* the command's exit status, 128 + N for signal N; -1: unknown */
+	char *cause;          /* "exited with status 3", "killed by signal ...", "timed out ..." */
+	double t0, deadline;
+	struct sbuf tail;     /* stdout and stderr in arrival order, the last bytes */
+	size_t total;         /* bytes that arrived */
+	struct sbuf first;    /* first stdout line */
 	int first_done;
-	double elapsed;
+	char *dir;            /* its scratch directory, removed when it ends */
+	void *udata;
+	struct lean_audit_result res;
 };
 
-static void take_first(struct run *r, const char *buf, size_t n)
+static void take_first(struct task *t, const char *buf, size_t n)
 {
 	const char *nl;
-	if (r->first_done)
+	if (t->first_done)
 		return;
 	nl = memchr(buf, '\n', n);
 	if (nl) {
 		n = (size_t)(nl - buf);
-		r->first_done = 1;
+		t->first_done = 1;
 	}
-	if (r->first.len + n > FIRST_LINE_MAX) {
-		n = FIRST_LINE_MAX - r->first.len;
-		r->first_done = 1;
+	if (t->first.len + n > FIRST_LINE_MAX) {
+		n = FIRST_LINE_MAX - t->first.len;
+		t->first_done = 1;
 	}
-	sbuf_add(&r->first, buf, n);
+	sbuf_add(&t->first, buf, n);
 }
 
 /* Read what is there on fd; 1 at EOF or on an error other than EAGAIN. */
-static int drain(struct run *r, int fd, int is_stdout)
+static int drain(struct task *t, int fd, int is_stdout)
 {
 	char buf[8192];
 	for (;;) {
@@ -294,9 +292,9 @@ static int drain(struct run *r, int fd, int is_stdout)
 		if (n == 0)
 			return 1;
 		if (is_stdout)
-			take_first(r, buf, (size_t)n);
-		tail_add(&r->tail, buf, (size_t)n);
-		r->total += (size_t)n;
+			take_first(t, buf, (size_t)n);
+		tail_add(&t->tail, buf, (size_t)n);
+		t->total += (size_t)n;
 	}
 }
 
@@ -310,91 +308,208 @@ static int open_pidfd(pid_t pid)
 #endif
 }
 
-/* Run the command once in scratch (already holding the files), the CS_AUDIT_*
- * variables already in the environment. -1 with *why when it cannot be started. */
-static int run_once(struct lean_audit *a, const char *scratch, struct run *r, char **why)
+static void task_free(struct task *t)
+{
+	if (!t)
+		return;
+	if (t->c.pid > 0 || t->c.life >= 0)
+		lean_child_end(&t->c);
+	if (t->pidfd >= 0)
+		close(t->pidfd);
+	if (t->dir) {
+		lean_rm_tree(t->dir);
+		free(t->dir);
+	}
+	free(t->cause);
+	sbuf_release(&t->tail);
+	sbuf_release(&t->first);
+	lean_audit_result_release(&t->res);
+	free(t);
+}
+
+static struct task *task_new(char *dir, void *udata)
+{
+	struct task *t = xcalloc(1, sizeof *t);
+	t->c.in = t->c.out = t->c.err = t->c.life = -1;
+	t->pidfd = -1;
+	t->code = -1;
+	t->dir = dir;
+	t->udata = udata;
+	t->res.verdict = LEAN_AUDIT_ERROR;
+	return t;
+}
+
+/* Start the command for t in t->dir, the CS_AUDIT_* variables already in the
+ * environment (the child copies it now). 0, or -1 with *why. */
+static int task_spawn(struct lean_audit *a, struct task *t, char **why)
 {
 	struct lean_spawn s;
-	struct lean_child c;
-	double t0 = cs_now(), deadline = t0 + a->cfg.timeout;
-	int status = -1, open_out = 1, open_err = 1, exited = 0, pidfd;
 	memset(&s, 0, sizeof s);
 	s.cmd = a->cfg.cmd;
-	s.dir = a->cfg.dir ? a->cfg.dir : scratch;
+	s.dir = a->cfg.dir ? a->cfg.dir : t->dir;
 	s.memory_mb = a->cfg.memory_mb;
 	s.cpu_seconds = a->cpu_seconds;
 	if (a->bwrap) {
 		s.bwrap = a->bwrap;
-		s.scratch = scratch;
+		s.scratch = t->dir;
 	}
-	memset(r, 0, sizeof *r);
-	r->code = -1;
-	if (lean_child_spawn(&s, &c, why))
+	t->t0 = cs_now();
+	t->deadline = t->t0 + a->cfg.timeout;
+	if (lean_child_spawn(&s, &t->c, why))
 		return -1;
-	close(c.in);
-	c.in = -1;
-	pidfd = open_pidfd(c.pid);
-	while (!exited) {
-		struct pollfd pf[3];
-		int np = 0, ms;
-		double left = deadline - cs_now();
-		if (left <= 0) {
-			r->timed_out = 1;
-			break;
-		}
-		ms = left > 0.1 ? 100 : (int)(left * 1000) + 1;
-		if (pidfd >= 0)
-			ms = left > 60 ? 60000 : (int)(left * 1000) + 1;
-		if (open_out)
-			pf[np++] = (struct pollfd){ c.out, POLLIN, 0 };
-		if (open_err)
-			pf[np++] = (struct pollfd){ c.err, POLLIN, 0 };
-		if (pidfd >= 0)
-			pf[np++] = (struct pollfd){ pidfd, POLLIN, 0 };
-		if (poll(pf, (nfds_t)np, ms) < 0 && errno != EINTR)
-			break;
-		if (open_out && drain(r, c.out, 1))
-			open_out = 0;
-		if (open_err && drain(r, c.err, 0))
-			open_err = 0;
-		if (waitpid(c.pid, &status, WNOHANG) == c.pid)
-			exited = 1;
-	}
-	if (exited) {
-		/* what was written before the exit is still in the pipes */
-		if (open_out)
-			drain(r, c.out, 1);
-		if (open_err)
-			drain(r, c.err, 0);
-		c.pid = 0;
-		lean_child_end(&c);
-	} else {
-		status = lean_child_end(&c); /* the keeper kills the group and exits */
-	}
-	if (pidfd >= 0)
-		close(pidfd);
-	r->elapsed = cs_now() - t0;
-	if (r->timed_out) {
-		r->cause = xasprintf("timed out after %g s (CS_LEAN_AUDIT_TIMEOUT)", a->cfg.timeout);
-	} else {
-		r->cause = lean_child_status(status);
-		if (status >= 0 && WIFEXITED(status))
-			r->code = WEXITSTATUS(status);
-	}
+	close(t->c.in);
+	t->c.in = -1;
+	t->open_out = t->open_err = 1;
+	t->pidfd = open_pidfd(t->c.pid);
 	return 0;
 }
 
-static void run_release(struct run *r)
+/* Read what t printed; has it ended (exited, or past its deadline)? */
+static int task_check(struct task *t, double now)
 {
-	free(r->cause);
-	sbuf_release(&r->tail);
-	sbuf_release(&r->first);
+	if (t->open_out && drain(t, t->c.out, 1))
+		t->open_out = 0;
+	if (t->open_err && drain(t, t->c.err, 0))
+		t->open_err = 0;
+	if (waitpid(t->c.pid, &t->status, WNOHANG) == t->c.pid)
+		t->exited = 1;
+	else if (now >= t->deadline)
+		t->timed_out = 1;
+	return t->exited || t->timed_out;
 }
 
-static char *first_line(const struct run *r)
+static char *task_output(const struct task *t)
 {
-	size_t n = r->first.len;
-	const char *s = sbuf_str(&r->first);
+	return tail_text(&t->tail, t->total);
+}
+
+/* t has ended: reap it (a timed-out one is killed, with its process group, by its
+ * keeper) and say how it ended. */
+static void task_reap(struct lean_audit *a, struct task *t)
+{
+	if (t->exited) {
+		/* what was written before the exit is still in the pipes */
+		if (t->open_out)
+			drain(t, t->c.out, 1);
+		if (t->open_err)
+			drain(t, t->c.err, 0);
+		t->c.pid = 0;
+		lean_child_end(&t->c);
+	} else {
+		t->status = lean_child_end(&t->c);
+	}
+	t->res.elapsed = cs_now() - t->t0;
+	if (t->timed_out) {
+		t->cause = xasprintf("timed out after %g s (CS_LEAN_AUDIT_TIMEOUT)", a->cfg.timeout);
+	} else {
+		t->cause = lean_child_status(t->status);
+		if (t->status >= 0 && WIFEXITED(t->status))
+			t->code = WEXITSTATUS(t->status);
+	}
+}
+
+/* An audit's verdict from how its command ended. */
+static void task_verdict(struct task *t)
+{
+	char *out = task_output(t);
+	if (!t->timed_out && t->code == 0) {
+		t->res.verdict = LEAN_AUDIT_PASS;
+	} else if (!t->timed_out && t->code == 1) {
+		t->res.verdict = LEAN_AUDIT_FAIL;
+		t->res.why = out ? xstrdup(out) : xstrdup("the checker exited with status 1 and said nothing");
+	} else {
+		t->res.why = xasprintf("%s%s%s", t->cause, out ? ": " : "", out ? out : "");
+	}
+	free(out);
+}
+
+static void push_done(struct lean_audit *a, struct task *t)
+{
+	t->next = NULL;
+	*a->done_tail = t;
+	a->done_tail = &t->next;
+}
+
+int lean_audit_poll(struct lean_audit *a, int timeout_ms)
+{
+	struct pollfd *pf;
+	struct task **tp, *t;
+	size_t np = 0;
+	double now = cs_now();
+	int ms = timeout_ms, all_pidfd = 1;
+	if (!a->running)
+		return 0;
+	pf = xcalloc((size_t)a->nrunning * 3, sizeof *pf);
+	for (t = a->running; t; t = t->next) {
+		double left = t->deadline - now;
+		int tms = left <= 0 ? 0 : left > 3600 ? 3600000 : (int)(left * 1000) + 1;
+		if (tms < ms)
+			ms = tms;
+		if (t->open_out)
+			pf[np++] = (struct pollfd){ t->c.out, POLLIN, 0 };
+		if (t->open_err)
+			pf[np++] = (struct pollfd){ t->c.err, POLLIN, 0 };
+		if (t->pidfd >= 0)
+			pf[np++] = (struct pollfd){ t->pidfd, POLLIN, 0 };
+		else
+			all_pidfd = 0;
+	}
+	if (!all_pidfd && ms > 100)
+		ms = 100; /* an exit is seen by waitpid only */
+	if (poll(pf, (nfds_t)np, ms) < 0 && errno != EINTR)
+		ms = 0;
+	free(pf);
+	now = cs_now();
+	for (tp = &a->running; (t = *tp);) {
+		if (!task_check(t, now)) {
+			tp = &t->next;
+			continue;
+		}
+		*tp = t->next;
+		a->nrunning--;
+		task_reap(a, t);
+		task_verdict(t);
+		push_done(a, t);
+	}
+	return a->nrunning;
+}
+
+void lean_audit_cancel(struct lean_audit *a)
+{
+	struct task *t;
+	while ((t = a->running)) {
+		a->running = t->next;
+		a->nrunning--;
+		t->status = lean_child_end(&t->c); /* the keeper kills the group */
+		t->res.elapsed = cs_now() - t->t0;
+		t->res.why = xstrdup("cancelled");
+		push_done(a, t);
+	}
+}
+
+int lean_audit_running(const struct lean_audit *a)
+{
+	return a->nrunning;
+}
+
+int lean_audit_next(struct lean_audit *a, struct lean_audit_result *res, void **udata)
+{
+	struct task *t = a->done;
+	if (!t)
+		return 0;
+	if (!(a->done = t->next))
+		a->done_tail = &a->done;
+	*res = t->res;
+	*udata = t->udata;
+	memset(&t->res, 0, sizeof t->res);
+	task_free(t);
+	return 1;
+}
+
+static char *first_line(const struct task *t)
+{
+	size_t n = t->first.len;
+	const char *s = sbuf_str(&t->first);
 	while (n > 0 && strchr(" \t\r", s[n - 1]))
 		n--;
 	return n ? lean_utf8_clean(s, n) : NULL;
@@ -411,32 +526,43 @@ static void unset_vars(void)
 
 int lean_audit_version(struct lean_audit *a, char **version, char **why)
 {
-	struct run r;
 	char *dir = lean_make_dir(a->root, "version");
+	struct task *t;
 	int rc = -1;
 	*version = *why = NULL;
 	if (!dir) {
 		*why = xasprintf("cannot create a directory in %s: %s", a->root, strerror(errno));
 		return -1;
 	}
+	t = task_new(dir, NULL);
 	unset_vars();
 	setenv("CS_AUDIT_VERSION", "1", 1);
 	setenv("CS_AUDIT_DIR", dir, 1);
-	if (run_once(a, dir, &r, why) == 0) {
-		if (r.timed_out || r.code < 0 || r.code == 126 || r.code == 127 || r.code > 128) {
-			char *out = tail_text(&r.tail, r.total);
-			*why = xasprintf("%s%s%s", r.cause, out ? ": " : "", out ? out : "");
+	rc = task_spawn(a, t, why);
+	unset_vars();
+	if (rc == 0) {
+		struct task **tp;
+		t->next = a->running;
+		a->running = t;
+		a->nrunning++;
+		while (!t->exited && !t->timed_out)
+			lean_audit_poll(a, 1000); /* moves t to done when it ends */
+		for (tp = &a->done; *tp != t; tp = &(*tp)->next)
+			;
+		if (!(*tp = t->next))
+			a->done_tail = tp;
+		rc = -1;
+		if (t->timed_out || t->code < 0 || t->code == 126 || t->code == 127 || t->code > 128) {
+			char *out = task_output(t);
+			*why = xasprintf("%s%s%s", t->cause, out ? ": " : "", out ? out : "");
 			free(out);
 		} else {
 			rc = 0;
-			if (r.code == 0)
-				*version = first_line(&r);
+			if (t->code == 0)
+				*version = first_line(t);
 		}
-		run_release(&r);
 	}
-	unset_vars();
-	lean_rm_tree(dir);
-	free(dir);
+	task_free(t);
 	return rc;
 }
 
@@ -473,54 +599,63 @@ static int module_ok(const char *m)
 	return strspn(m, "_0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") == strlen(m);
 }
 
-int lean_audit_run(struct lean_audit *a, const struct lean_audit_job *job, struct lean_audit_result *res)
+int lean_audit_submit(struct lean_audit *a, const struct lean_audit_job *job, void *udata)
 {
-	char *dir, *file = NULL, *stmt = NULL, *why = NULL;
-	struct run r;
-	memset(res, 0, sizeof *res);
-	res->verdict = LEAN_AUDIT_ERROR;
+	char *dir = NULL, *file = NULL, *stmt = NULL, *why = NULL;
+	struct task *t;
+	int rc = -1;
 	if (!module_ok(job->module)) {
-		res->why = xasprintf("bad module name '%s'", job->module ? job->module : "");
-		return -1;
-	}
-	if (!(dir = lean_make_dir(a->root, job->module))) {
-		res->why = xasprintf("cannot create a directory in %s: %s", a->root, strerror(errno));
-		return 0;
-	}
-	file = xasprintf("%s/%s.lean", dir, job->module);
-	stmt = xasprintf("%s/%s.statement.lean", dir, job->module);
-	if (write_file(file, job->proof, &why) || write_file(stmt, job->statement, &why)) {
-		res->why = why;
-		goto out;
-	}
-	unset_vars();
-	setenv("CS_AUDIT_FILE", file, 1);
-	setenv("CS_AUDIT_DIR", dir, 1);
-	setenv("CS_AUDIT_MODULE", job->module, 1);
-	setenv("CS_AUDIT_THEOREM", job->theorem, 1);
-	setenv("CS_AUDIT_STATEMENT_FILE", stmt, 1);
-	if (run_once(a, dir, &r, &why)) {
-		res->why = xasprintf("cannot start the checker: %s", why);
-		free(why);
+		why = xasprintf("bad module name '%s'", job->module ? job->module : "");
+	} else if (!(dir = lean_make_dir(a->root, job->module))) {
+		why = xasprintf("cannot create a directory in %s: %s", a->root, strerror(errno));
 	} else {
-		char *out = tail_text(&r.tail, r.total);
-		res->elapsed = r.elapsed;
-		if (!r.timed_out && r.code == 0) {
-			res->verdict = LEAN_AUDIT_PASS;
-		} else if (!r.timed_out && r.code == 1) {
-			res->verdict = LEAN_AUDIT_FAIL;
-			res->why = out ? xstrdup(out) : xstrdup("the checker exited with status 1 and said nothing");
-		} else {
-			res->why = xasprintf("%s%s%s", r.cause, out ? ": " : "", out ? out : "");
-		}
-		free(out);
-		run_release(&r);
+		file = xasprintf("%s/%s.lean", dir, job->module);
+		stmt = xasprintf("%s/%s.statement.lean", dir, job->module);
 	}
-	unset_vars();
-out:
-	lean_rm_tree(dir);
-	free(dir);
+	t = task_new(dir, udata);
+	if (!why && !write_file(file, job->proof, &why) && !write_file(stmt, job->statement, &why)) {
+		char *spawn_why = NULL;
+		unset_vars();
+		setenv("CS_AUDIT_FILE", file, 1);
+		setenv("CS_AUDIT_DIR", dir, 1);
+		setenv("CS_AUDIT_MODULE", job->module, 1);
+		setenv("CS_AUDIT_THEOREM", job->theorem, 1);
+		setenv("CS_AUDIT_STATEMENT_FILE", stmt, 1);
+		rc = task_spawn(a, t, &spawn_why);
+		unset_vars();
+		if (rc)
+			why = xasprintf("cannot start the checker: %s", spawn_why);
+		free(spawn_why);
+	}
 	free(file);
 	free(stmt);
-	return 0;
+	if (rc == 0) {
+		t->next = a->running;
+		a->running = t;
+		a->nrunning++;
+		return 0;
+	}
+	t->res.why = why;
+	push_done(a, t);
+	return -1;
+}
+
+void lean_audit_free(struct lean_audit *a)
+{
+	if (!a)
+		return;
+	for (struct task *t; (t = a->running) || (t = a->done);) {
+		if (t == a->running)
+			a->running = t->next;
+		else
+			a->done = t->next;
+		task_free(t); /* a running command is killed with its process group */
+	}
+	if (a->root) {
+		lean_rm_tree(a->root);
+		free(a->root);
+	}
+	free(a->bwrap);
+	lean_audit_config_release(&a->cfg);
+	free(a);
 }

@@ -56,7 +56,7 @@ struct lean_audit;
 /* Set up the scratch root and the sandbox (probed once). NULL after printing why
  * (the caller exits CS_ECONFIG). */
 struct lean_audit *lean_audit_new(const struct lean_audit_config *cfg);
-/* Removes the scratch root. */
+/* Kills the audits under way (their results are lost) and removes the scratch root. */
 void lean_audit_free(struct lean_audit *a);
 int lean_audit_sandboxed(const struct lean_audit *a);
 
@@ -79,7 +79,7 @@ void lean_audit_result_release(struct lean_audit_result *r);
 /* The checker's version: 0 with *version (malloc'd; NULL when the command answered
  * the query with a status other than 0 or printed nothing: unknown), or -1 with
  * *why (malloc'd) when the command cannot run at all (exit 126/127, a signal, the
- * timeout): a configuration error. */
+ * timeout): a configuration error. Asked before any audit is submitted. */
 int lean_audit_version(struct lean_audit *a, char **version, char **why);
 
 struct lean_audit_job {
@@ -88,9 +88,20 @@ struct lean_audit_job {
 	const char *proof;     /* header + proof, written byte for byte */
 	const char *statement; /* header + statement + sorry */
 };
-/* Audit one proof in a fresh scratch directory (removed afterwards). Always fills
- * *res (release it); returns 0, or -1 when the job itself is malformed (bad module
- * name; res->verdict ERROR, why set). */
-int lean_audit_run(struct lean_audit *a, const struct lean_audit_job *job, struct lean_audit_result *res);
+/* Start auditing one proof in a fresh scratch directory (removed when it ends); the
+ * job's strings are copied to files at once. udata comes back with the result. 0;
+ * -1 when it could not be started (bad module name, files, spawn): its ERROR result
+ * is queued all the same, so every submitted job is handed out once. */
+int lean_audit_submit(struct lean_audit *a, const struct lean_audit_job *job, void *udata);
+/* Drive the audits under way for at most timeout_ms (less when a deadline comes
+ * first). Returns how many are still under way. */
+int lean_audit_poll(struct lean_audit *a, int timeout_ms);
+int lean_audit_running(const struct lean_audit *a);
+/* Kill every audit under way (with its process group); each is handed out by
+ * lean_audit_next as an ERROR "cancelled". */
+void lean_audit_cancel(struct lean_audit *a);
+/* One finished audit, in the order they ended: 1 with *res (the caller releases it)
+ * and *udata, 0 when none has ended. */
+int lean_audit_next(struct lean_audit *a, struct lean_audit_result *res, void **udata);
 
 #endif

@@ -17,21 +17,23 @@
 static const char usage[] =
 	"[-n LIMIT] [--all] [--name GLOB]\n"
 	"Run the kernel checker CS_LEAN_AUDIT_CMD on the proof file of each corpus row\n"
-	"(CS_DB) not audited yet, one row at a time; store its verdict and version and\n"
-	"print one JSONL record per row: {name, verdict, checker, version, why, elapsed}.\n"
+	"(CS_DB) not audited yet, CS_LEAN_JOBS at a time; store its verdict and version\n"
+	"and print one JSONL record per row: {name, verdict, checker, version, why, elapsed}.\n"
 	"  -n LIMIT     audit at most LIMIT rows\n"
 	"  -a, --all    also rows audited before (each audit is kept)\n"
 	"  --name GLOB  only rows whose name matches GLOB (SQLite GLOB: * ? [...])\n"
 	"Takes the run lock CS_DB.lock: never runs beside `coldstart run`. A checker error\n"
 	"(not a verdict: exit status other than 0 or 1, a signal, the timeout) leaves the\n"
 	"row unaudited; 3 in a row stop the audit (exit 3). Environment: CS_LEAN_AUDIT_CMD,\n"
-	"CS_LEAN_AUDIT_TIMEOUT (600 s), CS_LEAN_DIR, CS_LEAN_SANDBOX, CS_LEAN_MEMORY.\n";
+	"CS_LEAN_AUDIT_TIMEOUT (600 s), CS_LEAN_JOBS, CS_LEAN_DIR, CS_LEAN_SANDBOX, CS_LEAN_MEMORY.\n";
 
 struct audit_ctx {
 	struct lean_audit *audit;
 	sqlite3 *db;
+	const char *cmd;
 	char *checker, *version;
 	int real_lean;
+	int faults, failed; /* checker errors in a row; rows failed or not audited */
 };
 
 static char *theorem_name(const char *stmt, const char *fallback)
@@ -47,52 +49,63 @@ static char *theorem_name(const char *stmt, const char *fallback)
 	return name;
 }
 
-/* Audit one row, store and print the result. Returns its verdict. */
-static enum lean_audit_verdict audit_row(struct audit_ctx *x, json_t *row, char **why_out)
+/* Start the audit of row (handed to the audit as its udata). */
+static void submit(struct audit_ctx *x, json_t *row)
 {
-	long long id = jsonl_int(row, "id", 0);
 	const char *name = jsonl_str(row, "name"), *proof = jsonl_str(row, "formal_proof");
 	const char *header = jsonl_str(row, "header"), *stmt = jsonl_str(row, "formal_statement");
-	char *module = xasprintf("CsAudit%lld", id);
+	char *module = xasprintf("CsAudit%lld", jsonl_int(row, "id", 0));
 	char *theorem = theorem_name(stmt ? stmt : "", name);
 	char *challenge = xasprintf("%s%s\n  sorry\n", header ? header : "", stmt ? stmt : "");
-	char hash[65];
 	struct lean_audit_job job = { module, theorem, proof ? proof : "", challenge };
-	struct lean_audit_result res;
-	struct db_audit rec;
-	json_t *o;
-	enum lean_audit_verdict v;
-
-	lean_audit_run(x->audit, &job, &res);
-	v = res.verdict;
-	cs_sha256_hex(job.proof, strlen(job.proof), hash);
-	rec = (struct db_audit){ id, lean_audit_verdict_name(v), x->checker, x->version, res.why, hash,
-				 x->real_lean, res.elapsed };
-	if (db_audit_store(x->db, &rec)) {
-		lean_audit_free(x->audit); /* its scratch directory */
-		die(CS_EIO, "%s: cannot store the audit", name);
-	}
-	o = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:f}", "name", name, "verdict", rec.verdict,
-		      "checker", x->checker, "version", x->version, "why", res.why,
-		      "elapsed", round(res.elapsed * 1000) / 1000);
-	if (jsonl_write(stdout, o) || fflush(stdout)) {
-		lean_audit_free(x->audit);
-		die(CS_EIO, "write to standard output failed");
-	}
-	json_decref(o);
-	*why_out = res.why;
-	res.why = NULL;
-	lean_audit_result_release(&res);
+	lean_audit_submit(x->audit, &job, row);
 	free(module);
 	free(theorem);
 	free(challenge);
-	return v;
 }
 
-/* The first line of s, for a one-line message; malloc'd. */
-static char *one_line(const char *s)
+static void fatal(struct audit_ctx *x, const char *what) CS_NORETURN;
+static void fatal(struct audit_ctx *x, const char *what)
 {
-	return xstrndup(s, strcspn(s, "\n"));
+	lean_audit_free(x->audit); /* the checkers under way, the scratch directories */
+	die(CS_EIO, "%s", what);
+}
+
+/* Store and print the result of an audit, say what went wrong on stderr. Returns
+ * 1 when it was the MAX_FAULTS-th checker error in a row. */
+static int finish(struct audit_ctx *x, json_t *row, struct lean_audit_result *res)
+{
+	const char *name = jsonl_str(row, "name"), *proof = jsonl_str(row, "formal_proof");
+	char hash[65], *msg = res->why ? xstrndup(res->why, strcspn(res->why, "\n")) : NULL;
+	struct db_audit rec;
+	json_t *o;
+	int stop = 0;
+	cs_sha256_hex(proof ? proof : "", proof ? strlen(proof) : 0, hash);
+	rec = (struct db_audit){ jsonl_int(row, "id", 0), lean_audit_verdict_name(res->verdict), x->checker,
+				 x->version, res->why, hash, x->real_lean, res->elapsed };
+	if (db_audit_store(x->db, &rec))
+		fatal(x, "cannot store an audit: stopping");
+	o = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:f}", "name", name, "verdict", rec.verdict,
+		      "checker", x->checker, "version", x->version, "why", res->why,
+		      "elapsed", round(res->elapsed * 1000) / 1000);
+	if (jsonl_write(stdout, o) || fflush(stdout))
+		fatal(x, "write to standard output failed");
+	json_decref(o);
+	if (res->verdict == LEAN_AUDIT_FAIL) {
+		error("%s: the checker refused the proof: %s", name, msg);
+		x->failed++;
+		x->faults = 0;
+	} else if (res->verdict == LEAN_AUDIT_ERROR) {
+		error("%s: not audited: %s", name, msg);
+		x->failed++;
+		if ((stop = ++x->faults >= MAX_FAULTS))
+			error("%d audits in a row could not run CS_LEAN_AUDIT_CMD (%s); stopping; the last: %s",
+			      x->faults, x->cmd, msg);
+	} else {
+		x->faults = 0;
+	}
+	free(msg);
+	return stop;
 }
 
 int main(int argc, char **argv)
@@ -106,11 +119,13 @@ int main(int argc, char **argv)
 	struct lean_audit_config cfg;
 	struct audit_ctx x = { 0 };
 	const char *glob = NULL;
-	long limit = 0, done = 0;
+	long limit = 0, submitted = 0, cores = sysconf(_SC_NPROCESSORS_ONLN);
 	long long after = 0;
-	int opt, all = 0, code, lock, faults = 0, failed = 0, rc, exit_code = CS_OK;
+	int opt, all = 0, code, lock, jobs, rc, exit_code = CS_OK, stop = 0;
 	char *why = NULL;
-	json_t *row;
+	json_t *row = NULL;
+	struct lean_audit_result res;
+	void *udata;
 
 	cs_init(argv[0]);
 	while ((opt = getopt_long(argc, argv, "han:", longopts, NULL)) != -1) {
@@ -130,8 +145,10 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc)
 		cs_usage(usage, CS_EUSAGE);
+	jobs = (int)cs_env_long("CS_LEAN_JOBS", cores > 0 ? cores : 1, 1, 1024);
 	if (lean_audit_config_from_env(&cfg))
 		return CS_ECONFIG;
+	x.cmd = cfg.cmd;
 	if ((lock = db_run_lock(db_path())) < 0) {
 		if (lock == -2)
 			die(CS_ECONFIG, "another run holds %s.lock; not auditing beside it", db_path());
@@ -160,43 +177,44 @@ int main(int argc, char **argv)
 			"recorded with an unknown version, not as Lean's", x.checker);
 	else if (!x.real_lean)
 		info("%s says it is '%s': not Lean; its audits are recorded as unverified", x.checker, x.version);
-	while (row) {
-		const char *name = jsonl_str(row, "name");
-		enum lean_audit_verdict v;
-		char *msg;
-		after = jsonl_int(row, "id", 0);
-		v = audit_row(&x, row, &why);
-		msg = why ? one_line(why) : NULL;
-		if (v == LEAN_AUDIT_FAIL) {
-			error("%s: the checker refused the proof: %s", name, msg);
-			failed++;
-			faults = 0;
-		} else if (v == LEAN_AUDIT_ERROR) {
-			error("%s: not audited: %s", name, msg);
-			failed++;
-			if (++faults >= MAX_FAULTS) {
-				error("%d audits in a row could not run CS_LEAN_AUDIT_CMD (%s); stopping; "
-				      "the last: %s", faults, cfg.cmd, msg);
-				exit_code = CS_ECONFIG;
-			}
-		} else {
-			faults = 0;
+	info("auditing with %s, %d at a time%s", x.checker, jobs,
+	     lean_audit_sandboxed(x.audit) ? ", sandboxed" : "");
+	/* Rows are read one at a time as audits end: at most jobs of them in memory. */
+	for (;;) {
+		while (!stop && row && lean_audit_running(x.audit) < jobs) {
+			after = jsonl_int(row, "id", 0);
+			submit(&x, row);
+			row = NULL;
+			if (limit && ++submitted >= limit)
+				break;
+			if (db_audit_next(x.db, after, all, glob, &row) < 0)
+				fatal(&x, "cannot read the corpus");
 		}
-		free(msg);
-		free(why);
-		why = NULL;
-		json_decref(row);
-		row = NULL;
-		if (exit_code || (limit && ++done >= limit))
+		while (lean_audit_next(x.audit, &res, &udata)) {
+			stop |= finish(&x, udata, &res);
+			json_decref(udata);
+			lean_audit_result_release(&res);
+		}
+		if (stop) {
+			exit_code = CS_ECONFIG;
 			break;
-		if (db_audit_next(x.db, after, all, glob, &row) < 0)
-			exit_code = CS_EIO;
+		}
+		if (!lean_audit_running(x.audit) && !row)
+			break;
+		lean_audit_poll(x.audit, 1000);
 	}
-	if (!exit_code && failed)
+	if (!exit_code && x.failed)
 		exit_code = CS_EPARTIAL;
 out:
 	json_decref(row);
 	free(why);
+	if (x.audit) { /* audits still under way (after a stop) are killed: their rows stay unaudited */
+		lean_audit_cancel(x.audit);
+		while (lean_audit_next(x.audit, &res, &udata)) {
+			json_decref(udata);
+			lean_audit_result_release(&res);
+		}
+	}
 	lean_audit_free(x.audit);
 	free(x.checker);
 	free(x.version);

@@ -17,9 +17,10 @@ unless the proof file holds a marker:
   `-- double: audit-read PATH`   tries to read PATH; says "read PATH: ok" or
                                  "read PATH: <error>" on stdout and exits 1
   `-- double: audit-write PATH`  the same for creating PATH
-Options: --log FILE (one JSON line per run: pid, version query or file, cwd;
-failures to write it are ignored: the sandbox may forbid it), --version V,
---tag WORD (ignored: lets tests find these processes).
+Options: --log FILE (a JSON line when a run starts: pid, version query or file,
+cwd, time; and {"pid", "end": time} when a passing run ends; failures to write it
+are ignored: the sandbox may forbid it), --version V, --sleep S (seconds to take
+over a passing check), --tag WORD (ignored: lets tests find these processes).
 """
 import argparse
 import json
@@ -68,6 +69,7 @@ def main():
     ap = argparse.ArgumentParser(description="kernel checker test double")
     ap.add_argument("--log")
     ap.add_argument("--version", default="coldstart-test-double checker 0")
+    ap.add_argument("--sleep", type=float, default=0)
     ap.add_argument("--tag")
     a = ap.parse_args()
     env = os.environ
@@ -78,7 +80,7 @@ def main():
     path, module = env.get("CS_AUDIT_FILE", ""), env.get("CS_AUDIT_MODULE", "")
     theorem, stmt_path = env.get("CS_AUDIT_THEOREM", ""), env.get("CS_AUDIT_STATEMENT_FILE", "")
     log(a.log, {"pid": os.getpid(), "file": path, "module": module, "theorem": theorem,
-                "cwd": os.getcwd()})
+                "cwd": os.getcwd(), "start": time.time()})
     if not path or not os.path.isabs(path):
         sys.stderr.write("coldstart-test-double checker: CS_AUDIT_FILE is not an absolute path\n")
         return 2
@@ -122,7 +124,9 @@ def main():
     challenge = challenge[max(challenge.find("theorem " + theorem), 0):]
     if challenge not in normalize(text):
         refuse("'%s' does not prove the statement of the challenge" % theorem)
+    time.sleep(a.sleep)
     print("Replaying thm %s" % theorem)
+    log(a.log, {"pid": os.getpid(), "end": time.time()})
     return 0
 
 

@@ -52,9 +52,10 @@ test_expect_success 'a command that cannot run: exit 3 naming it, before any row
 '
 
 test_expect_success 'checker faults leave rows unaudited; three in a row stop the audit (exit 3)' '
+	: one audit at a time here: "in a row" is in the order audits end &&
 	sql ".backup faults.db" &&
 	mark faults.db $R1 audit-hang && mark faults.db $R2 audit-crash && mark faults.db $R3 "audit-exit 2" &&
-	CS_DB=$TRASH/faults.db CS_LEAN_AUDIT_TIMEOUT=1 CS_LEAN_AUDIT_CMD="$CHECKER" test_exit 3 cs-audit > out 2> err &&
+	CS_DB=$TRASH/faults.db CS_LEAN_JOBS=1 CS_LEAN_AUDIT_TIMEOUT=1 CS_LEAN_AUDIT_CMD="$CHECKER" test_exit 3 cs-audit > out 2> err &&
 	jget out "r[\"verdict\"], r[\"why\"].split(\":\")[0]" > got &&
 	cat > want <<-EOF &&
 	('\''error'\'', '\''timed out after 1 s (CS_LEAN_AUDIT_TIMEOUT)'\'')
@@ -71,11 +72,22 @@ test_expect_success 'checker faults leave rows unaudited; three in a row stop th
 
 test_expect_success 'faults not in a row: the other rows are audited, exit 1' '
 	sqlite3 faults.db "UPDATE corpus SET formal_proof = replace(formal_proof, char(10) || '\''-- double: audit-crash'\'', '\'''\'') WHERE id = $R2" &&
-	CS_DB=$TRASH/faults.db CS_LEAN_AUDIT_TIMEOUT=1 CS_LEAN_AUDIT_CMD="$CHECKER" test_exit 1 cs-audit > out 2> err &&
+	CS_DB=$TRASH/faults.db CS_LEAN_JOBS=1 CS_LEAN_AUDIT_TIMEOUT=1 CS_LEAN_AUDIT_CMD="$CHECKER" test_exit 1 cs-audit > out 2> err &&
 	test_eq "$(jget out "r[\"verdict\"]" | tr "\n" " ")" "error pass error pass pass " &&
 	test_eq "$(sqlite3 faults.db "SELECT count(*) FROM v_corpus_audit WHERE verdict = '\''pass'\''")" 3 &&
 	test_eq "$(sqlite3 faults.db "SELECT count(*) FROM corpus c WHERE NOT EXISTS (SELECT 1 FROM v_corpus_audit a WHERE a.corpus_id = c.id)")" 2 &&
 	test_grep "not audited: timed out after 1 s" err
+'
+
+test_expect_success 'a stop kills the audits under way; their rows stay unaudited' '
+	sql ".backup stop.db" &&
+	mark stop.db $R1 audit-hang &&
+	for r in $R2 $R3 $R4 $R5; do mark stop.db $r "audit-exit 2" || exit 1; done &&
+	CS_DB=$TRASH/stop.db CS_LEAN_JOBS=2 CS_LEAN_AUDIT_CMD="$CHECKER" test_exit 3 cs-audit > out 2> err &&
+	test_eq "$(jget out "r[\"why\"].split(\":\")[0]" | sort | uniq -c | sed "s/^ *//")" "3 exited with status 2" &&
+	test_eq "$(sqlite3 stop.db "SELECT count(*) FROM audits WHERE corpus_id = $R1")" 0 &&
+	test_no_grep cancelled out &&
+	test -z "$(leftovers)"
 '
 
 test_expect_success 'cs-audit audits every row; verdict, checker and version are stored' '
@@ -101,12 +113,30 @@ test_expect_success 'a second cs-audit does nothing, not even the version query'
 	test_eq "$(sql "SELECT count(*) FROM audits")" 5
 '
 
+test_expect_success 'CS_LEAN_JOBS audits run side by side, each row once' '
+	: > checker.log &&
+	CS_LEAN_JOBS=3 CS_LEAN_AUDIT_CMD="$CHECKER --sleep 1" cs-audit --all > out &&
+	test_eq "$(jget out "r[\"name\"]" | sort)" "$(sort names)" &&
+	python3 -S -c "import json, sys
+ev = []
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if \"start\" in r: ev.append((r[\"start\"], 1))
+    if \"end\" in r: ev.append((r[\"end\"], -1))
+n = top = 0
+for t, d in sorted(ev):
+    n += d; top = max(top, n)
+print(top)" checker.log > top &&
+	test "$(cat top)" -ge 2 && test "$(cat top)" -le 3 &&
+	test_eq "$(sql "SELECT count(*) FROM audits")" 10
+'
+
 test_expect_success '--all, -n and --name choose the rows; every audit is kept' '
 	CS_LEAN_AUDIT_CMD="$CHECKER" cs-audit --all -n 2 > out &&
-	test_eq "$(jget out "r[\"name\"]")" "$(head -n 2 names)" &&
+	test_eq "$(jget out "r[\"name\"]" | sort)" "$(head -n 2 names | sort)" &&
 	CS_LEAN_AUDIT_CMD="$CHECKER" cs-audit -a --name "mathd_algebra_1*" > out &&
 	test_eq "$(jget out "r[\"name\"]" | sort | tr "\n" " ")" "mathd_algebra_10 mathd_algebra_109 " &&
-	test_eq "$(sql "SELECT count(*) FROM audits")" 9 &&
+	test_eq "$(sql "SELECT count(*) FROM audits")" 14 &&
 	test_exit 2 cs-audit -n 0 2> err && test_grep "not a positive number" err
 '
 
@@ -175,6 +205,18 @@ test_expect_success 'cs-audit takes the run lock: never beside a run' '
 	test_eq "$(wc -l < out)" 0
 '
 
+test_expect_success 'a sandbox that does not work: an error when asked for (exit 3), a warning otherwise' '
+	mkdir -p fakebwrap &&
+	printf "#!/bin/sh\necho \"bwrap: No permissions to create a new namespace\" >&2\nexit 1\n" > fakebwrap/bwrap &&
+	chmod +x fakebwrap/bwrap &&
+	PATH=$TRASH/fakebwrap:$PATH CS_LEAN_SANDBOX=bwrap CS_LEAN_AUDIT_CMD="$CHECKER" test_exit 3 cs-audit --all > out 2> err &&
+	test_grep "CS_LEAN_SANDBOX=bwrap, but the sandbox does not work here.*No permissions" err &&
+	test_eq "$(wc -l < out)" 0 &&
+	PATH=$TRASH/fakebwrap:$PATH CS_LEAN_SANDBOX=auto CS_LEAN_AUDIT_CMD="$CHECKER" cs-audit --all -n 1 > out 2> err &&
+	test_grep "warning: the audit checker runs without a sandbox" err &&
+	test_eq "$(jget out "r[\"verdict\"]")" pass
+'
+
 if why=$(bwrap --unshare-all --die-with-parent --new-session --ro-bind / / --dev /dev --proc /proc \
 		--tmpfs /tmp /bin/sh -c true 2>&1); then
 case $TRASH in
@@ -185,7 +227,7 @@ test_expect_success 'sandboxed: the checker reads nothing of /tmp but its own fi
 	mark sb.db $R1 "audit-read $TRASH/secret" && mark sb.db $R2 "audit-write $TRASH/lean/escaped" &&
 	SB="python3 $DOUBLES/checker_double.py --tag $TAG" &&
 	CS_DB=$TRASH/sb.db CS_LEAN_SANDBOX=bwrap CS_LEAN_AUDIT_CMD="$SB" test_exit 1 cs-audit --all -n 3 > out 2> err &&
-	test_eq "$(jget out "r[\"verdict\"], r[\"why\"]")" "$(printf "%s\n" \
+	test_eq "$(jget out "r[\"verdict\"], r[\"why\"]" | sort)" "$(printf "%s\n" \
 		"('\''fail'\'', '\''read $TRASH/secret: No such file or directory'\'')" \
 		"('\''fail'\'', '\''write $TRASH/lean/escaped: Read-only file system'\'')" \
 		"('\''pass'\'', None)")" &&
