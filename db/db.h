@@ -102,10 +102,40 @@ int db_store(sqlite3 *db, const json_t *rec, long long run_id, char **why);
  * prompt_tokens, completion_tokens, ...} (caller owns), or NULL when not asked before. */
 json_t *db_attempt_cached(sqlite3 *db, const char *cache_key);
 
+/* What db_export admits (flags, or'ed). */
+#define DB_EXPORT_UNVERIFIED 1 /* also rows not checked by a recognised Lean (real_lean = 0) */
+#define DB_EXPORT_AUDITED 2    /* sft, corpus: only rows whose audit (v_corpus_audit) passed,
+				* by a checker that is Lean unless DB_EXPORT_UNVERIFIED */
 /* Stream the rows of an export format ("sft", "curriculum", "unsolved", "corpus")
- * to emit. include_doubles admits rows not checked by a real Lean. Returns rows
- * emitted, -1 on a database error, or -2 when emit failed (e.g. write error). */
-long db_export(sqlite3 *db, const char *format, int include_doubles,
+ * to emit. Returns rows emitted, -1 on a database error, or -2 when emit failed
+ * (e.g. write error). */
+long db_export(sqlite3 *db, const char *format, int flags,
 	       int (*emit)(json_t *rec, void *ctx), void *ctx);
+
+/* Audits (db_audit.c): kernel replay of corpus rows by cs-audit. */
+/* The next corpus row to audit after corpus id `after`, in id order: rows without
+ * a pass or fail audit (all: every row) whose name matches the GLOB pattern glob
+ * (NULL: any). 1 with *row {id, name, formal_proof, header, formal_statement}
+ * (caller owns), 0 when there is none, -1 after printing why. */
+int db_audit_next(sqlite3 *db, long long after, int all, const char *glob, json_t **row);
+struct db_audit {
+	long long corpus_id;
+	const char *verdict;    /* pass | fail | error */
+	const char *checker, *version, *why, *code_hash; /* version, why may be NULL */
+	int real_lean;
+	double elapsed;
+};
+/* Append one audit (a single-row insert: its own transaction). 0, or -1 after printing why. */
+int db_audit_store(sqlite3 *db, const struct db_audit *a);
+
+/* Corpus rows db_export(flags) leaves out, by cause. */
+struct db_export_left {
+	long long unverified;     /* real_lean = 0 (without DB_EXPORT_UNVERIFIED) */
+	long long unaudited;      /* DB_EXPORT_AUDITED: no pass or fail audit yet */
+	long long audit_failed;   /* DB_EXPORT_AUDITED: the audit said fail */
+	long long audit_unverified; /* DB_EXPORT_AUDITED: passed, but by a checker not Lean */
+};
+/* 0, or -1 after printing why. */
+int db_export_left_out(sqlite3 *db, int flags, struct db_export_left *out);
 
 #endif

@@ -6,11 +6,18 @@
 #include "db.h"
 #include "jsonl.h"
 
+/* ?1: DB_EXPORT_UNVERIFIED, ?2: DB_EXPORT_AUDITED; a: the row's audit (v_corpus_audit). */
+#define AUDIT_FILTER " AND (NOT ?2 OR (a.verdict = 'pass' AND (a.real_lean OR ?1)))"
 static const char q_sft[] =
-	"SELECT name, prompt, completion, real_lean FROM corpus WHERE (real_lean OR ?1) ORDER BY id";
+	"SELECT c.name, c.prompt, c.completion, c.real_lean FROM corpus c"
+	" LEFT JOIN v_corpus_audit a ON a.corpus_id = c.id"
+	" WHERE (c.real_lean OR ?1)" AUDIT_FILTER " ORDER BY c.id";
 static const char q_corpus[] =
-	"SELECT c.*, p.split, p.formal_statement FROM corpus c JOIN problems p ON p.id = c.problem_id"
-	" WHERE (c.real_lean OR ?1) ORDER BY c.id";
+	"SELECT c.*, p.split, p.formal_statement, a.verdict AS audit_verdict, a.checker AS audit_checker,"
+	" a.version AS audit_version, a.real_lean AS audit_real_lean, a.audited_at"
+	" FROM corpus c JOIN problems p ON p.id = c.problem_id"
+	" LEFT JOIN v_corpus_audit a ON a.corpus_id = c.id"
+	" WHERE (c.real_lean OR ?1)" AUDIT_FILTER " ORDER BY c.id";
 static const char q_curriculum[] =
 	"SELECT g.lemma_name AS name, g.lemma_a, g.lemma_b, g.is_final, g.extracted_by, c.header,"
 	" c.depth, pr.body, pr.real_lean, parent.name AS parent"
@@ -73,7 +80,7 @@ static int emit_curriculum(sqlite3_stmt *st, int (*emit)(json_t *, void *), void
 	return rc;
 }
 
-long db_export(sqlite3 *db, const char *format, int include_doubles,
+long db_export(sqlite3 *db, const char *format, int flags,
 	       int (*emit)(json_t *rec, void *ctx), void *ctx)
 {
 	const char *sql = !strcmp(format, "sft") ? q_sft : !strcmp(format, "corpus") ? q_corpus
@@ -86,7 +93,9 @@ long db_export(sqlite3 *db, const char *format, int include_doubles,
 		return error("unknown export format '%s' (sft, curriculum, unsolved, corpus)", format), -1;
 	if (!(st = db_prepare(db, sql)))
 		return -1;
-	db_bind_int(st, 1, include_doubles);
+	db_bind_int(st, 1, (flags & DB_EXPORT_UNVERIFIED) != 0);
+	if (sqlite3_bind_parameter_count(st) >= 2)
+		db_bind_int(st, 2, (flags & DB_EXPORT_AUDITED) != 0);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int erc;
 		if (sql == q_curriculum) {

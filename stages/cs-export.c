@@ -7,15 +7,17 @@
 #include "jsonl.h"
 
 static const char usage[] =
-	"[-f FORMAT] [--include-doubles]\n"
+	"[-f FORMAT] [--include-unverified] [--require-audit]\n"
 	"Write the corpus (CS_DB) as JSONL on stdout, one row at a time.\n"
 	"  -f sft         {\"name\",\"messages\":[user: prompt, assistant: completion]} per\n"
 	"                 cold-start example (default)\n"
 	"  -f curriculum  subgoal theorems, forms (a) and (b), with their proofs\n"
 	"  -f unsolved    the theorems not yet proved, in the miniF2F input format\n"
-	"  -f corpus      every column of the corpus table\n"
-	"  -D, --include-doubles  also rows checked by a test double, not by Lean\n"
-	"                 (refused by default)\n";
+	"  -f corpus      every column of the corpus table, and the row's audit\n"
+	"  -D, --include-unverified  also rows not checked by a recognised Lean (a test\n"
+	"                 double's, real_lean = 0); refused by default (alias --include-doubles)\n"
+	"  -A, --require-audit  (sft, corpus) only rows whose kernel replay (cs-audit)\n"
+	"                 passed, by a checker that is Lean unless --include-unverified\n";
 
 static int emit(json_t *rec, void *ctx)
 {
@@ -23,25 +25,46 @@ static int emit(json_t *rec, void *ctx)
 	return jsonl_write(stdout, rec);
 }
 
+/* Say how many corpus rows the export left out, and why. */
+static void report_left_out(sqlite3 *db, int flags)
+{
+	struct db_export_left l;
+	if (db_export_left_out(db, flags, &l))
+		return;
+	if (l.unverified)
+		warning("%lld rows checked by a test double or an unrecognised checker, not by Lean, "
+			"left out (--include-unverified, alias --include-doubles, to export them)", l.unverified);
+	if (l.unaudited)
+		warning("%lld rows left out by --require-audit: not audited yet (cs-audit)", l.unaudited);
+	if (l.audit_failed)
+		warning("%lld rows left out by --require-audit: the audit checker refused them", l.audit_failed);
+	if (l.audit_unverified)
+		warning("%lld rows left out by --require-audit: audited by a checker that is not Lean "
+			"(--include-unverified to admit them)", l.audit_unverified);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
+		{ "include-unverified", no_argument, NULL, 'D' },
 		{ "include-doubles", no_argument, NULL, 'D' },
+		{ "require-audit", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *format = "sft";
-	int opt, doubles = 0, code;
+	int opt, flags = 0, code;
 	long n;
 	sqlite3 *db;
 
 	cs_init(argv[0]);
-	while ((opt = getopt_long(argc, argv, "hf:D", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "hf:DA", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h': cs_usage(usage, CS_OK);
 		case 'f': format = optarg; break;
-		case 'D': doubles = 1; break;
+		case 'D': flags |= DB_EXPORT_UNVERIFIED; break;
+		case 'A': flags |= DB_EXPORT_AUDITED; break;
 		default: cs_usage(usage, CS_EUSAGE);
 		}
 	}
@@ -50,17 +73,13 @@ int main(int argc, char **argv)
 	if (strcmp(format, "sft") && strcmp(format, "curriculum") && strcmp(format, "unsolved") &&
 	    strcmp(format, "corpus"))
 		die(CS_EUSAGE, "unknown format '%s' (sft, curriculum, unsolved, corpus)", format);
+	if ((flags & DB_EXPORT_AUDITED) && strcmp(format, "sft") && strcmp(format, "corpus"))
+		die(CS_EUSAGE, "--require-audit applies to -f sft and -f corpus (audits are of corpus rows)");
 	if (!(db = db_open(db_path(), 1, &code)))
 		return code;
-	n = db_export(db, format, doubles, emit, NULL);
-	if (n >= 0 && !doubles) {
-		sqlite3_stmt *st = db_prepare(db, "SELECT count(*) FROM corpus WHERE NOT real_lean");
-		if (st && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0 &&
-		    strcmp(format, "unsolved"))
-			warning("%lld rows checked by a test double, not by Lean, left out "
-				"(--include-doubles to export them)", (long long)sqlite3_column_int64(st, 0));
-		sqlite3_finalize(st);
-	}
+	n = db_export(db, format, flags, emit, NULL);
+	if (n >= 0 && strcmp(format, "unsolved"))
+		report_left_out(db, flags);
 	db_close(db);
 	if (n == -2)
 		die(CS_EIO, "write to standard output failed");
