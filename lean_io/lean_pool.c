@@ -350,6 +350,11 @@ int lean_pool_pending(const struct lean_pool *p)
 	return p->outstanding;
 }
 
+int lean_pool_size(const struct lean_pool *p)
+{
+	return p->kimina ? p->cfg.jobs : p->nprocs;
+}
+
 void lean_check_free(struct lean_check *c)
 {
 	if (!c)
@@ -943,6 +948,39 @@ int lean_pool_poll(struct lean_pool *p, int timeout_ms)
 	free(pf);
 	free(owner);
 	return p->outstanding;
+}
+
+int lean_pool_pollfds(const struct lean_pool *p, struct pollfd *pf, int max, int *timeout_ms)
+{
+	double now = cs_now();
+	int n = 0;
+	if (p->done) {
+		*timeout_ms = 0;
+		return 0;
+	}
+	if (p->kimina) {
+		/* its transfers are libcurl's: look again soon */
+		if (lean_kimina_active(p->kimina) && *timeout_ms > 5)
+			*timeout_ms = 5;
+		return 0;
+	}
+	for (int i = 0; i < p->nprocs && n + 3 <= max; i++) {
+		const struct proc *pr = &p->procs[i];
+		if (pr->ch.pid <= 0)
+			continue;
+		if (pr->job) {
+			long ms = (long)((pr->deadline - now) * 1000 + 0.999);
+			if (ms < *timeout_ms)
+				*timeout_ms = ms < 0 ? 0 : (int)ms;
+		}
+		if (pr->ch.out >= 0)
+			pf[n++] = (struct pollfd){ pr->ch.out, POLLIN, 0 };
+		if (pr->ch.err >= 0)
+			pf[n++] = (struct pollfd){ pr->ch.err, POLLIN, 0 };
+		if (pr->woff < pr->wbuf.len && pr->ch.in >= 0)
+			pf[n++] = (struct pollfd){ pr->ch.in, POLLOUT, 0 };
+	}
+	return n;
 }
 
 void lean_pool_free(struct lean_pool *p)

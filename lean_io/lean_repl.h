@@ -114,6 +114,13 @@ int lean_pool_submit(struct lean_pool *p, const char *header, const char *body,
 		     const char *theorem_name, void *udata);
 /* Drive processes for at most timeout_ms. Returns checks not yet handed out. */
 int lean_pool_poll(struct lean_pool *p, int timeout_ms);
+/* For a caller's own poll(2) over the pool and other work: the descriptors to wait
+ * on (at most max into pf; returns how many) and *timeout_ms lowered to the next
+ * deadline (0: checks are done and waiting). Then lean_pool_poll(p, 0) does the work. */
+struct pollfd;
+int lean_pool_pollfds(const struct lean_pool *p, struct pollfd *pf, int max, int *timeout_ms);
+/* Processes (or, for kimina, transfers) the pool runs at most. */
+int lean_pool_size(const struct lean_pool *p);
 /* One finished check or NULL; free with lean_check_free. */
 struct lean_check *lean_pool_next(struct lean_pool *p);
 int lean_pool_pending(const struct lean_pool *p);

@@ -86,6 +86,11 @@ int llm_submit(struct llm_client *c, const json_t *messages, const struct llm_sa
 /* Drive transfers and backoff timers for at most timeout_ms (0: do what is ready).
  * Returns the number of submitted requests not yet handed out by llm_next_result. */
 int llm_poll(struct llm_client *c, int timeout_ms);
+/* For a caller's own poll(2) over several clients and other work: the sockets to
+ * wait on (at most max into pf; returns how many) and *timeout_ms lowered to when
+ * this client needs llm_poll again (0: now). Then llm_poll(c, 0) does the work. */
+struct pollfd;
+int llm_pollfds(struct llm_client *c, struct pollfd *pf, int max, int *timeout_ms);
 /* One finished result or NULL; the caller frees it with llm_result_free. */
 struct llm_result *llm_next_result(struct llm_client *c);
 /* Requests submitted but not yet returned by llm_next_result. */

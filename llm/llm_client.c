@@ -1,6 +1,7 @@
 /* llm_client.c: many chat completions in flight on one libcurl multi handle, with
  * retries, backoff timers and splitting of large n. */
 #include <math.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -574,6 +575,45 @@ int llm_poll(struct llm_client *c, int timeout_ms)
 			curl_multi_poll(c->multi, NULL, 0, (int)(wait > 3600000 ? 3600000 : wait), NULL);
 	}
 	return c->pending;
+}
+
+int llm_pollfds(struct llm_client *c, struct pollfd *pf, int max, int *timeout_ms)
+{
+	fd_set r, w, x;
+	int maxfd = -1, n = 0;
+	long ct = -1;
+	double now = cs_now();
+	if (!c || c->pending == 0)
+		return 0;
+	if (c->ndone || (c->ready && c->inflight < c->ep.jobs)) {
+		*timeout_ms = 0;
+		return 0;
+	}
+	for (struct part *p = c->sleeping; p; p = p->next) {
+		long ms = (long)ceil((p->wake - now) * 1000);
+		if (ms < *timeout_ms)
+			*timeout_ms = ms < 0 ? 0 : (int)ms;
+	}
+	if (!c->inflight)
+		return 0;
+	if (curl_multi_timeout(c->multi, &ct) == CURLM_OK && ct >= 0 && ct < *timeout_ms)
+		*timeout_ms = (int)ct;
+	FD_ZERO(&r);
+	FD_ZERO(&w);
+	FD_ZERO(&x);
+	if (curl_multi_fdset(c->multi, &r, &w, &x, &maxfd) != CURLM_OK || maxfd < 0) {
+		/* curl has no socket to wait on yet (resolving, say): come back soon */
+		if (*timeout_ms > 10)
+			*timeout_ms = 10;
+		return 0;
+	}
+	for (int fd = 0; fd <= maxfd && n < max; fd++) {
+		short ev = (short)((FD_ISSET(fd, &r) ? POLLIN : 0) | (FD_ISSET(fd, &w) ? POLLOUT : 0) |
+				   (FD_ISSET(fd, &x) ? POLLPRI : 0));
+		if (ev)
+			pf[n++] = (struct pollfd){ fd, ev, 0 };
+	}
+	return n;
 }
 
 struct llm_result *llm_next_result(struct llm_client *c)

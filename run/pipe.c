@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +59,8 @@ struct pipe {
 	int stop;                  /* exit code the pipe stopped with, 0 while it runs */
 	int lean_faults, max_faults;
 	long cached;
+	struct pollfd *pfd;        /* pipe_poll's */
+	int npfd;
 };
 
 static int stdout_sink(struct pipe *p, json_t *rec, void *ctx)
@@ -154,6 +157,7 @@ void pipe_free(struct pipe *p)
 	}
 	lean_pool_free(p->pool);
 	lean_pool_config_release(&p->cfg);
+	free(p->pfd);
 	if (p->own_db)
 		db_close(p->db);
 	free(p);
@@ -473,45 +477,73 @@ static void check_done(struct pipe *p, struct lean_check *chk)
 	free(c);
 }
 
-int pipe_poll(struct pipe *p, int timeout_ms)
+/* Do what is ready without waiting: finished requests and checks, their callbacks.
+ * Returns how many results were handed out. */
+static int drive(struct pipe *p)
 {
-	int busy = 0, outstanding = 0, slice;
 	struct lean_check *chk;
-	if (cs_driver_gone())
-		raise(SIGTERM); /* as PR_SET_PDEATHSIG would have, had the driver been the parent */
+	int n = 0;
 	while (p->ready && !p->stop) {
 		struct ask *a = p->ready;
 		p->ready = a->next;
 		if (!p->ready)
 			p->ready_tail = &p->ready;
 		ask_finish(p, a);
+		n++;
 	}
-	for (int r = 0; r < PIPE_NROLES; r++)
-		busy += p->ends[r] && llm_pending(p->ends[r]->llm) > 0;
-	busy += lean_pool_pending(p->pool) > 0;
-	/* each busy part gets a slice: an answer waits at most a few slices */
-	slice = busy > 1 ? (timeout_ms < 5 ? timeout_ms : 5) : timeout_ms;
 	for (int r = 0; r < PIPE_NROLES && !p->stop; r++) {
 		struct endpoint *e = p->ends[r];
 		struct llm_result *res;
 		if (!e || !llm_pending(e->llm))
 			continue;
-		llm_poll(e->llm, slice);
+		llm_poll(e->llm, 0);
 		while (!p->stop && (res = llm_next_result(e->llm))) {
 			ask_done(p, res->udata, res);
 			llm_result_free(res);
+			n++;
 		}
 	}
 	if (lean_pool_pending(p->pool) && !p->stop) {
-		lean_pool_poll(p->pool, slice);
+		lean_pool_poll(p->pool, 0);
 		while (!p->stop && (chk = lean_pool_next(p->pool))) {
 			check_done(p, chk);
 			lean_check_free(chk);
+			n++;
 		}
 	}
+	return n;
+}
+
+static int outstanding(const struct pipe *p)
+{
+	int n = lean_pool_pending(p->pool) + (p->ready != NULL);
 	for (int r = 0; r < PIPE_NROLES; r++)
-		outstanding += p->ends[r] ? llm_pending(p->ends[r]->llm) : 0;
-	return outstanding + lean_pool_pending(p->pool) + (p->ready != NULL);
+		n += p->ends[r] ? llm_pending(p->ends[r]->llm) : 0;
+	return n;
+}
+
+int pipe_poll(struct pipe *p, int timeout_ms)
+{
+	int n = 0, wait = timeout_ms;
+	if (cs_driver_gone())
+		raise(SIGTERM); /* as PR_SET_PDEATHSIG would have, had the driver been the parent */
+	if (drive(p) || p->stop || !outstanding(p) || timeout_ms <= 0)
+		return outstanding(p);
+	/* one wait over every endpoint's sockets and every REPL's pipes at once */
+	if (!p->pfd) {
+		p->npfd = 3 * lean_pool_size(p->pool) + 8;
+		for (int r = 0; r < PIPE_NROLES; r++)
+			p->npfd += p->ends[r] ? p->ends[r]->ep.jobs + 8 : 0;
+		p->pfd = xcalloc((size_t)p->npfd, sizeof *p->pfd);
+	}
+	for (int r = 0; r < PIPE_NROLES; r++)
+		if (p->ends[r])
+			n += llm_pollfds(p->ends[r]->llm, p->pfd + n, p->npfd - n, &wait);
+	n += lean_pool_pollfds(p->pool, p->pfd + n, p->npfd - n, &wait);
+	if (wait > 0 && poll(p->pfd, (nfds_t)n, wait) < 0 && errno != EINTR)
+		error("poll: %s", strerror(errno));
+	drive(p);
+	return outstanding(p);
 }
 
 int pipe_start(struct pipe *p, const struct pipe_stage *stage, json_t *rec, const char *where)
