@@ -41,6 +41,8 @@ json_t *db_row_json(sqlite3_stmt *st);
 /* Problems */
 struct db_problem {
 	const char *name, *source, *split, *header, *informal, *formal_statement, *goal;
+	const char *original_statement; /* the statement as published, when ingest normalised it */
+	const char *source_key;         /* the dataset's id, when it is not the theorem's name */
 	const char *stmt_key;  /* NULL: computed from name, header and statement */
 	int depth;
 	long long parent_subgoal_id; /* 0: none */
@@ -49,6 +51,21 @@ struct db_problem {
  * (new or existing), *inserted 1 when new. 0, or -1 after printing why.
  * Runs inside the caller's transaction if one is open. */
 int db_problem_insert(sqlite3 *db, const struct db_problem *p, long long *id, int *inserted);
+
+/* Records refused by cs-ingest (table ingest_refusals), one row per (source, name):
+ * name is the record's id, else its theorem's name, else "line N". Each returns 0,
+ * or -1 after printing why; each runs inside the caller's transaction if one is open. */
+int db_refusal_add(sqlite3 *db, const char *source, const char *name, long line,
+		   const char *reason, const char *why);
+/* Forget the refusals of source (before it is ingested again). */
+int db_refusals_forget_source(sqlite3 *db, const char *source);
+/* Forget the refusals named name, from any source (a problem of that id or theorem
+ * name has loaded). NULL: nothing to do. */
+int db_refusals_forget_name(sqlite3 *db, const char *name);
+/* Refusals per reason, most first: emit gets {reason, refused, example} (example: the
+ * why of one of them; the record is freed after the call). Returns the number of
+ * refused records (the sum), or -1 after printing why; -2 when emit failed. */
+long db_refusal_counts(sqlite3 *db, int (*emit)(json_t *rec, void *ctx), void *ctx);
 
 /* Runs */
 /* Record a run start with the configuration JSON (no keys). Returns the run id or -1.
