@@ -121,7 +121,13 @@ int lean_input_parse(const char *text, struct lean_input *in, char **why)
 	memset(in, 0, sizeof(*in));
 	*why = NULL;
 	if (lean_tokenize(text, strlen(text), 1, &v, &n, why)) {
+		struct lean_scanner sc;
+		struct lean_tok t;
+		lean_scan_init(&sc, text, strlen(text));
+		while (lean_scan_next(&sc, &t) != LEAN_TOK_EOF && t.kind != LEAN_TOK_ERROR)
+			;
 		in->refusal = LEAN_INPUT_UNREADABLE;
+		in->why_line = t.line;
 		return -1;
 	}
 	for (i = 0; i + 1 < n; i++) {
@@ -160,7 +166,7 @@ int lean_input_parse(const char *text, struct lean_input *in, char **why)
 	for (i = d.kw; i < d.assign; i++)
 		if (is_sorry(text, &v[i])) {
 			refuse(in, LEAN_INPUT_SORRY_STATEMENT, v[i].line, why,
-			       xasprintf("a `sorry` inside the statement of %s", in->name));
+			       xstrdup("a `sorry` inside the statement"));
 			goto out;
 		}
 	/* the proof: nothing, `sorry`, `by` or `by sorry`, comments aside */
@@ -174,8 +180,8 @@ int lean_input_parse(const char *text, struct lean_input *in, char **why)
 		}
 		char *ex = excerpt(text, v[i].start);
 		refuse(in, LEAN_INPUT_HAS_PROOF, v[i].line, why,
-		       xasprintf("%s has a proof (`%s`); give the statement alone, ending in `:= by` or `:= sorry`",
-				 in->name, ex));
+		       xasprintf("the theorem comes with a proof (`%s`); give its statement alone, "
+				 "ending in `:= by` or `:= sorry`", ex));
 		free(ex);
 		goto out;
 	}
@@ -194,12 +200,7 @@ int lean_input_parse(const char *text, struct lean_input *in, char **why)
 		s = next_code(v, n, s);
 	}
 	in->decl = xstrndup(text + v[s].start, v[d.last].end - v[s].start);
-	if (np == 1 && is_word(text, &v[proof[0]], "by") && strspn(text, " \t\r\n") == v[s].start &&
-	    text[v[proof[0]].end + strspn(text + v[proof[0]].end, " \t\r\n")] == 0)
-		/* already the pipeline's form: kept as given, trailing blanks included */
-		in->statement = xstrdup(text + v[s].start);
-	else
-		in->statement = xasprintf("%.*s by\n", (int)(v[d.assign].end - v[s].start), text + v[s].start);
+	in->statement = xasprintf("%.*s by\n", (int)(v[d.assign].end - v[s].start), text + v[s].start);
 	rc = 0;
 out:
 	free(v);

@@ -28,9 +28,8 @@ struct lean_input {
 	char *doc;        /* the doc comment `/-- … -/` right before the declaration, or NULL */
 	char *decl;       /* the declaration as given: from its keyword (or attributes) to
 			   * the end of its proof */
-	char *statement;  /* the pipeline's form: the declaration up to `:=`, then " by\n";
-			   * the text itself when it is one declaration already ending in
-			   * `:= by` (nothing before it, nothing but blanks after) */
+	char *statement;  /* the pipeline's form: the declaration up to `:=`, then " by\n"
+			   * (miniF2F's statements as they are) */
 	char *name;       /* the theorem's name */
 	int line;         /* 1-based line of the declaration's keyword */
 	int why_line;     /* refused: line the reason is about (0: the whole text) */
