@@ -101,9 +101,17 @@ int db_store(sqlite3 *db, const json_t *rec, long long run_id, char **why);
 json_t *db_attempt_cached(sqlite3 *db, const char *cache_key);
 
 /* Stream the rows of an export format ("sft", "curriculum", "unsolved", "corpus")
- * to emit. include_doubles admits rows not checked by a real Lean. Returns rows
- * emitted, -1 on a database error, or -2 when emit failed (e.g. write error). */
+ * to emit (sft: {name, source, split, source_key, depth, messages, checked_by}).
+ * include_doubles admits rows not checked by a real Lean. Returns rows emitted,
+ * -1 on a database error, or -2 when emit failed (e.g. write error). */
 long db_export(sqlite3 *db, const char *format, int include_doubles,
 	       int (*emit)(json_t *rec, void *ctx), void *ctx);
+/* Rows of the corpus checked by a test double rather than by Lean, or -1. */
+long long db_corpus_doubles(sqlite3 *db);
+/* What a dataset card says about the rows export gives (include_doubles as for
+ * db_export): {rows, lean, doubles, first, last (created_at), splits: [{split, depth,
+ * rows}], models: [{decomposer_model, prover_model, checker, rows}], sources:
+ * [{source, rows}]}. Caller owns it; NULL after printing why. */
+json_t *db_export_summary(sqlite3 *db, int include_doubles);
 
 #endif
