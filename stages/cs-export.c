@@ -83,6 +83,11 @@ static int emit_hf(json_t *rec, void *ctx)
 	return jsonl_write(s->fp, rec);
 }
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct hf_split *)a)->name, ((const struct hf_split *)b)->name);
+}
+
 /* Move tmp into place as path; dies on failure. */
 static void commit_file(FILE *fp, const char *tmp, const char *path)
 {
@@ -211,6 +216,9 @@ static long export_hf(sqlite3 *db, const char *dir, int doubles)
 		die(CS_EIO, "%s: a write failed", dir);
 	if (n < 0 || !(sum = db_export_summary(db, doubles)))
 		exit(CS_EIO);
+	if (!h.n)
+		hf_split(&h, NULL); /* a card names at least one split, if empty */
+	qsort(h.v, h.n, sizeof(*h.v), by_name);
 	for (i = 0; i < h.n; i++) {
 		path = xasprintf("%s/data/%s.jsonl", dir, h.v[i].name);
 		commit_file(h.v[i].fp, h.v[i].tmp, path);
