@@ -396,10 +396,12 @@ int main(int argc, char **argv)
 		return code;
 	if (db_begin(g.db))
 		return CS_EIO;
-	if (optind == argc)
-		rc = ingest_path(&g, "-");
+	if (optind == argc && ingest_path(&g, "-"))
+		rc = -1;
 	for (int i = optind; i < argc && !rc; i++)
-		rc = ingest_path(&g, argv[i]);
+		if (ingest_path(&g, argv[i]))
+			die(CS_EIO, "%s: cannot store problems of %s; nothing of its current batch was kept",
+			    db_path(), argv[i]);
 	if (rc || db_commit(g.db))
 		die(CS_EIO, "%s: cannot store problems; nothing of the current batch was kept", db_path());
 	db_close(g.db);
