@@ -59,9 +59,11 @@ int db_refusal_add(sqlite3 *db, const char *source, const char *name, long line,
 		   const char *reason, const char *why);
 /* Forget the refusals of source (before it is ingested again). */
 int db_refusals_forget_source(sqlite3 *db, const char *source);
-/* Forget the refusals named name, from any source (a problem of that id or theorem
- * name has loaded). NULL: nothing to do. */
-int db_refusals_forget_name(sqlite3 *db, const char *name);
+/* Forget the refusals named a or b (either may be NULL), from any source: a problem
+ * of that id or theorem name has loaded. */
+int db_refusals_forget_name(sqlite3 *db, const char *a, const char *b);
+/* Are there refusals at all? 1, 0, or -1 after printing why. */
+int db_refusals_any(sqlite3 *db);
 /* Refusals per reason, most first: emit gets {reason, refused, example} (example: the
  * why of one of them; the record is freed after the call). Returns the number of
  * refused records (the sum), or -1 after printing why; -2 when emit failed. */

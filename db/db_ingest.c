@@ -45,9 +45,31 @@ int db_refusals_forget_source(sqlite3 *db, const char *source)
 	return run1(db, "DELETE FROM ingest_refusals WHERE source = ?", source);
 }
 
-int db_refusals_forget_name(sqlite3 *db, const char *name)
+int db_refusals_forget_name(sqlite3 *db, const char *a, const char *b)
 {
-	return name ? run1(db, "DELETE FROM ingest_refusals WHERE name = ?", name) : 0;
+	sqlite3_stmt *st;
+	int rc;
+	if (!a && !b)
+		return 0;
+	if (!(st = db_prepare(db, "DELETE FROM ingest_refusals WHERE name IN (?1, ?2)")))
+		return -1;
+	db_bind_text(st, 1, a);
+	db_bind_text(st, 2, b);
+	rc = db_step_done(db, st);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int db_refusals_any(sqlite3 *db)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT EXISTS (SELECT 1 FROM ingest_refusals)");
+	int rc = -1;
+	if (st && sqlite3_step(st) == SQLITE_ROW)
+		rc = sqlite3_column_int(st, 0);
+	else if (st)
+		error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return rc;
 }
 
 long db_refusal_counts(sqlite3 *db, int (*emit)(json_t *rec, void *ctx), void *ctx)

@@ -62,6 +62,7 @@ struct ingest {
 	const char *field[F_COUNT];  /* --field overrides */
 	const char *default_header;
 	char *last_source;           /* whose earlier refusals were forgotten */
+	int refusals;                /* the corpus may hold refusals (else nothing to forget) */
 	long read, added, present, bad, in_tx;
 };
 
@@ -88,6 +89,7 @@ static int keep_refusal(struct ingest *g, const struct record *rec, const char *
 	char *key = name ? NULL : xasprintf("line %ld", at);
 	int rc = db_refusal_add(g->db, rec->source, name ? name : key, at, reason, why);
 	g->bad++;
+	g->refusals = 1;
 	free(key);
 	return rc || batch_step(g) ? -1 : 0;
 }
@@ -149,8 +151,8 @@ static int load(struct ingest *g, const struct record *rec)
 			.source_key = rec->source_key ? rec->source_key
 				      : rec->id && strcmp(rec->id, in.name) ? rec->id : NULL,
 		};
-		if (db_problem_insert(g->db, &p, &id, &inserted) || db_refusals_forget_name(g->db, rec->id) ||
-		    db_refusals_forget_name(g->db, in.name) || batch_step(g))
+		if (db_problem_insert(g->db, &p, &id, &inserted) ||
+		    (g->refusals && db_refusals_forget_name(g->db, rec->id, in.name)) || batch_step(g))
 			goto out;
 	}
 	if (inserted)
@@ -394,7 +396,7 @@ int main(int argc, char **argv)
 	g.default_header = cs_env("CS_DEFAULT_HEADER", DEFAULT_HEADER);
 	if (!(g.db = db_open(db_path(), 0, &code)))
 		return code;
-	if (db_begin(g.db))
+	if (db_begin(g.db) || (g.refusals = db_refusals_any(g.db)) < 0)
 		return CS_EIO;
 	if (optind == argc && ingest_path(&g, "-"))
 		rc = -1;
