@@ -129,6 +129,17 @@ test_expect_success 'CS_DEFAULT_HEADER is the header of records without one' '
 	test_grep "^set_option maxHeartbeats 400000" h
 '
 
+test_expect_success '--field: another key, an integer id, an explicit source key' '
+	rm -f "$CS_DB" &&
+	printf "%s\n" "{\"index\": 7, \"lean\": \"theorem seven : True := by sorry\", \"uuid\": \"u-1\"}" |
+		cs-ingest -q --field name=index --field formal_statement=lean &&
+	test_eq "$(sql "SELECT name || '\'' '\'' || source_key FROM problems")" "seven 7" &&
+	rm -f "$CS_DB" &&
+	printf "%s\n" "{\"name\": \"seven\", \"formal_statement\": \"theorem seven : True := by\", \"uuid\": \"u-1\"}" |
+		cs-ingest -q --field source_key=uuid &&
+	test_eq "$(sql "SELECT name || '\'' '\'' || source_key FROM problems")" "seven u-1"
+'
+
 test_expect_success 'a bad --field is a usage error' '
 	test_exit 2 cs-ingest --field nosuch=x 2>err && test_grep "want NAME=KEY" err &&
 	test_exit 2 cs-ingest -f name= 2>err && test_grep "want NAME=KEY" err

@@ -6,19 +6,12 @@
 . "$(dirname "$0")/lib.sh"
 
 TAG=cs-t0111-$$
-. "$TEST_DIR/llm-double.sh"
-mkdir -p lean
-export CS_DB=$TRASH/c.db CS_LEAN_DIR=$TRASH/lean CS_LEAN_SANDBOX=none CS_LEAN_JOBS=2 \
-	CS_LEAN_REPL="python3 $DOUBLES/repl_double.py --tag $TAG" CS_SAMPLES=2 CS_QUIET=1 \
-	CS_PROVER_MODEL=prover-double CS_DECOMPOSER_MODEL=decomposer-double \
-	CS_LLM_BACKOFF=0.01 CS_LLM_BACKOFF_MAX=0.2
-RUN=$FIXTURES/inputs/run
+. "$TEST_DIR/inputs-run.sh"
 
 start_double --oracle "$FIXTURES/dsp2"
 
 test_expect_success 'coldstart run FILE... DIR: every shape becomes a corpus row' '
-	coldstart run "$RUN/lean_workbook.json" "$RUN/numinamath_lean.jsonl" "$RUN/goedel_pset.jsonl" \
-		"$RUN/proofnet.jsonl" "$RUN/proverbench.jsonl" "$RUN/putnambench" 2>err &&
+	run_shapes 2>err &&
 	sql "SELECT c.name || '\'' '\'' || ifnull(p.source_key, '\''-'\'') FROM corpus c
 		JOIN problems p ON p.id = c.problem_id ORDER BY p.id" > got &&
 	cat > want <<-\EOT &&

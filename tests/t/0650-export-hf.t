@@ -6,20 +6,13 @@
 . "$(dirname "$0")/lib.sh"
 
 TAG=cs-t0650-$$
-. "$TEST_DIR/llm-double.sh"
-mkdir -p lean
-export CS_DB=$TRASH/c.db CS_LEAN_DIR=$TRASH/lean CS_LEAN_SANDBOX=none CS_LEAN_JOBS=2 \
-	CS_LEAN_REPL="python3 $DOUBLES/repl_double.py --tag $TAG" CS_SAMPLES=2 CS_QUIET=1 \
-	CS_PROVER_MODEL=prover-double CS_DECOMPOSER_MODEL=decomposer-double \
-	CS_LLM_BACKOFF=0.01 CS_LLM_BACKOFF_MAX=0.2
-RUN=$FIXTURES/inputs/run
+. "$TEST_DIR/inputs-run.sh"
 # The card as the test compares it: dates and this checkout's path replaced.
 card() { sed -E "s/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z/DATE/g; s|$FIXTURES|FIXTURES|g" "$1"; }
 
 start_double --oracle "$FIXTURES/dsp2"
 test_expect_success 'setup: a corpus from every dataset shape' '
-	coldstart run "$RUN/lean_workbook.json" "$RUN/numinamath_lean.jsonl" "$RUN/goedel_pset.jsonl" \
-		"$RUN/proofnet.jsonl" "$RUN/proverbench.jsonl" "$RUN/putnambench" &&
+	run_shapes &&
 	test_eq "$(sql "SELECT count(*) FROM corpus")" 6
 '
 stop_double
