@@ -212,7 +212,8 @@ int db_problem_insert(sqlite3 *db, const struct db_problem *p, long long *id, in
 {
 	static const char *ins =
 		"INSERT INTO problems (name, source, split, header, informal, formal_statement, goal,"
-		" stmt_key, depth, parent_subgoal_id) VALUES (?,?,?,?,?,?,?,?,?,?)"
+		" stmt_key, depth, parent_subgoal_id, original_statement, source_key)"
+		" VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
 		" ON CONFLICT (stmt_key) DO NOTHING";
 	char key[65];
 	sqlite3_stmt *st;
@@ -243,6 +244,8 @@ int db_problem_insert(sqlite3 *db, const struct db_problem *p, long long *id, in
 		db_bind_int(st, 10, p->parent_subgoal_id);
 	else
 		sqlite3_bind_null(st, 10);
+	db_bind_text(st, 11, p->original_statement);
+	db_bind_text(st, 12, p->source_key);
 	if (db_step_done(db, st))
 		goto out;
 	*inserted = sqlite3_changes(db) > 0;

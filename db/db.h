@@ -52,6 +52,8 @@ json_t *db_row_json(sqlite3_stmt *st);
 /* Problems */
 struct db_problem {
 	const char *name, *source, *split, *header, *informal, *formal_statement, *goal;
+	const char *original_statement; /* the statement as published, when ingest normalised it */
+	const char *source_key;         /* the dataset's id, when it is not the theorem's name */
 	const char *stmt_key;  /* NULL: computed from name, header and statement */
 	int depth;
 	long long parent_subgoal_id; /* 0: none */
@@ -60,6 +62,23 @@ struct db_problem {
  * (new or existing), *inserted 1 when new. 0, or -1 after printing why.
  * Runs inside the caller's transaction if one is open. */
 int db_problem_insert(sqlite3 *db, const struct db_problem *p, long long *id, int *inserted);
+
+/* Records refused by cs-ingest (table ingest_refusals), one row per (source, name):
+ * name is the record's id, else its theorem's name, else "line N". Each returns 0,
+ * or -1 after printing why; each runs inside the caller's transaction if one is open. */
+int db_refusal_add(sqlite3 *db, const char *source, const char *name, long line,
+		   const char *reason, const char *why);
+/* Forget the refusals of source (before it is ingested again). */
+int db_refusals_forget_source(sqlite3 *db, const char *source);
+/* Forget the refusals named a or b (either may be NULL), from any source: a problem
+ * of that id or theorem name has loaded. */
+int db_refusals_forget_name(sqlite3 *db, const char *a, const char *b);
+/* Are there refusals at all? 1, 0, or -1 after printing why. */
+int db_refusals_any(sqlite3 *db);
+/* Refusals per reason, most first: emit gets {reason, refused, example} (example: the
+ * why of one of them; the record is freed after the call). Returns the number of
+ * refused records (the sum), or -1 after printing why; -2 when emit failed. */
+long db_refusal_counts(sqlite3 *db, int (*emit)(json_t *rec, void *ctx), void *ctx);
 
 /* Runs */
 /* Record a run start with the configuration JSON (no keys). Returns the run id or -1.
@@ -107,10 +126,16 @@ json_t *db_attempt_cached(sqlite3 *db, const char *cache_key);
 #define DB_EXPORT_AUDITED 2    /* sft, corpus: only rows whose audit (v_corpus_audit) passed,
 				* by a checker that is Lean unless DB_EXPORT_UNVERIFIED */
 /* Stream the rows of an export format ("sft", "curriculum", "unsolved", "corpus")
- * to emit. Returns rows emitted, -1 on a database error, or -2 when emit failed
- * (e.g. write error). */
+ * to emit (sft: {name, source, split, source_key, depth, messages, checked_by}).
+ * Returns rows emitted, -1 on a database error, or -2 when emit failed (e.g. write
+ * error). */
 long db_export(sqlite3 *db, const char *format, int flags,
 	       int (*emit)(json_t *rec, void *ctx), void *ctx);
+/* What a dataset card says about the rows export gives (include_doubles as for
+ * db_export): {rows, lean, doubles, first, last (created_at), splits: [{split, depth,
+ * rows}], models: [{decomposer_model, prover_model, checker, rows}], sources:
+ * [{source, rows}]}. Caller owns it; NULL after printing why. */
+json_t *db_export_summary(sqlite3 *db, int include_doubles);
 
 /* Audits (db_audit.c): kernel replay of corpus rows by cs-audit. */
 /* The next corpus row to audit after corpus id `after`, in id order: rows without

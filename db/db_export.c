@@ -9,8 +9,8 @@
 /* ?1: DB_EXPORT_UNVERIFIED, ?2: DB_EXPORT_AUDITED; a: the row's audit (v_corpus_audit). */
 #define AUDIT_FILTER " AND (NOT ?2 OR (a.verdict = 'pass' AND (a.real_lean OR ?1)))"
 static const char q_sft[] =
-	"SELECT c.name, c.prompt, c.completion, c.real_lean FROM corpus c"
-	" LEFT JOIN v_corpus_audit a ON a.corpus_id = c.id"
+	"SELECT c.name, c.prompt, c.completion, c.real_lean, p.source, p.split, p.source_key, c.depth"
+	" FROM corpus c JOIN problems p ON p.id = c.problem_id LEFT JOIN v_corpus_audit a ON a.corpus_id = c.id"
 	" WHERE (c.real_lean OR ?1)" AUDIT_FILTER " ORDER BY c.id";
 static const char q_corpus[] =
 	"SELECT c.*, p.split, p.formal_statement, a.verdict AS audit_verdict, a.checker AS audit_checker,"
@@ -103,6 +103,10 @@ long db_export(sqlite3 *db, const char *format, int flags,
 		} else if (sql == q_sft) {
 			json_t *o = json_object(), *msgs = json_array(), *m;
 			json_object_set_new(o, "name", db_column_json(st, 0));
+			json_object_set_new(o, "source", db_column_json(st, 4));
+			json_object_set_new(o, "split", db_column_json(st, 5));
+			json_object_set_new(o, "source_key", db_column_json(st, 6));
+			json_object_set_new(o, "depth", db_column_json(st, 7));
 			m = json_object();
 			json_object_set_new(m, "role", json_string("user"));
 			json_object_set_new(m, "content", db_column_json(st, 1));
@@ -112,8 +116,8 @@ long db_export(sqlite3 *db, const char *format, int flags,
 			json_object_set_new(m, "content", db_column_json(st, 2));
 			json_array_append_new(msgs, m);
 			json_object_set_new(o, "messages", msgs);
-			if (!sqlite3_column_int(st, 3))
-				json_object_set_new(o, "checked_by", json_string("test-double"));
+			json_object_set_new(o, "checked_by",
+					    json_string(sqlite3_column_int(st, 3) ? "lean" : "test-double"));
 			erc = emit(o, ctx);
 			json_decref(o);
 		} else {
@@ -131,4 +135,58 @@ long db_export(sqlite3 *db, const char *format, int flags,
 		n = error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
 	sqlite3_finalize(st);
 	return n;
+}
+
+/* The rows of sql (bound: ?1 = include_doubles) as an array of objects, or NULL. */
+static json_t *rows(sqlite3 *db, const char *sql, int include_doubles)
+{
+	sqlite3_stmt *st = db_prepare(db, sql);
+	json_t *a;
+	int rc;
+	if (!st)
+		return NULL;
+	a = json_array();
+	db_bind_int(st, 1, include_doubles);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(a, db_row_json(st));
+	if (rc != SQLITE_DONE) {
+		error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+		json_decref(a);
+		a = NULL;
+	}
+	sqlite3_finalize(st);
+	return a;
+}
+
+json_t *db_export_summary(sqlite3 *db, int include_doubles)
+{
+	static const struct {
+		const char *key, *sql;
+	} parts[] = {
+		{ "totals", "SELECT count(*) AS rows, coalesce(sum(real_lean), 0) AS lean,"
+			    " count(*) - coalesce(sum(real_lean), 0) AS doubles, min(created_at) AS first,"
+			    " max(created_at) AS last FROM corpus WHERE (real_lean OR ?1)" },
+		{ "splits", "SELECT p.split, c.depth, count(*) AS rows FROM corpus c"
+			    " JOIN problems p ON p.id = c.problem_id WHERE (c.real_lean OR ?1)"
+			    " GROUP BY p.split, c.depth ORDER BY p.split, c.depth" },
+		{ "models", "SELECT decomposer_model, prover_model, checker, count(*) AS rows FROM corpus"
+			    " WHERE (real_lean OR ?1) GROUP BY 1, 2, 3 ORDER BY rows DESC, 1, 2, 3" },
+		{ "sources", "SELECT p.source, count(*) AS rows FROM corpus c JOIN problems p ON p.id = c.problem_id"
+			     " WHERE (c.real_lean OR ?1) GROUP BY p.source ORDER BY rows DESC, p.source" },
+	};
+	json_t *o = json_object();
+	for (size_t i = 0; i < CS_ARRAY_SIZE(parts); i++) {
+		json_t *a = rows(db, parts[i].sql, include_doubles);
+		if (!a) {
+			json_decref(o);
+			return NULL;
+		}
+		if (i == 0) {
+			json_object_update(o, json_array_get(a, 0));
+			json_decref(a);
+		} else {
+			json_object_set_new(o, parts[i].key, a);
+		}
+	}
+	return o;
 }

@@ -31,3 +31,23 @@ CREATE VIEW IF NOT EXISTS v_corpus_audit AS
 	       a.created_at AS audited_at
 	FROM corpus c JOIN audits a ON a.id = (SELECT b.id FROM audits b WHERE b.corpus_id = c.id
 	                                       AND b.verdict != 'error' ORDER BY b.id DESC LIMIT 1);
+
+-- cs-ingest of the public datasets as published (issue 14). A problem keeps the
+-- statement as the dataset gave it when ingest normalised it (NULL: stored as given)
+-- and the dataset's id when that is not the theorem's name. Every record cs-ingest
+-- refuses is recorded with its reason, once per (source, name): the rows of a source
+-- are replaced when it is ingested again, and a problem that loads under the same
+-- id or theorem name removes its row. `coldstart status` counts them by reason.
+ALTER TABLE problems ADD COLUMN original_statement TEXT;
+ALTER TABLE problems ADD COLUMN source_key TEXT;
+CREATE TABLE IF NOT EXISTS ingest_refusals (
+	id INTEGER PRIMARY KEY,
+	source TEXT NOT NULL,                     -- file (or -s SOURCE) the record came from
+	name TEXT NOT NULL,                       -- the record's id, else its theorem's name, else 'line N'
+	line INTEGER,                             -- line of the record (JSONL) or of the cause (.lean)
+	reason TEXT NOT NULL,                     -- short class: answer-definition, has-proof, no-theorem, ...
+	why TEXT NOT NULL,                        -- the message cs-ingest printed
+	created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
+	UNIQUE (source, name)
+);
+CREATE INDEX IF NOT EXISTS ingest_refusals_name ON ingest_refusals(name);

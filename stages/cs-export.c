@@ -1,16 +1,29 @@
-/* cs-export: stream the corpus as JSONL. */
+/* cs-export: stream the corpus as JSONL, or write it as a Hugging Face dataset folder. */
+#include <errno.h>
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "conf.h"
 #include "cs.h"
 #include "db.h"
 #include "jsonl.h"
 
+#ifndef CS_VERSION
+#define CS_VERSION "unknown"
+#endif
+
 static const char usage[] =
-	"[-f FORMAT] [--include-unverified] [--require-audit]\n"
+	"[-f FORMAT] [-o DIR] [--include-unverified] [--require-audit]\n"
 	"Write the corpus (CS_DB) as JSONL on stdout, one row at a time.\n"
-	"  -f sft         {\"name\",\"messages\":[user: prompt, assistant: completion]} per\n"
+	"  -f sft         {\"name\",\"source\",\"split\",\"source_key\",\"depth\",\"messages\":\n"
+	"                 [user: prompt, assistant: completion],\"checked_by\"} per\n"
 	"                 cold-start example (default)\n"
+	"  -f hf -o DIR   a Hugging Face dataset folder: DIR/data/SPLIT.jsonl (the sft\n"
+	"                 rows, one file per split of the problems, train when none) and\n"
+	"                 DIR/README.md, its dataset card (rows per split and depth,\n"
+	"                 models, checker)\n"
 	"  -f curriculum  subgoal theorems, forms (a) and (b), with their proofs\n"
 	"  -f unsolved    the theorems not yet proved, in the miniF2F input format\n"
 	"  -f corpus      every column of the corpus table, and the row's audit\n"
@@ -43,26 +56,234 @@ static void report_left_out(sqlite3 *db, int flags)
 			"(--include-unverified to admit them)", l.audit_unverified);
 }
 
+/* The files of an hf export, one per split. */
+struct hf {
+	const char *dir;
+	struct hf_split {
+		char *name, *tmp;
+		FILE *fp;
+		long rows;
+	} *v;
+	size_t n;
+};
+
+/* The Hugging Face split name of a problem's split: its word characters
+ * (\w+ is what the Hub accepts), "train" when it has none. */
+static char *split_name(const char *split)
+{
+	char *s = xstrdup(split && *split ? split : "train");
+	for (char *p = s; *p; p++)
+		if (!(*p == '_' || (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+			*p = '_';
+	return s;
+}
+
+static struct hf_split *hf_split(struct hf *h, const char *split)
+{
+	char *name = split_name(split);
+	size_t i;
+	for (i = 0; i < h->n; i++)
+		if (!strcmp(h->v[i].name, name)) {
+			free(name);
+			return &h->v[i];
+		}
+	h->v = xrealloc(h->v, (h->n + 1) * sizeof(*h->v));
+	struct hf_split *s = &h->v[h->n++];
+	s->name = name;
+	s->tmp = xasprintf("%s/data/%s.jsonl.tmp", h->dir, name);
+	s->rows = 0;
+	if (!(s->fp = fopen(s->tmp, "w")))
+		die(CS_EIO, "%s: %s", s->tmp, strerror(errno));
+	return s;
+}
+
+static int emit_hf(json_t *rec, void *ctx)
+{
+	struct hf_split *s = hf_split(ctx, jsonl_str(rec, "split"));
+	s->rows++;
+	return jsonl_write(s->fp, rec);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct hf_split *)a)->name, ((const struct hf_split *)b)->name);
+}
+
+/* Move tmp into place as path; dies on failure. */
+static void commit_file(FILE *fp, const char *tmp, const char *path)
+{
+	if (fflush(fp) || ferror(fp) || fclose(fp) || rename(tmp, path))
+		die(CS_EIO, "%s: %s", path, strerror(errno));
+}
+
+static const char *size_category(long long n)
+{
+	return n < 1000 ? "n<1K" : n < 10000 ? "1K<n<10K" : n < 100000 ? "10K<n<100K"
+	     : n < 1000000 ? "100K<n<1M" : "1M<n<10M";
+}
+
+/* A table cell: the value, "none" for null, | escaped. */
+static void cell(FILE *fp, const json_t *v)
+{
+	if (json_is_integer(v)) {
+		fprintf(fp, " %lld |", (long long)json_integer_value(v));
+		return;
+	}
+	fputc(' ', fp);
+	for (const char *s = json_is_string(v) ? json_string_value(v) : "none"; *s; s++) {
+		if (*s == '|')
+			fputc('\\', fp);
+		fputc(*s == '\n' ? ' ' : *s, fp);
+	}
+	fputs(" |", fp);
+}
+
+/* Rows of a summary table: keys as columns. */
+static void table(FILE *fp, const json_t *rows, const char *const *keys, const char *const *titles)
+{
+	size_t i, k;
+	json_t *r;
+	fputc('|', fp);
+	for (k = 0; keys[k]; k++)
+		fprintf(fp, " %s |", titles[k]);
+	fputs("\n|", fp);
+	for (k = 0; keys[k]; k++)
+		fputs("---|", fp);
+	fputc('\n', fp);
+	json_array_foreach(rows, i, r) {
+		fputc('|', fp);
+		for (k = 0; keys[k]; k++)
+			cell(fp, json_object_get(r, keys[k]));
+		fputc('\n', fp);
+	}
+}
+
+static void card(FILE *fp, const struct hf *h, const json_t *sum, int doubles)
+{
+	long long rows = jsonl_int(sum, "rows", 0), dbl = jsonl_int(sum, "doubles", 0);
+	char now[32];
+	size_t i;
+	cs_utc_iso(now);
+	fprintf(fp, "---\n"
+		"license: other # set it: the rows derive from the input problems' datasets and from\n"
+		"               # the outputs of the models below, each under its own terms\n"
+		"pretty_name: coldstart cold-start proofs\n"
+		"language:\n- en\n"
+		"task_categories:\n- text-generation\n"
+		"tags:\n- lean4\n- theorem-proving\n- formal-mathematics\n- coldstart\n"
+		"size_categories:\n- %s\n"
+		"configs:\n- config_name: default\n  data_files:\n", size_category(rows));
+	for (i = 0; i < h->n; i++)
+		fprintf(fp, "  - split: %s\n    path: data/%s.jsonl\n", h->v[i].name, h->v[i].name);
+	fprintf(fp, "---\n\n# coldstart cold-start proofs\n\n");
+	if (doubles && dbl)
+		fprintf(fp, "**Not training data: %lld of these %lld rows were checked by a test double, "
+			"not by Lean** (exported with `--include-doubles`).\n\n", dbl, rows);
+	fprintf(fp,
+		"Cold-start data for Lean 4 provers, made by coldstart the way DeepSeek-Prover-V2 made\n"
+		"its own (arXiv 2504.21801, section 2): a decomposer model sketched each theorem as `have`\n"
+		"steps, a prover model proved the steps as lemmas (decomposing again what it could not\n"
+		"prove), Lean checked every piece, and the proofs were spliced into one complete proof.\n\n"
+		"Each row is one theorem. `messages` holds two turns: the user turn is the prover's\n"
+		"chain-of-thought prompt for the theorem, the assistant turn the decomposer's reasoning\n"
+		"followed by the complete proof in a ```` ```lean4 ```` block.\n\n"
+		"## Rows\n\n"
+		"%lld rows: %lld checked by Lean, %lld by a test double.\n\n",
+		rows, jsonl_int(sum, "lean", 0), dbl);
+	fputs("| split | rows |\n|---|---|\n", fp);
+	for (i = 0; i < h->n; i++)
+		fprintf(fp, "| %s | %ld |\n", h->v[i].name, h->v[i].rows);
+	fputs("\nBy the problems' own split and the depth of the decomposition (1: the sketch's\n"
+	      "lemmas were proved directly; more: some were decomposed again):\n\n", fp);
+	table(fp, json_object_get(sum, "splits"), (const char *const[]){ "split", "depth", "rows", NULL },
+	      (const char *const[]){ "split", "depth", "rows" });
+	fputs("\n## Models\n\n", fp);
+	table(fp, json_object_get(sum, "models"),
+	      (const char *const[]){ "decomposer_model", "prover_model", "checker", "rows", NULL },
+	      (const char *const[]){ "decomposer", "prover", "checker", "rows" });
+	fputs("\n## Sources\n\n", fp);
+	table(fp, json_object_get(sum, "sources"), (const char *const[]){ "source", "rows", NULL },
+	      (const char *const[]){ "problems loaded from", "rows" });
+	fprintf(fp,
+		"\n## Fields\n\n"
+		"- `name`: the theorem's name\n"
+		"- `source`: the file its problem was loaded from\n"
+		"- `split`: the problem's split as its dataset gave it (null: none; such rows are in `train`)\n"
+		"- `source_key`: the dataset's id of the problem, when it is not the theorem's name\n"
+		"- `depth`: the deepest recursion of the decomposition\n"
+		"- `messages`: `[{\"role\": \"user\", \"content\"}, {\"role\": \"assistant\", \"content\"}]`\n"
+		"- `checked_by`: `lean`, or `test-double` for a row no Lean checked\n\n"
+		"## Licence\n\n"
+		"To be set by whoever publishes this folder (see `license` above).\n\n"
+		"Written by coldstart %s on %s from rows made %s to %s.\n",
+		CS_VERSION, now, jsonl_str(sum, "first") ? jsonl_str(sum, "first") : "-",
+		jsonl_str(sum, "last") ? jsonl_str(sum, "last") : "-");
+}
+
+/* -f hf -o DIR. Returns rows written; dies on I/O errors. */
+static long export_hf(sqlite3 *db, const char *dir, int flags)
+{
+	struct hf h = { .dir = dir };
+	char *data = xasprintf("%s/data", dir), *path, *tmp;
+	json_t *sum;
+	FILE *fp;
+	long n;
+	size_t i;
+	if ((mkdir(dir, 0777) && errno != EEXIST) || (mkdir(data, 0777) && errno != EEXIST))
+		die(CS_EIO, "%s: %s", data, strerror(errno));
+	free(data);
+	n = db_export(db, "sft", flags, emit_hf, &h);
+	if (n == -2)
+		die(CS_EIO, "%s: a write failed", dir);
+	if (n < 0 || !(sum = db_export_summary(db, flags & DB_EXPORT_UNVERIFIED)))
+		exit(CS_EIO);
+	if (!h.n)
+		hf_split(&h, NULL); /* a card names at least one split, if empty */
+	qsort(h.v, h.n, sizeof(*h.v), by_name);
+	for (i = 0; i < h.n; i++) {
+		path = xasprintf("%s/data/%s.jsonl", dir, h.v[i].name);
+		commit_file(h.v[i].fp, h.v[i].tmp, path);
+		free(path);
+	}
+	tmp = xasprintf("%s/README.md.tmp", dir);
+	path = xasprintf("%s/README.md", dir);
+	if (!(fp = fopen(tmp, "w")))
+		die(CS_EIO, "%s: %s", tmp, strerror(errno));
+	card(fp, &h, sum, flags & DB_EXPORT_UNVERIFIED);
+	commit_file(fp, tmp, path);
+	free(tmp);
+	free(path);
+	json_decref(sum);
+	for (i = 0; i < h.n; i++) {
+		free(h.v[i].name);
+		free(h.v[i].tmp);
+	}
+	free(h.v);
+	return n;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "include-unverified", no_argument, NULL, 'D' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "include-doubles", no_argument, NULL, 'D' },
 		{ "require-audit", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *format = "sft";
-	int opt, flags = 0, code;
+	const char *format = "sft", *out = NULL;
+	int opt, flags = 0, code, hf;
 	long n;
 	sqlite3 *db;
 
 	cs_init(argv[0]);
-	while ((opt = getopt_long(argc, argv, "hf:DA", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "hf:o:DA", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h': cs_usage(usage, CS_OK);
 		case 'f': format = optarg; break;
+		case 'o': out = optarg; break;
 		case 'D': flags |= DB_EXPORT_UNVERIFIED; break;
 		case 'A': flags |= DB_EXPORT_AUDITED; break;
 		default: cs_usage(usage, CS_EUSAGE);
@@ -70,18 +291,23 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc)
 		cs_usage(usage, CS_EUSAGE);
-	if (strcmp(format, "sft") && strcmp(format, "curriculum") && strcmp(format, "unsolved") &&
+	hf = !strcmp(format, "hf");
+	if (!hf && strcmp(format, "sft") && strcmp(format, "curriculum") && strcmp(format, "unsolved") &&
 	    strcmp(format, "corpus"))
-		die(CS_EUSAGE, "unknown format '%s' (sft, curriculum, unsolved, corpus)", format);
-	if ((flags & DB_EXPORT_AUDITED) && strcmp(format, "sft") && strcmp(format, "corpus"))
-		die(CS_EUSAGE, "--require-audit applies to -f sft and -f corpus (audits are of corpus rows)");
+		die(CS_EUSAGE, "unknown format '%s' (sft, hf, curriculum, unsolved, corpus)", format);
+	if (hf != !!out)
+		die(CS_EUSAGE, hf ? "-f hf needs -o DIR" : "-o DIR goes with -f hf");
+	if ((flags & DB_EXPORT_AUDITED) && strcmp(format, "sft") && strcmp(format, "hf") && strcmp(format, "corpus"))
+		die(CS_EUSAGE, "--require-audit applies to -f sft, hf and corpus (audits are of corpus rows)");
 	if (!(db = db_open(db_path(), 1, &code)))
 		return code;
-	n = db_export(db, format, flags, emit, NULL);
+	n = hf ? export_hf(db, out, flags) : db_export(db, format, flags, emit, NULL);
 	if (n >= 0 && strcmp(format, "unsolved"))
 		report_left_out(db, flags);
 	db_close(db);
 	if (n == -2)
 		die(CS_EIO, "write to standard output failed");
+	if (hf && n >= 0 && !cs_conf_on("CS_QUIET"))
+		fprintf(stderr, "%s: %ld rows in %s/data, dataset card %s/README.md\n", cs_progname, n, out, out);
 	return n < 0 ? CS_EIO : CS_OK;
 }

@@ -170,7 +170,7 @@ test_expect_success 'cs-export --require-audit exports exactly the rows whose au
 	test_eq "$(wc -l < corpus)" 4 &&
 	cs-export -D > all && test_eq "$(wc -l < all)" 5 &&
 	test_exit 2 cs-export --require-audit -f curriculum 2> err &&
-	test_grep "applies to -f sft and -f corpus" err
+	test_grep "applies to -f sft, hf and corpus" err
 '
 
 test_expect_success 'without --include-unverified: neither double-checked rows nor audits by a non-Lean checker' '

@@ -1,0 +1,6 @@
+import Mathlib
+
+theorem then_more : True := by
+  sorry
+
+#eval 1 + 1

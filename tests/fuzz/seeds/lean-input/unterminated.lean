@@ -1,0 +1,5 @@
+import Mathlib
+
+/- a comment never closed
+theorem lost : True := by
+  sorry
