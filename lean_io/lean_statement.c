@@ -115,6 +115,44 @@ char *lean_decl_key(const char *decl)
 	return lean_normalize(decl);
 }
 
+/* Spellings Lean's parser takes for one token (unicodeSymbol in
+ * src/Lean/Parser/Term.lean: " → " " -> ", "∀" "forall", "λ" "fun", "← " "<- ";
+ * " ↦" " =>" in current Lean's `fun`, Mathlib's `fun x ↦` macro before). */
+static const char *const aliases[][2] = {
+	{ "->", "→" }, { "forall", "∀" }, { "fun", "λ" }, { "<-", "←" }, { "=>", "↦" },
+};
+
+/* Token t as compared: the Unicode spelling of an alias, else its text. */
+static const char *canon(const char *src, const struct lean_tok *t, size_t *n)
+{
+	for (size_t i = 0; i < CS_ARRAY_SIZE(aliases); i++)
+		for (int k = 0; k < 2; k++)
+			if (lean_tok_is(src, t, aliases[i][k])) {
+				*n = strlen(aliases[i][1]);
+				return aliases[i][1];
+			}
+	*n = t->end - t->start;
+	return src + t->start;
+}
+
+/* Do tokens a of sa and b of sb read the same to Lean (aliases, «» aside)? */
+static int same_token(const char *sa, const struct lean_tok *a, const char *sb,
+		      const struct lean_tok *b)
+{
+	size_t na, nb;
+	const char *ta = canon(sa, a, &na), *tb = canon(sb, b, &nb);
+	if (na == nb && !memcmp(ta, tb, na))
+		return ta != sa + a->start || a->kind == b->kind;
+	if (a->kind == LEAN_TOK_IDENT && b->kind == LEAN_TOK_IDENT &&
+	    (memchr(ta, '\xc2', na) || memchr(tb, '\xc2', nb))) {
+		char *x = lean_ident_name(sa, a, 0);
+		int same = lean_ident_eq(sb, b, x, 0);
+		free(x);
+		return same;
+	}
+	return 0;
+}
+
 /* Do token ranges a[0..na) of sa and b[0..nb) of sb hold the same tokens? Returns
  * the index of the first difference, or (size_t)-1 when equal. */
 static size_t same_tokens(const char *sa, const struct lean_tok *a, size_t na, const char *sb,
@@ -122,8 +160,7 @@ static size_t same_tokens(const char *sa, const struct lean_tok *a, size_t na, c
 {
 	size_t i;
 	for (i = 0; i < na && i < nb; i++)
-		if (a[i].kind != b[i].kind || a[i].end - a[i].start != b[i].end - b[i].start ||
-		    memcmp(sa + a[i].start, sb + b[i].start, a[i].end - a[i].start))
+		if (!same_token(sa, &a[i], sb, &b[i]))
 			return i;
 	return na == nb ? (size_t)-1 : i;
 }
@@ -183,7 +220,7 @@ int lean_check_statement(const char *code, const char *formal_statement, char **
 		*why = xasprintf("formal statement unusable: %s", w);
 		goto out;
 	}
-	name = xstrndup(formal_statement + fv[fd.name].start, fv[fd.name].end - fv[fd.name].start);
+	name = lean_ident_name(formal_statement, &fv[fd.name], LEAN_ID_DECL);
 	if (lean_tokenize(code, strlen(code), 0, &cv, &cn, &w)) {
 		*why = xasprintf("statement changed: code unreadable: %s", w);
 		goto out;
@@ -204,4 +241,154 @@ out:
 	free(cv);
 	free(fv);
 	return rc;
+}
+
+/* Declaration keywords whose next token is the name declared. */
+static const char *const declaring[] = {
+	"def", "theorem", "lemma", "abbrev", "structure", "class", "inductive", "coinductive",
+	"opaque", "axiom", "instance", "alias", "irreducible_def",
+};
+
+static int is_kw(const char *src, const struct lean_tok *t, const char *const *list, size_t n)
+{
+	if (t->kind != LEAN_TOK_IDENT)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (lean_tok_is(src, t, list[i]))
+			return 1;
+	return 0;
+}
+
+/* Does the last part of identifier t of src occur as the last part of an
+ * identifier of the statement's tokens fv[0..fn)? */
+static int names_statement(const char *src, const struct lean_tok *t, const char *formal,
+			   const struct lean_tok *fv, size_t fn)
+{
+	const char *a, *b;
+	size_t na, nb;
+	lean_ident_last(src, t, &a, &na);
+	for (size_t i = 0; i < fn; i++) {
+		if (fv[i].kind != LEAN_TOK_IDENT)
+			continue;
+		lean_ident_last(formal, &fv[i], &b, &nb);
+		if (na == nb && !memcmp(a, b, na))
+			return 1;
+	}
+	return 0;
+}
+
+/* What precedes the statement, v[0..first) of code: refused when something is
+ * open where the statement starts, or when a declaration there declares a name
+ * the statement uses (its last part, as `open` would make it visible). */
+static int check_helpers(const char *code, const struct lean_tok *v, size_t first,
+			 const char *formal, const struct lean_tok *fv, size_t fn, char **why)
+{
+	static const char *const blocks[] = { "section", "namespace", "mutual" };
+	size_t i, last = (size_t)-1, opened = 0, nblocks = 0, block_at = 0;
+	long depth = 0;
+	int in_inductive = 0;
+	for (i = 0; i < first; i++) {
+		const struct lean_tok *t = &v[i];
+		size_t k;
+		int b;
+		if (t->kind == LEAN_TOK_COMMENT || t->kind == LEAN_TOK_DOC)
+			continue;
+		last = i;
+		if ((b = lean_bracket(code, t)) > 0 && depth++ == 0)
+			opened = i;
+		else if (b < 0)
+			depth--;
+		if (depth > 0 || t->kind != LEAN_TOK_IDENT)
+			continue;
+		if (is_kw(code, t, blocks, CS_ARRAY_SIZE(blocks))) {
+			if (nblocks++ == 0)
+				block_at = i;
+		} else if (lean_tok_is(code, t, "end") && nblocks) {
+			nblocks--;
+		}
+		if (is_kw(code, t, declaring, CS_ARRAY_SIZE(declaring)) || lean_is_command_start(code, t))
+			in_inductive = lean_tok_is(code, t, "inductive");
+		/* the name after a declaring keyword; a constructor `| name` of an inductive */
+		k = i + 1;
+		while (k < first && (v[k].kind == LEAN_TOK_COMMENT || v[k].kind == LEAN_TOK_DOC))
+			k++;
+		if (k >= first || v[k].kind != LEAN_TOK_IDENT ||
+		    !(is_kw(code, t, declaring, CS_ARRAY_SIZE(declaring)) ||
+		      (in_inductive && i > 0 && lean_tok_is(code, &v[i - 1], "|") && (k = i, 1))))
+			continue;
+		if (names_statement(code, &v[k], formal, fv, fn)) {
+			*why = xasprintf("`%.*s` declared at %d:%d before the theorem is a name the "
+					 "statement uses", (int)(v[k].end - v[k].start), code + v[k].start,
+					 v[k].line, v[k].col);
+			return -1;
+		}
+	}
+	if (depth > 0) {
+		*why = xasprintf("`%.*s` at %d:%d is still open where the statement starts",
+				 (int)(v[opened].end - v[opened].start), code + v[opened].start,
+				 v[opened].line, v[opened].col);
+		return -1;
+	}
+	if (nblocks) {
+		*why = xasprintf("`%.*s` at %d:%d is still open where the statement starts",
+				 (int)(v[block_at].end - v[block_at].start), code + v[block_at].start,
+				 v[block_at].line, v[block_at].col);
+		return -1;
+	}
+	/* `… in` applies to the next command: the statement; only an option may */
+	if (last != (size_t)-1 && lean_tok_is(code, &v[last], "in") &&
+	    !(last >= 3 && lean_tok_is(code, &v[last - 3], "set_option"))) {
+		*why = xasprintf("`in` at %d:%d would apply to the statement", v[last].line, v[last].col);
+		return -1;
+	}
+	return 0;
+}
+
+char *lean_graft_statement(const char *code, const char *formal_statement, char **why)
+{
+	struct lean_tok *cv = NULL, *fv = NULL;
+	struct lean_decl cd, fd;
+	struct sbuf sb = SBUF_INIT;
+	size_t cn, fn, cut;
+	char *name = NULL, *w = NULL, *out = NULL;
+	*why = NULL;
+	if (lean_tokenize(formal_statement, strlen(formal_statement), 1, &fv, &fn, &w) ||
+	    lean_find_theorem(formal_statement, fv, fn, NULL, 0, &fd, &w)) {
+		*why = xasprintf("formal statement unusable: %s", w);
+		goto out;
+	}
+	name = lean_ident_name(formal_statement, &fv[fd.name], LEAN_ID_DECL);
+	if (lean_tokenize(code, strlen(code), 1, &cv, &cn, &w)) {
+		*why = xasprintf("unreadable code: %s", w);
+		goto out;
+	}
+	if (lean_find_theorem(code, cv, cn, name, 0, &cd, &w)) {
+		*why = xasprintf("theorem %s missing (%s)", name, w);
+		goto out;
+	}
+	if (check_helpers(code, cv, cd.first, formal_statement, fv, fn, why))
+		goto out;
+	cut = cv[cd.first].start;
+	sbuf_add(&sb, code, cut);
+	if (cut && code[cut - 1] != '\n')
+		sbuf_addch(&sb, '\n');
+	if (cd.by) {
+		/* the statement to its `:= by`, the model's tactics after its own */
+		sbuf_add(&sb, formal_statement, fd.by ? fv[fd.by].end : fv[fd.assign].end);
+		if (!fd.by)
+			sbuf_adds(&sb, " by");
+		sbuf_add(&sb, code + cv[cd.by].end, cv[cd.last].end - cv[cd.by].end);
+	} else {
+		/* a term proof: the statement to its `:=`, the model's term after its own */
+		sbuf_add(&sb, formal_statement, fv[fd.assign].end);
+		sbuf_add(&sb, code + cv[cd.assign].end, cv[cd.last].end - cv[cd.assign].end);
+	}
+	sbuf_addch(&sb, '\n');
+	out = sbuf_detach(&sb);
+out:
+	free(w);
+	free(name);
+	free(cv);
+	free(fv);
+	return out;
 }
