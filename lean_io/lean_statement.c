@@ -78,9 +78,6 @@ char *lean_normalize(const char *text)
 			gap = 1;
 			continue;
 		}
-		if (gap && sb.len)
-			sbuf_addch(&sb, ' ');
-		gap = 0;
 		if (t.kind == LEAN_TOK_ERROR) {
 			/* unreadable rest: whitespace runs made one space all the same */
 			for (const char *q = text + t.start; *q; q++) {
@@ -95,6 +92,9 @@ char *lean_normalize(const char *text)
 			}
 			break;
 		}
+		if (gap && sb.len)
+			sbuf_addch(&sb, ' ');
+		gap = 0;
 		sbuf_add(&sb, text + t.start, t.end - t.start);
 	}
 	return sbuf_detach(&sb);
@@ -277,6 +277,13 @@ static int names_statement(const char *src, const struct lean_tok *t, const char
 	return 0;
 }
 
+static int declares(const char *code, const struct lean_tok *t, char **why)
+{
+	*why = xasprintf("`%.*s` declared at %d:%d before the theorem is a name the statement uses",
+			 (int)(t->end - t->start), code + t->start, t->line, t->col);
+	return -1;
+}
+
 /* What precedes the statement, v[0..first) of code: refused when something is
  * open where the statement starts, or when a declaration there declares a name
  * the statement uses (its last part, as `open` would make it visible). */
@@ -308,20 +315,26 @@ static int check_helpers(const char *code, const struct lean_tok *v, size_t firs
 		}
 		if (is_kw(code, t, declaring, CS_ARRAY_SIZE(declaring)) || lean_is_command_start(code, t))
 			in_inductive = lean_tok_is(code, t, "inductive");
-		/* the name after a declaring keyword; a constructor `| name` of an inductive */
-		k = i + 1;
-		while (k < first && (v[k].kind == LEAN_TOK_COMMENT || v[k].kind == LEAN_TOK_DOC))
-			k++;
-		if (k >= first || v[k].kind != LEAN_TOK_IDENT ||
-		    !(is_kw(code, t, declaring, CS_ARRAY_SIZE(declaring)) ||
-		      (in_inductive && i > 0 && lean_tok_is(code, &v[i - 1], "|") && (k = i, 1))))
+		/* the names of `alias a := …`, `alias ⟨a, b⟩ := …` */
+		if (lean_tok_is(code, t, "alias")) {
+			for (k = i + 1; k < first && !lean_tok_is(code, &v[k], ":="); k++)
+				if (v[k].kind == LEAN_TOK_IDENT && names_statement(code, &v[k], formal, fv, fn))
+					return declares(code, &v[k], why);
 			continue;
-		if (names_statement(code, &v[k], formal, fv, fn)) {
-			*why = xasprintf("`%.*s` declared at %d:%d before the theorem is a name the "
-					 "statement uses", (int)(v[k].end - v[k].start), code + v[k].start,
-					 v[k].line, v[k].col);
-			return -1;
 		}
+		/* the name after a declaring keyword; a constructor `| name` of an inductive */
+		if (in_inductive && i > 0 && lean_tok_is(code, &v[i - 1], "|")) {
+			k = i;
+		} else if (is_kw(code, t, declaring, CS_ARRAY_SIZE(declaring))) {
+			for (k = i + 1; k < first && (v[k].kind == LEAN_TOK_COMMENT || v[k].kind == LEAN_TOK_DOC); k++)
+				;
+			if (k >= first || v[k].kind != LEAN_TOK_IDENT)
+				continue;
+		} else {
+			continue;
+		}
+		if (names_statement(code, &v[k], formal, fv, fn))
+			return declares(code, &v[k], why);
 	}
 	if (depth > 0) {
 		*why = xasprintf("`%.*s` at %d:%d is still open where the statement starts",
