@@ -124,7 +124,7 @@ static const struct forbidden {
 	{ "aesop", ATTR, ALWAYS, "registers rules aesop runs, TacticM code among them" },
 	{ "gcongr_forward", ATTR, ALWAYS, "registers code gcongr runs" },
 	/* what can change the meaning of the statement without changing its text */
-	{ "instance", WORD, ALWAYS, "a new instance (a new `LT ℝ`) would win instance search" },
+	{ "instance", WORD, ALWAYS, "adds or removes an instance: a new `LT ℝ` would win instance search" },
 	{ "default_instance", ATTR, ALWAYS, "changes how the statement's numerals and operators elaborate" },
 	{ "class", ATTR, ALWAYS, "makes a structure a class: instance search changes" },
 	{ "reducible", ATTR, ALWAYS, "changes instance search and unification for the statement" },
@@ -340,8 +340,8 @@ int lean_check_forbidden(const char *code, const struct lean_policy *pol, char *
 			rc = -1;
 		} else if (!pol->allow_native_decide && !strcmp(name, "decide") && i + 2 < n &&
 			   lean_tok_is(code, &v[i + 1], "(") && lean_ident_eq(code, &v[i + 2], "config", 0)) {
-			*why = xasprintf("forbidden `decide (config := …)` at %d:%d: its configuration "
-					 "may ask for native evaluation (write decide +kernel…)", t->line, t->col);
+			*why = xasprintf("forbidden `decide (config := …)` at %d:%d: a configuration can ask "
+					 "for native evaluation, by name or not (⟨false, true⟩)", t->line, t->col);
 			rc = -1;
 		} else if (!strcmp(name, "set_option")) {
 			rc = check_option(code, v, n, i, pol, why);

@@ -30,9 +30,12 @@
  *  - Which strings hold holes depends on the syntax around them (s!, m!, f!,
  *    throwError, and whatever else an imported library declares with
  *    interpolatedStr). So every `"` is scanned with holes, and the string is
- *    refused when a plain reading would end it elsewhere, unless it follows
- *    s!, m!, f! or throwError (then Lean reads the holes for sure), or a plain
- *    reading fails (then a plain-reading Lean fails as well).
+ *    refused when a plain reading would end it elsewhere, or would end it
+ *    where the reading with holes fails, unless it follows s!, m!, f! or
+ *    throwError (then Lean reads the holes for sure), or a plain reading fails
+ *    (then a plain-reading Lean fails as well). So an honest plain string
+ *    holding an unbalanced `{` ("{") is refused too: a string holding `{` is
+ *    accepted only when both readings agree.
  *  - The token table is the environment's: Mathlib has tokens such as `⁻¹'`,
  *    `∘'`, `''`. A `'` glued to a symbol may be the end of such a token or open
  *    a character literal; a `--` or `/-` glued to a symbol may be inside one. So
@@ -462,6 +465,9 @@ static int interp_head(const struct lean_scanner *s)
 	return 0;
 }
 
+#define AMBIGUOUS_STRING "ambiguous string: read with `{` holes (as after s!) it ends " \
+	"elsewhere than read plain"
+
 /* A string piece from p (a '"' opening a string, or the '}' closing a hole of
  * the innermost open string): its token kind and end (*e; 0 on error). */
 static enum lean_tok_kind string_piece(struct lean_scanner *s, size_t p, size_t *e)
@@ -489,8 +495,7 @@ static enum lean_tok_kind string_piece(struct lean_scanner *s, size_t p, size_t 
 	if (!hole) {
 		in = &s->interp[--s->ninterp];
 		if (!in->head && in->plain_end && in->plain_end != *e) {
-			*e = fail(s, "ambiguous string: with `{` holes it ends elsewhere than "
-				  "without (write it after s!, or escape the `{`)", in->start);
+			*e = fail(s, AMBIGUOUS_STRING, in->start);
 			return LEAN_TOK_ERROR;
 		}
 	}
@@ -566,6 +571,18 @@ static enum lean_tok_kind symbol(struct lean_scanner *s, size_t p, size_t n, siz
 	return LEAN_TOK_SYMBOL;
 }
 
+/* An error inside an open string with holes that nothing says is one, and that
+ * reads plain: which of the two readings Lean takes depends on the syntax
+ * around it, so the string is what is refused. */
+static void unreadable_holes(struct lean_scanner *s)
+{
+	for (int i = s->ninterp; i-- > 0;)
+		if (!s->interp[i].head && s->interp[i].plain_end) {
+			fail(s, AMBIGUOUS_STRING, s->interp[i].start);
+			return;
+		}
+}
+
 enum lean_tok_kind lean_scan_next(struct lean_scanner *s, struct lean_tok *t)
 {
 	size_t p, e = 0, n, h;
@@ -593,6 +610,7 @@ enum lean_tok_kind lean_scan_next(struct lean_scanner *s, struct lean_tok *t)
 		t->kind = LEAN_TOK_EOF;
 		if (s->ninterp) {
 			fail(s, "unterminated string", s->interp[0].start);
+			unreadable_holes(s);
 			s->ninterp = 0;
 			t->kind = LEAN_TOK_ERROR;
 		}
@@ -626,6 +644,7 @@ enum lean_tok_kind lean_scan_next(struct lean_scanner *s, struct lean_tok *t)
 		kind = symbol(s, p, n, &e);
 	}
 	if (kind == LEAN_TOK_ERROR) {
+		unreadable_holes(s);
 		e = s->len;
 		s->ninterp = 0;
 	}

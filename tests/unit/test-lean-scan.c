@@ -218,7 +218,8 @@ static void lean_rules(void)
 		   "a plain string whose holes end it where a plain reading does: both agree");
 	check_refused("x := \"{\" sorry \"}\" -- \"", "ambiguous string", "1:5",
 		      "read with holes it hides sorry; read plain it does not");
-	check_refused("x := \"{\"", "unterminated string", "1:7", "a lone { with no end: the hole's \" opens a string");
+	check_refused("x := \"{\"", "ambiguous string", "1:5", "a lone {: with holes it does not end, plain it does");
+	check_refused("x := \"{", "unterminated string", "1:5", "no end either way");
 	check_refused("x := s!\"{x\"", "unterminated string", "1:10", "unterminated hole");
 	{
 		struct sbuf sb = SBUF_INIT;

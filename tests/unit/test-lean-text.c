@@ -269,7 +269,7 @@ static void forbidden_cases(void)
 		{ "example : True := by\n  have := s!\"{sorry}\"\n  trivial", "`sorry` at 2:14" },
 		{ "example : True := by\n  have := s!\"a{(by run_tac pure () : Nat)}\"\n  trivial", "`run_tac` at 2:19" },
 		{ "example : True := by\n  have := s!\"{(by native_decide : 1 = 1)}\"\n  trivial", "`native_decide` at 2:18" },
-		{ "example : True := by\n  let _ := \"{\" sorry \"}\" -- \"\n  trivial", "ambiguous string: with `{` holes it ends elsewhere than without (write it after s!, or escape the `{`) at 2:11" },
+		{ "example : True := by\n  let _ := \"{\" sorry \"}\" -- \"\n  trivial", "ambiguous string: read with `{` holes (as after s!) it ends elsewhere than read plain at 2:11" },
 		{ "example : True := by\n  let _ := \"\\u{73}\"\n  trivial", "invalid escape (\\u takes four hex digits) at 2:14" },
 		/* «»-quoted names are the names */
 		{ "@[«instance»] def i : LT ℝ := ⟨fun _ _ => True⟩", "`«instance»` at 1:2" },
