@@ -234,16 +234,21 @@ static size_t escape_end(struct lean_scanner *s, size_t p, enum esc where)
 	return fail(s, "invalid escape sequence", p);
 }
 
-/* strLitFnAux: end of a plain string literal opening at p (the '"'), or 0. */
-static size_t string_end(struct lean_scanner *s, size_t p)
+/* strLitFnAux (where ESC_STRING) or interpolatedStrFn (ESC_INTERP): a piece of
+ * a string from p (its opening '"', or the '}' closing a hole) to just after
+ * the '"' that ends the string (*hole = 0) or, with holes, the '{' that opens one
+ * (*hole = 1); 0 on error. */
+static size_t piece_end(struct lean_scanner *s, size_t p, size_t start, enum esc where, int *hole)
 {
-	size_t q, start = p;
+	size_t q;
 	for (p++; p < s->len;) {
 		int c = byte_at(s, p);
-		if (c == '"')
+		if (c == '"' || (c == '{' && where == ESC_INTERP)) {
+			*hole = c == '{';
 			return p + 1;
+		}
 		if (c == '\\') {
-			if (!(q = escape_end(s, p + 1, ESC_STRING)))
+			if (!(q = escape_end(s, p + 1, where)))
 				return 0;
 			p = q;
 			continue;
@@ -255,29 +260,11 @@ static size_t string_end(struct lean_scanner *s, size_t p)
 	return fail(s, "unterminated string", start);
 }
 
-/* interpolatedStrFn: a piece of a string that may hold holes, from p (its
- * opening '"', or the '}' closing a hole) to just after the '"' that ends the
- * string (*hole = 0) or the '{' that opens a hole (*hole = 1); 0 on error. */
-static size_t piece_end(struct lean_scanner *s, size_t p, size_t start, int *hole)
+/* End of a plain string literal opening at p, or 0. */
+static size_t string_end(struct lean_scanner *s, size_t p)
 {
-	size_t q;
-	for (p++; p < s->len;) {
-		int c = byte_at(s, p);
-		if (c == '"' || c == '{') {
-			*hole = c == '{';
-			return p + 1;
-		}
-		if (c == '\\') {
-			if (!(q = escape_end(s, p + 1, ESC_INTERP)))
-				return 0;
-			p = q;
-			continue;
-		}
-		if (!(q = next_cp(s, p)))
-			return fail(s, "invalid UTF-8 or NUL byte", p);
-		p = q;
-	}
-	return fail(s, "unterminated string", start);
+	int hole;
+	return piece_end(s, p, p, ESC_STRING, &hole);
 }
 
 /* isRawStrLitStart: r#*" at p? Returns the number of '#' + 1, or 0. */
@@ -475,7 +462,7 @@ static enum lean_tok_kind string_piece(struct lean_scanner *s, size_t p, size_t 
 	struct lean_interp *in;
 	int hole, opening = byte_at(s, p) == '"';
 	size_t start = opening ? p : s->interp[s->ninterp - 1].start;
-	if (!(*e = piece_end(s, p, start, &hole)))
+	if (!(*e = piece_end(s, p, start, ESC_INTERP, &hole)))
 		return LEAN_TOK_ERROR;
 	if (opening && !hole)
 		return LEAN_TOK_STRING;
@@ -713,6 +700,16 @@ int lean_tok_is(const char *src, const struct lean_tok *t, const char *word)
 {
 	size_t n = strlen(word);
 	return t->end - t->start == n && !memcmp(src + t->start, word, n);
+}
+
+int lean_tok_in(const char *src, const struct lean_tok *t, const char *const *list, size_t n)
+{
+	if (t->kind != LEAN_TOK_IDENT)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (lean_tok_is(src, t, list[i]))
+			return 1;
+	return 0;
 }
 
 /* The next part of an identifier at p (before end): [*a, *b) without «», and the

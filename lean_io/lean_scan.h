@@ -76,6 +76,8 @@ int lean_tokenize(const char *src, size_t len, int keep_comments, struct lean_to
 
 /* Is token t of src exactly the text word? */
 int lean_tok_is(const char *src, const struct lean_tok *t, const char *word);
+/* Is t an identifier token (a keyword included) whose text is one of list[0..n)? */
+int lean_tok_in(const char *src, const struct lean_tok *t, const char *const *list, size_t n);
 
 /* Identifiers as Lean compares them (identFnAux builds a Name from the parts):
  * «foo» is foo, Lean.«ofReduceBool» is Lean.ofReduceBool, the backtick of a Name

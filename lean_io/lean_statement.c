@@ -207,28 +207,43 @@ static int differ(const char *part, const char *code, const struct lean_tok *cv,
 	return -1;
 }
 
+/* The theorem formal states (tokens *fv without comments, *fd) and the theorem of
+ * that name in code (tokens *cv, comments kept when keep, *cd). 0, or -1 with *why,
+ * prefix before what concerns the code; the caller frees *cv and *fv either way. */
+static int two_theorems(const char *code, const char *formal, int keep, struct lean_tok **cv,
+			size_t *cn, struct lean_decl *cd, struct lean_tok **fv, size_t *fn,
+			struct lean_decl *fd, const char *prefix, char **why)
+{
+	char *name = NULL, *w = NULL;
+	int rc = -1;
+	*cv = NULL;
+	if (lean_tokenize(formal, strlen(formal), 0, fv, fn, &w) ||
+	    lean_find_theorem(formal, *fv, *fn, NULL, 0, fd, &w)) {
+		*why = xasprintf("formal statement unusable: %s", w);
+		goto out;
+	}
+	name = lean_ident_name(formal, &(*fv)[fd->name], LEAN_ID_DECL);
+	if (lean_tokenize(code, strlen(code), keep, cv, cn, &w))
+		*why = xasprintf("%sunreadable code: %s", prefix, w);
+	else if (lean_find_theorem(code, *cv, *cn, name, 0, cd, &w))
+		*why = xasprintf("%stheorem %s missing (%s)", prefix, name, w);
+	else
+		rc = 0;
+out:
+	free(w);
+	free(name);
+	return rc;
+}
+
 int lean_check_statement(const char *code, const char *formal_statement, char **why)
 {
 	struct lean_tok *cv = NULL, *fv = NULL;
 	struct lean_decl cd, fd;
 	size_t cn, fn;
-	char *name = NULL, *w = NULL;
 	int rc = -1;
 	*why = NULL;
-	if (lean_tokenize(formal_statement, strlen(formal_statement), 0, &fv, &fn, &w) ||
-	    lean_find_theorem(formal_statement, fv, fn, NULL, 0, &fd, &w)) {
-		*why = xasprintf("formal statement unusable: %s", w);
+	if (two_theorems(code, formal_statement, 0, &cv, &cn, &cd, &fv, &fn, &fd, "statement changed: ", why))
 		goto out;
-	}
-	name = lean_ident_name(formal_statement, &fv[fd.name], LEAN_ID_DECL);
-	if (lean_tokenize(code, strlen(code), 0, &cv, &cn, &w)) {
-		*why = xasprintf("statement changed: code unreadable: %s", w);
-		goto out;
-	}
-	if (lean_find_theorem(code, cv, cn, name, 0, &cd, &w)) {
-		*why = xasprintf("statement changed: theorem %s missing (%s)", name, w);
-		goto out;
-	}
 	if (differ("binders", code, cv, cd.name + 1, cd.colon, formal_statement, fv, fd.name + 1,
 		   fd.colon, why) ||
 	    differ("conclusions", code, cv, cd.colon + 1, cd.assign, formal_statement, fv,
@@ -236,8 +251,6 @@ int lean_check_statement(const char *code, const char *formal_statement, char **
 		goto out;
 	rc = 0;
 out:
-	free(w);
-	free(name);
 	free(cv);
 	free(fv);
 	return rc;
@@ -248,16 +261,6 @@ static const char *const declaring[] = {
 	"def", "theorem", "lemma", "abbrev", "structure", "class", "inductive", "coinductive",
 	"opaque", "axiom", "instance", "alias", "irreducible_def",
 };
-
-static int is_kw(const char *src, const struct lean_tok *t, const char *const *list, size_t n)
-{
-	if (t->kind != LEAN_TOK_IDENT)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (lean_tok_is(src, t, list[i]))
-			return 1;
-	return 0;
-}
 
 /* Does the last part of identifier t of src occur as the last part of an
  * identifier of the statement's tokens fv[0..fn)? */
@@ -307,13 +310,13 @@ static int check_helpers(const char *code, const struct lean_tok *v, size_t firs
 			depth--;
 		if (depth > 0 || t->kind != LEAN_TOK_IDENT)
 			continue;
-		if (is_kw(code, t, blocks, CS_ARRAY_SIZE(blocks))) {
+		if (lean_tok_in(code, t, blocks, CS_ARRAY_SIZE(blocks))) {
 			if (nblocks++ == 0)
 				block_at = i;
 		} else if (lean_tok_is(code, t, "end") && nblocks) {
 			nblocks--;
 		}
-		if (is_kw(code, t, declaring, CS_ARRAY_SIZE(declaring)) || lean_is_command_start(code, t))
+		if (lean_tok_in(code, t, declaring, CS_ARRAY_SIZE(declaring)) || lean_is_command_start(code, t))
 			in_inductive = lean_tok_is(code, t, "inductive");
 		/* the names of `alias a := …`, `alias ⟨a, b⟩ := …` */
 		if (lean_tok_is(code, t, "alias")) {
@@ -325,7 +328,7 @@ static int check_helpers(const char *code, const struct lean_tok *v, size_t firs
 		/* the name after a declaring keyword; a constructor `| name` of an inductive */
 		if (in_inductive && i > 0 && lean_tok_is(code, &v[i - 1], "|")) {
 			k = i;
-		} else if (is_kw(code, t, declaring, CS_ARRAY_SIZE(declaring))) {
+		} else if (lean_tok_in(code, t, declaring, CS_ARRAY_SIZE(declaring))) {
 			for (k = i + 1; k < first && (v[k].kind == LEAN_TOK_COMMENT || v[k].kind == LEAN_TOK_DOC); k++)
 				;
 			if (k >= first || v[k].kind != LEAN_TOK_IDENT)
@@ -363,22 +366,10 @@ char *lean_graft_statement(const char *code, const char *formal_statement, char 
 	struct lean_decl cd, fd;
 	struct sbuf sb = SBUF_INIT;
 	size_t cn, fn, cut;
-	char *name = NULL, *w = NULL, *out = NULL;
+	char *out = NULL;
 	*why = NULL;
-	if (lean_tokenize(formal_statement, strlen(formal_statement), 1, &fv, &fn, &w) ||
-	    lean_find_theorem(formal_statement, fv, fn, NULL, 0, &fd, &w)) {
-		*why = xasprintf("formal statement unusable: %s", w);
+	if (two_theorems(code, formal_statement, 1, &cv, &cn, &cd, &fv, &fn, &fd, "", why))
 		goto out;
-	}
-	name = lean_ident_name(formal_statement, &fv[fd.name], LEAN_ID_DECL);
-	if (lean_tokenize(code, strlen(code), 1, &cv, &cn, &w)) {
-		*why = xasprintf("unreadable code: %s", w);
-		goto out;
-	}
-	if (lean_find_theorem(code, cv, cn, name, 0, &cd, &w)) {
-		*why = xasprintf("theorem %s missing (%s)", name, w);
-		goto out;
-	}
 	if (check_helpers(code, cv, cd.first, formal_statement, fv, fn, why))
 		goto out;
 	cut = cv[cd.first].start;
@@ -399,8 +390,6 @@ char *lean_graft_statement(const char *code, const char *formal_statement, char 
 	sbuf_addch(&sb, '\n');
 	out = sbuf_detach(&sb);
 out:
-	free(w);
-	free(name);
 	free(cv);
 	free(fv);
 	return out;

@@ -55,12 +55,7 @@ int lean_is_command_start(const char *src, const struct lean_tok *t)
 		return 1;
 	if (t->kind == LEAN_TOK_SYMBOL)
 		return lean_tok_is(src, t, "@[") || lean_tok_is(src, t, "#");
-	if (t->kind != LEAN_TOK_IDENT)
-		return 0;
-	for (size_t i = 0; i < CS_ARRAY_SIZE(command_words); i++)
-		if (lean_tok_is(src, t, command_words[i]))
-			return 1;
-	return 0;
+	return lean_tok_in(src, t, command_words, CS_ARRAY_SIZE(command_words));
 }
 
 /* Terms of a conclusion that hold a `:=` of their own. */
@@ -76,12 +71,7 @@ static const char *const modifiers[] = {
 
 static int is_modifier(const char *src, const struct lean_tok *t)
 {
-	if (t->kind != LEAN_TOK_IDENT)
-		return 0;
-	for (size_t i = 0; i < CS_ARRAY_SIZE(modifiers); i++)
-		if (lean_tok_is(src, t, modifiers[i]))
-			return 1;
-	return 0;
+	return lean_tok_in(src, t, modifiers, CS_ARRAY_SIZE(modifiers));
 }
 
 /* Index of the previous non-comment token before i, or (size_t)-1. */
