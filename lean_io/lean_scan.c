@@ -31,11 +31,10 @@
  *    throwError, and whatever else an imported library declares with
  *    interpolatedStr). So every `"` is scanned with holes, and the string is
  *    refused when a plain reading would end it elsewhere, or would end it
- *    where the reading with holes fails, unless it follows s!, m!, f! or
- *    throwError (then Lean reads the holes for sure), or a plain reading fails
+ *    where the reading with holes fails, unless it follows s!, m! or f!
+ *    (then Lean reads the holes for sure), or a plain reading fails
  *    (then a plain-reading Lean fails as well). So an honest plain string
- *    holding an unbalanced `{` ("{") is refused too: a string holding `{` is
- *    accepted only when both readings agree.
+ *    holding an unbalanced `{` ("{") is refused too.
  *  - The token table is the environment's: Mathlib has tokens such as `⁻¹'`,
  *    `∘'`, `''`. A `'` glued to a symbol may be the end of such a token or open
  *    a character literal; a `--` or `/-` glued to a symbol may be inside one. So
@@ -442,7 +441,10 @@ static int glued(const struct lean_scanner *s, size_t p)
 /* Is the previous token one after which Lean certainly reads holes? */
 static int interp_head(const struct lean_scanner *s)
 {
-	static const char *const heads[] = { "s!", "m!", "f!", "throwError" };
+	/* `syntax:max "s!" interpolatedStr(term)` (Init), m! (Lean.Message), f!
+	 * (Lean.Data.Format); not throwError, whose `interpolatedStr <|> term` is
+	 * not the same in every Lean version */
+	static const char *const heads[] = { "s!", "m!", "f!" };
 	size_t n = s->prev_end - s->prev_start;
 	if (s->prev_kind != LEAN_TOK_IDENT)
 		return 0;

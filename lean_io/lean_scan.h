@@ -42,7 +42,7 @@ struct lean_interp {
 	size_t start;       /* offset of its opening `"` */
 	size_t plain_end;   /* where a plain string literal from there would end; 0: none */
 	long braces;        /* `{` open in the current hole's code */
-	int head;           /* after s!, m!, f! or throwError: Lean reads it with holes */
+	int head;           /* after s!, m! or f!: Lean reads it with holes */
 };
 
 #define LEAN_SCAN_MAX_INTERP 16
