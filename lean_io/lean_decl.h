@@ -24,6 +24,9 @@ struct lean_decl {
 int lean_find_theorem(const char *src, const struct lean_tok *v, size_t n, const char *name,
 		      int need_by, struct lean_decl *d, char **why);
 
+/* 1 if token t opens a bracket ( [ { ⦃ ⟨ @[ %[, -1 if it closes one, else 0. */
+int lean_bracket(const char *src, const struct lean_tok *t);
+
 /* Does token t start a command (theorem, def, #eval, @[..], docstring, end, ...)? */
 int lean_is_command_start(const char *src, const struct lean_tok *t);
 

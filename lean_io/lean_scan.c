@@ -1,7 +1,46 @@
-/* lean_scan.c: Lean 4's lexical structure (Lean.Parser.Basic: whiteSpace,
- * identFn, numberFn, strLitFn, charLitFn, rawStrLitFn), enough to tell code
- * from comments, strings and «quoted names». Linear in the input; never reads
- * past src + len. */
+/* lean_scan.c: Lean 4's lexical structure, rule by rule from Lean's parser
+ * (leanprover/lean4, src/Lean/Parser/Basic.lean unless said otherwise):
+ *  - whitespace / finishCommentBlock: `--` to the end of the line; `/-` ... `-/`
+ *    nested; `/--` and `/-!` are doc comments whose body starts after the third
+ *    character (so `/--/` opens a doc comment, it is not an empty comment).
+ *    Lean refuses tabs and a carriage return outside "\r\n"; we read them as
+ *    white space (Lean's own error then fails the check).
+ *  - tokenFnAux decides by the first character, in this order: `"` string,
+ *    `'` not followed by `'` character literal, digit number, `` ` `` before an
+ *    identifier Name literal, `r` before `#*"` raw string, else identifier or
+ *    the longest symbol of the token table.
+ *  - strLitFnAux / quotedStringFn / quotedCharCoreFn: escapes \\ \" \' \r \n \t,
+ *    \xHH (two hex digits), \uHHHH (exactly four: `\u{…}` is not Lean), and in
+ *    strings only the gap: backslash, one newline, white space.
+ *  - charLitFnAux / quotedCharFn: one code point, any (a raw newline or `"`
+ *    too), or one escape (no gap), then `'`.
+ *  - rawStrLitFnAux: r, n `#`, `"`, anything, `"` and n `#`. No escapes.
+ *  - numberFnAux / decimalNumberFn / takeDigitsFn: 0b 0o 0x with at least one
+ *    digit, `_` between digits; decimal, then `.` (and digits) and/or `e`/`E`,
+ *    sign, digits (missing exponent digits are an error). After a `.` a number is
+ *    a field index (fieldIdxFn in Term.lean: digits only): h.2.1.
+ *  - identFnAux / isIdCont, isIdFirst / isIdRest / isLetterLike /
+ *    isSubScriptAlnum (src/Init/Meta.lean): parts of letters, `_`, digits, `'`,
+ *    `!`, `?`, subscripts, or «anything but »», joined by `.` before a letter or «.
+ *  - interpolatedStrFn (src/Lean/Parser/StrInterpolation.lean): a string in which
+ *    `{` opens a hole of code ending at the matching `}`; `\{` is an escape there.
+ *
+ * Where Lean's reading depends on the environment, two readings are possible
+ * and the scanner refuses (an error token) unless both give the same tokens:
+ *  - Which strings hold holes depends on the syntax around them (s!, m!, f!,
+ *    throwError, and whatever else an imported library declares with
+ *    interpolatedStr). So every `"` is scanned with holes, and the string is
+ *    refused when a plain reading would end it elsewhere, or would end it
+ *    where the reading with holes fails, unless it follows s!, m! or f!
+ *    (then Lean reads the holes for sure), or a plain reading fails
+ *    (then a plain-reading Lean fails as well). So an honest plain string
+ *    holding an unbalanced `{` ("{") is refused too.
+ *  - The token table is the environment's: Mathlib has tokens such as `⁻¹'`,
+ *    `∘'`, `''`. A `'` glued to a symbol may be the end of such a token or open
+ *    a character literal; a `--` or `/-` glued to a symbol may be inside one. So
+ *    these are refused right after a symbol (brackets and `,` aside) when the
+ *    two readings differ; the known tokens of core and Mathlib that end in `'`
+ *    are symbols of their own. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,20 +81,22 @@ static size_t utf8_decode(const unsigned char *s, size_t n, unsigned long *cp)
 	return len;
 }
 
-/* Lean's isLetterLike. */
+/* isLetterLike (src/Init/Meta.lean, current Lean: Latin-1 and Latin Extended-A
+ * letters included; older Lean reads those as no token at all and fails). */
 static int letter_like(unsigned long c)
 {
 	return (c >= 0x3b1 && c <= 0x3c9 && c != 0x3bb) ||
 	       (c >= 0x391 && c <= 0x3a9 && c != 0x3a0 && c != 0x3a3) ||
 	       (c >= 0x3ca && c <= 0x3fb) || (c >= 0x1f00 && c <= 0x1ffe) ||
-	       (c >= 0x2100 && c <= 0x214f) || (c >= 0x1d49c && c <= 0x1d59f);
+	       (c >= 0x2100 && c <= 0x214f) || (c >= 0x1d49c && c <= 0x1d59f) ||
+	       (c >= 0xc0 && c <= 0xff && c != 0xd7 && c != 0xf7) || (c >= 0x100 && c <= 0x17f);
 }
 
-/* Lean's isSubScriptAlnum. */
+/* isSubScriptAlnum. */
 static int subscript_alnum(unsigned long c)
 {
 	return (c >= 0x2080 && c <= 0x2089) || (c >= 0x2090 && c <= 0x209c) ||
-	       (c >= 0x1d62 && c <= 0x1d6a);
+	       (c >= 0x1d62 && c <= 0x1d6a) || c == 0x2c7c;
 }
 
 static int ascii_alpha(unsigned long c)
@@ -63,9 +104,14 @@ static int ascii_alpha(unsigned long c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-static int ascii_digit(unsigned long c)
+static int ascii_digit(long c)
 {
 	return c >= '0' && c <= '9';
+}
+
+static int hex_digit(long c)
+{
+	return ascii_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
 static int id_first(unsigned long c)
@@ -75,18 +121,18 @@ static int id_first(unsigned long c)
 
 static int id_rest(unsigned long c)
 {
-	return id_first(c) || ascii_digit(c) || c == '\'' || c == '!' || c == '?' ||
+	return id_first(c) || ascii_digit((long)c) || c == '\'' || c == '!' || c == '?' ||
 	       subscript_alnum(c);
 }
 
 void lean_scan_init(struct lean_scanner *s, const char *src, size_t len)
 {
+	memset(s, 0, sizeof(*s));
 	s->src = src;
 	s->len = len;
-	s->pos = 0;
 	s->line = 1;
-	s->col = 0;
 	s->at_bol = 1;
+	s->prev_kind = LEAN_TOK_EOF;
 }
 
 /* Code point at byte offset p (0 at the end or when invalid: *n = 0). */
@@ -125,9 +171,16 @@ static size_t next_cp(const struct lean_scanner *s, size_t p)
 	return n ? p + n : 0;
 }
 
-/* End of a nested block comment whose body starts at p (after the opening
- * "/-"), or 0 if unterminated or invalid. */
-static size_t block_comment_end(const struct lean_scanner *s, size_t p)
+/* 0 with the reason and where it is, for the error token. */
+static size_t fail(struct lean_scanner *s, const char *why, size_t at)
+{
+	s->err = why;
+	s->err_pos = at;
+	return 0;
+}
+
+/* finishCommentBlock: end of a nested block comment whose body starts at p, or 0. */
+static size_t block_comment_end(struct lean_scanner *s, size_t start, size_t p)
 {
 	size_t depth = 1, q;
 	while (p < s->len) {
@@ -141,64 +194,79 @@ static size_t block_comment_end(const struct lean_scanner *s, size_t p)
 			depth++;
 		} else {
 			if (!(q = next_cp(s, p)))
-				return 0;
+				return fail(s, "invalid UTF-8 or NUL byte in a comment", p);
 			p = q;
 		}
 	}
-	return 0;
+	return fail(s, "unterminated comment", start);
 }
 
-/* After the '\\' of an escape at p: end of the escape, or 0. */
-static size_t escape_end(const struct lean_scanner *s, size_t p)
+enum esc { ESC_CHAR, ESC_STRING, ESC_INTERP };
+
+/* quotedCharCoreFn: after the '\\' of an escape at p, the end of the escape, or 0.
+ * isQuotableCharDefault; `{` in an interpolated string
+ * (isQuotableCharForStrInterpolant); the gap (stringGapFn) in strings only. */
+static size_t escape_end(struct lean_scanner *s, size_t p, enum esc where)
 {
-	int c = byte_at(s, p);
-	if (c == 'x') {
-		p++;
-		for (int i = 0; i < 2; i++, p++)
-			if (!strchr("0123456789abcdefABCDEF", byte_at(s, p) > 0 ? byte_at(s, p) : 'z'))
-				return 0;
+	int c = byte_at(s, p), i, nl = 0;
+	if (c > 0 && strchr("\\\"'rnt", c))
+		return p + 1;
+	if (c == '{' && where == ESC_INTERP)
+		return p + 1;
+	if (c == 'x' || c == 'u') {
+		for (i = 0, p++; i < (c == 'x' ? 2 : 4); i++, p++)
+			if (!hex_digit(byte_at(s, p)))
+				return fail(s, c == 'x' ? "invalid escape (\\x takes two hex digits)"
+					    : "invalid escape (\\u takes four hex digits)", p);
 		return p;
 	}
-	if (c == 'u') {
-		p++;
-		if (byte_at(s, p) != '{')
-			return 0;
-		for (p++; p < s->len && byte_at(s, p) != '}'; p++)
-			if (!strchr("0123456789abcdefABCDEF", byte_at(s, p) > 0 ? byte_at(s, p) : 'z'))
-				return 0;
-		return p < s->len ? p + 1 : 0;
+	if (where != ESC_CHAR && (c == '\n' || (c == '\r' && byte_at(s, p + 1) == '\n'))) {
+		/* a gap: one newline ("\r\n" read as Lean reads a file), then white space */
+		for (;; p++) {
+			c = byte_at(s, p);
+			if (c == '\n' && nl++)
+				return fail(s, "a second newline in a string gap", p);
+			if (c != '\n' && c != ' ' && c != '\t' && c != '\r')
+				return p;
+		}
 	}
-	if (c == '\n')      /* string gap: backslash-newline */
-		return p + 1;
-	if (c == '\r' && byte_at(s, p + 1) == '\n')
-		return p + 2;
-	if (c > 0 && strchr("\\\"'nrt", c))
-		return p + 1;
-	return 0;
+	return fail(s, "invalid escape sequence", p);
 }
 
-/* End of a "..." string whose body starts at p, or 0. */
-static size_t string_end(const struct lean_scanner *s, size_t p)
+/* strLitFnAux (where ESC_STRING) or interpolatedStrFn (ESC_INTERP): a piece of
+ * a string from p (its opening '"', or the '}' closing a hole) to just after
+ * the '"' that ends the string (*hole = 0) or, with holes, the '{' that opens one
+ * (*hole = 1); 0 on error. */
+static size_t piece_end(struct lean_scanner *s, size_t p, size_t start, enum esc where, int *hole)
 {
 	size_t q;
-	while (p < s->len) {
+	for (p++; p < s->len;) {
 		int c = byte_at(s, p);
-		if (c == '"')
+		if (c == '"' || (c == '{' && where == ESC_INTERP)) {
+			*hole = c == '{';
 			return p + 1;
+		}
 		if (c == '\\') {
-			if (!(q = escape_end(s, p + 1)))
+			if (!(q = escape_end(s, p + 1, where)))
 				return 0;
 			p = q;
 			continue;
 		}
 		if (!(q = next_cp(s, p)))
-			return 0;
+			return fail(s, "invalid UTF-8 or NUL byte", p);
 		p = q;
 	}
-	return 0;
+	return fail(s, "unterminated string", start);
 }
 
-/* r#*" at p? Returns the number of '#' + 1, or 0. */
+/* End of a plain string literal opening at p, or 0. */
+static size_t string_end(struct lean_scanner *s, size_t p)
+{
+	int hole;
+	return piece_end(s, p, p, ESC_STRING, &hole);
+}
+
+/* isRawStrLitStart: r#*" at p? Returns the number of '#' + 1, or 0. */
 static size_t raw_string_start(const struct lean_scanner *s, size_t p)
 {
 	size_t h = 0;
@@ -209,10 +277,10 @@ static size_t raw_string_start(const struct lean_scanner *s, size_t p)
 	return byte_at(s, p) == '"' ? h + 1 : 0;
 }
 
-/* End of the raw string starting at p (the 'r'), with hashes-1 '#'. 0 if unterminated. */
-static size_t raw_string_end(const struct lean_scanner *s, size_t p, size_t hashes)
+/* rawStrLitFnAux: end of the raw string starting at p (the 'r'), with hashes '#'. */
+static size_t raw_string_end(struct lean_scanner *s, size_t p, size_t hashes)
 {
-	size_t q, h;
+	size_t q, h, start = p;
 	p += 1 + hashes + 1;
 	while (p < s->len) {
 		if (byte_at(s, p) == '"') {
@@ -222,46 +290,44 @@ static size_t raw_string_end(const struct lean_scanner *s, size_t p, size_t hash
 				return p + 1 + hashes;
 		}
 		if (!(q = next_cp(s, p)))
-			return 0;
+			return fail(s, "invalid UTF-8 or NUL byte", p);
 		p = q;
 	}
-	return 0;
+	return fail(s, "unterminated string", start);
 }
 
-/* End of the char literal starting at p ('\''), or 0 if there is none. */
-static size_t char_end(const struct lean_scanner *s, size_t p)
+/* charLitFnAux: end of the character literal opening at p, or 0 (s->err set). */
+static size_t char_end(struct lean_scanner *s, size_t p)
 {
 	size_t q = p + 1;
 	if (byte_at(s, q) == '\\')
-		q = escape_end(s, q + 1);
-	else if (byte_at(s, q) != '\'' && byte_at(s, q) != '\n')
-		q = next_cp(s, q);
-	else
+		q = escape_end(s, q + 1, ESC_CHAR);
+	else if (!(q = next_cp(s, q)))
+		return fail(s, "unterminated character literal", p);
+	if (!q)
 		return 0;
-	return q && byte_at(s, q) == '\'' ? q + 1 : 0;
+	return byte_at(s, q) == '\'' ? q + 1 : fail(s, "unterminated character literal", p);
 }
 
-/* End of the «...» escape starting at p, or 0. */
-static size_t guillemet_end(const struct lean_scanner *s, size_t p)
+/* End of the «...» part starting at p, or 0. */
+static size_t guillemet_end(struct lean_scanner *s, size_t p)
 {
-	size_t n, q;
+	size_t n, start = p;
 	unsigned long c;
 	p += 2;                 /* « is two bytes */
 	while (p < s->len) {
 		c = peek(s, p, &n);
 		if (!n)
-			return 0;
-		q = p + n;
+			return fail(s, "invalid UTF-8 or NUL byte", p);
+		p += n;
 		if (c == 0xbb)  /* » */
-			return q;
-		p = q;
+			return p;
 	}
-	return 0;
+	return fail(s, "unterminated «name»", start);
 }
 
-/* End of an identifier (dotted parts, «escapes») starting at p, or 0 if the
- * «escape» is unterminated. */
-static size_t ident_end(const struct lean_scanner *s, size_t p)
+/* identFnAux: end of an identifier (dotted parts, «escapes») starting at p, or 0. */
+static size_t ident_end(struct lean_scanner *s, size_t p)
 {
 	size_t n, q;
 	unsigned long c;
@@ -272,7 +338,7 @@ static size_t ident_end(const struct lean_scanner *s, size_t p)
 				return 0;
 			p = q;
 		} else {
-			/* caller (or the '.' check below) made sure c is id_first */
+			/* caller (or isIdCont below) made sure c is id_first */
 			for (p += n; (c = peek(s, p, &n)) && n && id_rest(c); p += n)
 				;
 		}
@@ -285,38 +351,226 @@ static size_t ident_end(const struct lean_scanner *s, size_t p)
 	}
 }
 
-static size_t number_end(const struct lean_scanner *s, size_t p)
+/* takeDigitsFn: digits of the set, `_` only before a digit; need: one at least. */
+static size_t digits_end(struct lean_scanner *s, size_t p, int (*digit)(long), int need,
+			 size_t start)
 {
+	for (;; p++) {
+		int c = byte_at(s, p);
+		if (c == '_')
+			need = 1;
+		else if (c >= 0 && digit(c))
+			need = 0;
+		else
+			break;
+	}
+	return need ? fail(s, "malformed numeral", start) : p;
+}
+
+static int bin_digit(long c)
+{
+	return c == '0' || c == '1';
+}
+
+static int oct_digit(long c)
+{
+	return c >= '0' && c <= '7';
+}
+
+/* numberFnAux (or fieldIdxFn when field). */
+static size_t number_end(struct lean_scanner *s, size_t p, int field)
+{
+	size_t start = p, q;
 	int c = byte_at(s, p), d = byte_at(s, p + 1);
-	if (c == '0' && d > 0 && strchr("xXbBoO", d)) {
-		const char *digits = (d == 'x' || d == 'X') ? "0123456789abcdefABCDEF_"
-				   : (d == 'b' || d == 'B') ? "01_" : "01234567_";
-		for (p += 2; byte_at(s, p) > 0 && strchr(digits, byte_at(s, p)); p++)
-			;
+	if (field) {
+		while (ascii_digit(byte_at(s, p)))
+			p++;
 		return p;
 	}
-	while (ascii_digit((unsigned long)byte_at(s, p)) || byte_at(s, p) == '_')
+	if (c == '0' && (d == 'b' || d == 'B'))
+		return digits_end(s, p + 2, bin_digit, 1, start);
+	if (c == '0' && (d == 'o' || d == 'O'))
+		return digits_end(s, p + 2, oct_digit, 1, start);
+	if (c == '0' && (d == 'x' || d == 'X'))
+		return digits_end(s, p + 2, hex_digit, 1, start);
+	if (!(p = digits_end(s, p + 1, ascii_digit, 0, start)))
+		return 0;
+	if (byte_at(s, p) == '.') {
 		p++;
-	if (byte_at(s, p) == '.' && ascii_digit((unsigned long)byte_at(s, p + 1)))
-		for (p++; ascii_digit((unsigned long)byte_at(s, p)); p++)
-			;
+		if (ascii_digit(byte_at(s, p)) && !(p = digits_end(s, p, ascii_digit, 0, start)))
+			return 0;
+	}
 	if (byte_at(s, p) == 'e' || byte_at(s, p) == 'E') {
-		size_t q = p + 1;
+		q = p + 1;
 		if (byte_at(s, q) == '+' || byte_at(s, q) == '-')
 			q++;
-		if (ascii_digit((unsigned long)byte_at(s, q))) {
-			for (p = q; ascii_digit((unsigned long)byte_at(s, p)); p++)
-				;
-		}
+		if (!ascii_digit(byte_at(s, q)))
+			return fail(s, "missing exponent digits in a numeral", start);
+		p = digits_end(s, q, ascii_digit, 0, start);
 	}
 	return p;
 }
 
-/* Symbols longer than one code point, longest first where one prefixes another. */
+/* Symbols longer than one code point, longest first where one prefixes another.
+ * Those of Lean core and Mathlib that hold a character a literal or comment
+ * could start with (`/`, `-`, `'`) must be here for the reading to be Lean's. */
 static const char *const multi[] = {
 	"<;>", "...", "<|>", "|>.", ":=", "=>", "<-", "->", "..", "::", "<|", "|>",
-	"<=", ">=", "!=", "==", "&&", "||", "++", "@[", "%[",
+	"<=", ">=", "!=", "==", "&&", "||", "++", "@[", "%[", "//", "/\\", "\\/",
+	"⁻¹'", "∑'", "∏'", "×'", "Σ'", "∘'", "''",
 };
+
+/* Symbols no token of the table continues: brackets and the comma. */
+static int closed_symbol(const struct lean_scanner *s, size_t a, size_t b)
+{
+	static const char *const closed[] = { "(", ")", "[", "]", "{", "}", "⟨", "⟩", "⦃", "⦄", ",", "@[" };
+	for (size_t i = 0; i < CS_ARRAY_SIZE(closed); i++)
+		if (strlen(closed[i]) == b - a && !memcmp(s->src + a, closed[i], b - a))
+			return 1;
+	return 0;
+}
+
+/* Does the text at p touch a symbol that the environment's token table might
+ * continue? */
+static int glued(const struct lean_scanner *s, size_t p)
+{
+	return s->prev_kind == LEAN_TOK_SYMBOL && s->prev_end == p &&
+	       !closed_symbol(s, s->prev_start, s->prev_end);
+}
+
+/* Is the previous token one after which Lean certainly reads holes? */
+static int interp_head(const struct lean_scanner *s)
+{
+	/* `syntax:max "s!" interpolatedStr(term)` (Init), m! (Lean.Message), f!
+	 * (Lean.Data.Format); not throwError, whose `interpolatedStr <|> term` is
+	 * not the same in every Lean version */
+	static const char *const heads[] = { "s!", "m!", "f!" };
+	size_t n = s->prev_end - s->prev_start;
+	if (s->prev_kind != LEAN_TOK_IDENT)
+		return 0;
+	for (size_t i = 0; i < CS_ARRAY_SIZE(heads); i++)
+		if (strlen(heads[i]) == n && !memcmp(s->src + s->prev_start, heads[i], n))
+			return 1;
+	return 0;
+}
+
+#define AMBIGUOUS_STRING "ambiguous string: read with `{` holes (as after s!) it ends " \
+	"elsewhere than read plain"
+
+/* A string piece from p (a '"' opening a string, or the '}' closing a hole of
+ * the innermost open string): its token kind and end (*e; 0 on error). */
+static enum lean_tok_kind string_piece(struct lean_scanner *s, size_t p, size_t *e)
+{
+	struct lean_interp *in;
+	int hole, opening = byte_at(s, p) == '"';
+	size_t start = opening ? p : s->interp[s->ninterp - 1].start;
+	if (!(*e = piece_end(s, p, start, ESC_INTERP, &hole)))
+		return LEAN_TOK_ERROR;
+	if (opening && !hole)
+		return LEAN_TOK_STRING;
+	if (opening) {
+		if (s->ninterp == LEAN_SCAN_MAX_INTERP) {
+			*e = fail(s, "strings with holes nested too deep", p);
+			return LEAN_TOK_ERROR;
+		}
+		in = &s->interp[s->ninterp++];
+		in->start = p;
+		in->head = interp_head(s);
+		in->braces = 0;
+		in->plain_end = string_end(s, p);
+		s->err = NULL;
+		return LEAN_TOK_INTERP;
+	}
+	if (!hole) {
+		in = &s->interp[--s->ninterp];
+		if (!in->head && in->plain_end && in->plain_end != *e) {
+			*e = fail(s, AMBIGUOUS_STRING, in->start);
+			return LEAN_TOK_ERROR;
+		}
+	}
+	return LEAN_TOK_INTERP;
+}
+
+/* At a `'` that is not part of an identifier: `''` is a symbol; else Lean reads a
+ * character literal (an error if there is none), unless the environment's token
+ * table makes it the end of a symbol it touches. */
+static enum lean_tok_kind quote(struct lean_scanner *s, size_t p, size_t *e)
+{
+	if (byte_at(s, p + 1) == '\'') {
+		*e = p + 2;
+		return LEAN_TOK_SYMBOL;
+	}
+	*e = char_end(s, p);
+	if (!glued(s, p))
+		return *e ? LEAN_TOK_CHAR : LEAN_TOK_ERROR;
+	if (!*e) {
+		s->err = NULL;
+		*e = p + 1;
+		return LEAN_TOK_SYMBOL;
+	}
+	*e = fail(s, "ambiguous `'`: a character literal, or the end of the symbol before it", p);
+	return LEAN_TOK_ERROR;
+}
+
+static enum lean_tok_kind comment(struct lean_scanner *s, size_t p, size_t *e)
+{
+	int third = byte_at(s, p + 2);
+	size_t n;
+	if (glued(s, p)) {
+		*e = fail(s, "ambiguous comment start: it touches a symbol that may go on", p);
+		return LEAN_TOK_ERROR;
+	}
+	if (byte_at(s, p) == '-') {
+		for (*e = p + 2; *e < s->len && s->src[*e] != '\n'; (*e)++)
+			;
+		if (*e > p + 2 && s->src[*e - 1] == '\r' && *e < s->len)
+			(*e)--;
+		/* the comment must still be valid UTF-8 without NUL */
+		for (size_t q = p + 2; q < *e; q += n) {
+			peek(s, q, &n);
+			if (!n) {
+				*e = fail(s, "invalid UTF-8 or NUL byte in a comment", q);
+				return LEAN_TOK_ERROR;
+			}
+		}
+		return LEAN_TOK_COMMENT;
+	}
+	if (third == '-' || third == '!') {
+		*e = block_comment_end(s, p, p + 3);
+		return *e ? LEAN_TOK_DOC : LEAN_TOK_ERROR;
+	}
+	*e = block_comment_end(s, p, p + 2);
+	return *e ? LEAN_TOK_COMMENT : LEAN_TOK_ERROR;
+}
+
+static enum lean_tok_kind symbol(struct lean_scanner *s, size_t p, size_t n, size_t *e)
+{
+	*e = p + n;
+	for (size_t i = 0; i < CS_ARRAY_SIZE(multi); i++) {
+		size_t m = strlen(multi[i]);
+		if (m <= s->len - p && !memcmp(s->src + p, multi[i], m)) {
+			*e = p + m;
+			break;
+		}
+	}
+	if (s->ninterp && *e == p + 1 && s->src[p] == '{')
+		s->interp[s->ninterp - 1].braces++;
+	else if (s->ninterp && *e == p + 1 && s->src[p] == '}')
+		s->interp[s->ninterp - 1].braces--;
+	return LEAN_TOK_SYMBOL;
+}
+
+/* An error inside an open string with holes that nothing says is one, and that
+ * reads plain: which of the two readings Lean takes depends on the syntax
+ * around it, so the string is what is refused. */
+static void unreadable_holes(struct lean_scanner *s)
+{
+	for (int i = s->ninterp; i-- > 0;)
+		if (!s->interp[i].head && s->interp[i].plain_end) {
+			fail(s, AMBIGUOUS_STRING, s->interp[i].start);
+			return;
+		}
+}
 
 enum lean_tok_kind lean_scan_next(struct lean_scanner *s, struct lean_tok *t)
 {
@@ -343,6 +597,12 @@ enum lean_tok_kind lean_scan_next(struct lean_scanner *s, struct lean_tok *t)
 	t->bol = s->at_bol;
 	if (s->pos >= s->len) {
 		t->kind = LEAN_TOK_EOF;
+		if (s->ninterp) {
+			fail(s, "unterminated string", s->interp[0].start);
+			unreadable_holes(s);
+			s->ninterp = 0;
+			t->kind = LEAN_TOK_ERROR;
+		}
 		t->end = s->pos;
 		return t->kind;
 	}
@@ -350,63 +610,55 @@ enum lean_tok_kind lean_scan_next(struct lean_scanner *s, struct lean_tok *t)
 	p = s->pos;
 	ch = byte_at(s, p);
 	c = peek(s, p, &n);
-	kind = LEAN_TOK_SYMBOL;
 	if (!n) {
 		kind = LEAN_TOK_ERROR;
-	} else if (ch == '-' && byte_at(s, p + 1) == '-') {
-		kind = LEAN_TOK_COMMENT;
-		for (e = p + 2; e < s->len && s->src[e] != '\n'; e++)
-			;
-		if (e > p + 2 && s->src[e - 1] == '\r' && e < s->len)
-			e--;
-		/* the comment must still be valid UTF-8 without NUL */
-		for (size_t q = p + 2; q < e; q += n) {
-			peek(s, q, &n);
-			if (!n) {
-				kind = LEAN_TOK_ERROR;
-				break;
-			}
-		}
-	} else if (ch == '/' && byte_at(s, p + 1) == '-') {
-		int third = byte_at(s, p + 2);
-		/* "/--/" is an empty comment, not a doc comment */
-		kind = ((third == '-' && byte_at(s, p + 3) != '/') || third == '!') ? LEAN_TOK_DOC
-										     : LEAN_TOK_COMMENT;
-		if (!(e = block_comment_end(s, p + 2)))
-			kind = LEAN_TOK_ERROR;
-	} else if (ch == '"') {
-		kind = LEAN_TOK_STRING;
-		if (!(e = string_end(s, p + 1)))
-			kind = LEAN_TOK_ERROR;
+		fail(s, "invalid UTF-8 or NUL byte", p);
+	} else if ((ch == '-' && byte_at(s, p + 1) == '-') || (ch == '/' && byte_at(s, p + 1) == '-')) {
+		kind = comment(s, p, &e);
+	} else if (ch == '"' || (ch == '}' && s->ninterp && s->interp[s->ninterp - 1].braces == 0)) {
+		kind = string_piece(s, p, &e);
 	} else if ((h = raw_string_start(s, p))) {
-		kind = LEAN_TOK_STRING;
-		if (!(e = raw_string_end(s, p, h - 1)))
-			kind = LEAN_TOK_ERROR;
-	} else if (ch == '\'' && byte_at(s, p + 1) != '\'' && (e = char_end(s, p))) {
-		kind = LEAN_TOK_CHAR;
-	} else if (ascii_digit(c)) {
-		kind = LEAN_TOK_NUMBER;
-		e = number_end(s, p);
+		kind = (e = raw_string_end(s, p, h - 1)) ? LEAN_TOK_STRING : LEAN_TOK_ERROR;
+	} else if (ch == '\'') {
+		kind = quote(s, p, &e);
+	} else if (ch == '`' && (id_first(peek(s, p + 1, &h)) || peek(s, p + 1, &h) == 0xab) && h) {
+		kind = (e = ident_end(s, p + 1)) ? LEAN_TOK_NAME : LEAN_TOK_ERROR;
+	} else if (ascii_digit(ch)) {
+		int field = s->prev_kind == LEAN_TOK_SYMBOL && s->prev_end == p &&
+			    s->prev_end - s->prev_start == 1 && s->src[s->prev_start] == '.';
+		kind = (e = number_end(s, p, field)) ? LEAN_TOK_NUMBER : LEAN_TOK_ERROR;
 	} else if (id_first(c) || c == 0xab) {
-		kind = LEAN_TOK_IDENT;
-		if (!(e = ident_end(s, p)))
-			kind = LEAN_TOK_ERROR;
+		kind = (e = ident_end(s, p)) ? LEAN_TOK_IDENT : LEAN_TOK_ERROR;
 	} else {
-		e = p + n;
-		for (size_t i = 0; i < CS_ARRAY_SIZE(multi); i++) {
-			size_t m = strlen(multi[i]);
-			if (m <= s->len - p && !memcmp(s->src + p, multi[i], m)) {
-				e = p + m;
-				break;
-			}
-		}
+		kind = symbol(s, p, n, &e);
 	}
-	if (kind == LEAN_TOK_ERROR)
+	if (kind == LEAN_TOK_ERROR) {
+		unreadable_holes(s);
 		e = s->len;
+		s->ninterp = 0;
+	}
 	advance(s, e);
 	t->kind = kind;
 	t->end = e;
+	if (kind != LEAN_TOK_COMMENT && kind != LEAN_TOK_DOC) {
+		s->prev_kind = kind;
+		s->prev_start = p;
+		s->prev_end = e;
+	}
 	return kind;
+}
+
+/* line:col of byte offset pos, as the tokens count them. */
+static void line_col(const char *src, size_t pos, int *line, int *col)
+{
+	*line = 1;
+	*col = 0;
+	for (size_t i = 0; i < pos; i++) {
+		if (src[i] == '\n')
+			++*line, *col = 0;
+		else if (((unsigned char)src[i] & 0xc0) != 0x80)
+			++*col;
+	}
 }
 
 int lean_tokenize(const char *src, size_t len, int keep_comments, struct lean_tok **toks,
@@ -424,18 +676,9 @@ int lean_tokenize(const char *src, size_t len, int keep_comments, struct lean_to
 		lean_scan_next(&s, &t);
 		if (t.kind == LEAN_TOK_ERROR) {
 			if (why) {
-				const char *what = "invalid UTF-8 or NUL byte";
-				int c = (unsigned char)src[t.start];
-				if (c == '"' || c == 'r')
-					what = "unterminated string";
-				else if (c == '/')
-					what = "unterminated comment";
-				else if (c == '-')
-					what = "invalid UTF-8 or NUL byte in a comment";
-				else if (c == 0xc2 && t.start + 1 < len &&
-					 (unsigned char)src[t.start + 1] == 0xab)
-					what = "unterminated «name»";
-				*why = xasprintf("%s at %d:%d", what, t.line, t.col);
+				int line, col;
+				line_col(src, s.err ? s.err_pos : t.start, &line, &col);
+				*why = xasprintf("%s at %d:%d", s.err ? s.err : "unreadable text", line, col);
 			}
 			free(v);
 			return -1;
@@ -459,4 +702,89 @@ int lean_tok_is(const char *src, const struct lean_tok *t, const char *word)
 {
 	size_t n = strlen(word);
 	return t->end - t->start == n && !memcmp(src + t->start, word, n);
+}
+
+int lean_tok_in(const char *src, const struct lean_tok *t, const char *const *list, size_t n)
+{
+	if (t->kind != LEAN_TOK_IDENT)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (lean_tok_is(src, t, list[i]))
+			return 1;
+	return 0;
+}
+
+/* The next part of an identifier at p (before end): [*a, *b) without «», and the
+ * offset after it and its '.'. */
+static const char *ident_part(const char *p, const char *end, const char **a, const char **b)
+{
+	if (end - p >= 2 && !memcmp(p, "«", 2)) {
+		const char *q = p + 2;
+		while (end - q >= 2 && memcmp(q, "»", 2))
+			q++;
+		*a = p + 2;
+		*b = q;
+		p = end - q >= 2 ? q + 2 : end;
+	} else {
+		const char *q = p;
+		while (q < end && *q != '.')
+			q++;
+		*a = p;
+		*b = q;
+		p = q;
+	}
+	return p < end && *p == '.' ? p + 1 : p;
+}
+
+/* The name's text with the leading `_root_.` (LEAN_ID_DECL) and backtick skipped. */
+static const char *ident_text(const char *src, const struct lean_tok *t, int flags)
+{
+	const char *p = src + t->start, *end = src + t->end, *a, *b, *q;
+	if (t->kind == LEAN_TOK_NAME)
+		p++;
+	if (flags & LEAN_ID_DECL) {
+		q = ident_part(p, end, &a, &b);
+		if (b - a == 6 && !memcmp(a, "_root_", 6) && q < end && q[-1] == '.')
+			p = q;
+	}
+	return p;
+}
+
+char *lean_ident_name(const char *src, const struct lean_tok *t, int flags)
+{
+	struct sbuf sb = SBUF_INIT;
+	const char *p = ident_text(src, t, flags), *end = src + t->end, *a, *b;
+	while (p < end) {
+		p = ident_part(p, end, &a, &b);
+		if (sb.len)
+			sbuf_addch(&sb, '.');
+		sbuf_add(&sb, a, (size_t)(b - a));
+	}
+	return sbuf_detach(&sb);
+}
+
+int lean_ident_eq(const char *src, const struct lean_tok *t, const char *word, int flags)
+{
+	struct lean_tok w = { LEAN_TOK_IDENT, 0, strlen(word), 0, 0, 0 };
+	const char *p, *end = src + t->end, *q, *wend = word + w.end, *a, *b, *c, *d;
+	if (t->kind != LEAN_TOK_IDENT && t->kind != LEAN_TOK_NAME)
+		return 0;
+	p = ident_text(src, t, flags);
+	q = ident_text(word, &w, flags);
+	while (p < end && q < wend) {
+		p = ident_part(p, end, &a, &b);
+		q = ident_part(q, wend, &c, &d);
+		if (b - a != d - c || memcmp(a, c, (size_t)(b - a)))
+			return 0;
+	}
+	return p == end && q == wend;
+}
+
+void lean_ident_last(const char *src, const struct lean_tok *t, const char **s, size_t *n)
+{
+	const char *p = ident_text(src, t, 0), *end = src + t->end, *a = p, *b = p;
+	while (p < end)
+		p = ident_part(p, end, &a, &b);
+	*s = a;
+	*n = (size_t)(b - a);
 }

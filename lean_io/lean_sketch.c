@@ -108,16 +108,6 @@ static const char *const binding[] = {
 	"with", "intro!",
 };
 
-static int word_in(const char *src, const struct lean_tok *t, const char *const *list, size_t n)
-{
-	if (t->kind != LEAN_TOK_IDENT)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (lean_tok_is(src, t, list[i]))
-			return 1;
-	return 0;
-}
-
 static int is_sym(const struct an *a, size_t i, const char *s)
 {
 	return a->v[i].kind == LEAN_TOK_SYMBOL && lean_tok_is(a->src, &a->v[i], s);
@@ -576,7 +566,7 @@ static size_t tactic(struct an *a, size_t i, int *err)
 		return next(a, i);
 	}
 	b->goal_tok = (long)i;
-	if (word_in(a->src, &a->v[i], goal_only, CS_ARRAY_SIZE(goal_only)))
+	if (lean_tok_in(a->src, &a->v[i], goal_only, CS_ARRAY_SIZE(goal_only)))
 		b->at_sensitive = 1;
 	else
 		b->ctx_tok = (long)i;
@@ -634,7 +624,7 @@ static int analyze(struct an *a, size_t first)
 			size_t nx = next(a, i);
 			if (nx < a->end && !is_sym(a, nx, "⊢"))
 				b->ctx_tok = b->cur;
-		} else if (b->at_sensitive && word_in(a->src, t, binding, CS_ARRAY_SIZE(binding))) {
+		} else if (b->at_sensitive && lean_tok_in(a->src, t, binding, CS_ARRAY_SIZE(binding))) {
 			b->ctx_tok = b->cur;
 		}
 		if (is_word(a, i, "by")) {

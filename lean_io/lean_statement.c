@@ -78,9 +78,6 @@ char *lean_normalize(const char *text)
 			gap = 1;
 			continue;
 		}
-		if (gap && sb.len)
-			sbuf_addch(&sb, ' ');
-		gap = 0;
 		if (t.kind == LEAN_TOK_ERROR) {
 			/* unreadable rest: whitespace runs made one space all the same */
 			for (const char *q = text + t.start; *q; q++) {
@@ -95,6 +92,9 @@ char *lean_normalize(const char *text)
 			}
 			break;
 		}
+		if (gap && sb.len)
+			sbuf_addch(&sb, ' ');
+		gap = 0;
 		sbuf_add(&sb, text + t.start, t.end - t.start);
 	}
 	return sbuf_detach(&sb);
@@ -115,6 +115,44 @@ char *lean_decl_key(const char *decl)
 	return lean_normalize(decl);
 }
 
+/* Spellings Lean's parser takes for one token (unicodeSymbol in
+ * src/Lean/Parser/Term.lean: " → " " -> ", "∀" "forall", "λ" "fun", "← " "<- ";
+ * " ↦" " =>" in current Lean's `fun`, Mathlib's `fun x ↦` macro before). */
+static const char *const aliases[][2] = {
+	{ "->", "→" }, { "forall", "∀" }, { "fun", "λ" }, { "<-", "←" }, { "=>", "↦" },
+};
+
+/* Token t as compared: the Unicode spelling of an alias, else its text. */
+static const char *canon(const char *src, const struct lean_tok *t, size_t *n)
+{
+	for (size_t i = 0; i < CS_ARRAY_SIZE(aliases); i++)
+		for (int k = 0; k < 2; k++)
+			if (lean_tok_is(src, t, aliases[i][k])) {
+				*n = strlen(aliases[i][1]);
+				return aliases[i][1];
+			}
+	*n = t->end - t->start;
+	return src + t->start;
+}
+
+/* Do tokens a of sa and b of sb read the same to Lean (aliases, «» aside)? */
+static int same_token(const char *sa, const struct lean_tok *a, const char *sb,
+		      const struct lean_tok *b)
+{
+	size_t na, nb;
+	const char *ta = canon(sa, a, &na), *tb = canon(sb, b, &nb);
+	if (na == nb && !memcmp(ta, tb, na))
+		return ta != sa + a->start || a->kind == b->kind;
+	if (a->kind == LEAN_TOK_IDENT && b->kind == LEAN_TOK_IDENT &&
+	    (memchr(ta, '\xc2', na) || memchr(tb, '\xc2', nb))) {
+		char *x = lean_ident_name(sa, a, 0);
+		int same = lean_ident_eq(sb, b, x, 0);
+		free(x);
+		return same;
+	}
+	return 0;
+}
+
 /* Do token ranges a[0..na) of sa and b[0..nb) of sb hold the same tokens? Returns
  * the index of the first difference, or (size_t)-1 when equal. */
 static size_t same_tokens(const char *sa, const struct lean_tok *a, size_t na, const char *sb,
@@ -122,8 +160,7 @@ static size_t same_tokens(const char *sa, const struct lean_tok *a, size_t na, c
 {
 	size_t i;
 	for (i = 0; i < na && i < nb; i++)
-		if (a[i].kind != b[i].kind || a[i].end - a[i].start != b[i].end - b[i].start ||
-		    memcmp(sa + a[i].start, sb + b[i].start, a[i].end - a[i].start))
+		if (!same_token(sa, &a[i], sb, &b[i]))
 			return i;
 	return na == nb ? (size_t)-1 : i;
 }
@@ -170,28 +207,43 @@ static int differ(const char *part, const char *code, const struct lean_tok *cv,
 	return -1;
 }
 
+/* The theorem formal states (tokens *fv without comments, *fd) and the theorem of
+ * that name in code (tokens *cv, comments kept when keep, *cd). 0, or -1 with *why,
+ * prefix before what concerns the code; the caller frees *cv and *fv either way. */
+static int two_theorems(const char *code, const char *formal, int keep, struct lean_tok **cv,
+			size_t *cn, struct lean_decl *cd, struct lean_tok **fv, size_t *fn,
+			struct lean_decl *fd, const char *prefix, char **why)
+{
+	char *name = NULL, *w = NULL;
+	int rc = -1;
+	*cv = NULL;
+	if (lean_tokenize(formal, strlen(formal), 0, fv, fn, &w) ||
+	    lean_find_theorem(formal, *fv, *fn, NULL, 0, fd, &w)) {
+		*why = xasprintf("formal statement unusable: %s", w);
+		goto out;
+	}
+	name = lean_ident_name(formal, &(*fv)[fd->name], LEAN_ID_DECL);
+	if (lean_tokenize(code, strlen(code), keep, cv, cn, &w))
+		*why = xasprintf("%sunreadable code: %s", prefix, w);
+	else if (lean_find_theorem(code, *cv, *cn, name, 0, cd, &w))
+		*why = xasprintf("%stheorem %s missing (%s)", prefix, name, w);
+	else
+		rc = 0;
+out:
+	free(w);
+	free(name);
+	return rc;
+}
+
 int lean_check_statement(const char *code, const char *formal_statement, char **why)
 {
 	struct lean_tok *cv = NULL, *fv = NULL;
 	struct lean_decl cd, fd;
 	size_t cn, fn;
-	char *name = NULL, *w = NULL;
 	int rc = -1;
 	*why = NULL;
-	if (lean_tokenize(formal_statement, strlen(formal_statement), 0, &fv, &fn, &w) ||
-	    lean_find_theorem(formal_statement, fv, fn, NULL, 0, &fd, &w)) {
-		*why = xasprintf("formal statement unusable: %s", w);
+	if (two_theorems(code, formal_statement, 0, &cv, &cn, &cd, &fv, &fn, &fd, "statement changed: ", why))
 		goto out;
-	}
-	name = xstrndup(formal_statement + fv[fd.name].start, fv[fd.name].end - fv[fd.name].start);
-	if (lean_tokenize(code, strlen(code), 0, &cv, &cn, &w)) {
-		*why = xasprintf("statement changed: code unreadable: %s", w);
-		goto out;
-	}
-	if (lean_find_theorem(code, cv, cn, name, 0, &cd, &w)) {
-		*why = xasprintf("statement changed: theorem %s missing (%s)", name, w);
-		goto out;
-	}
 	if (differ("binders", code, cv, cd.name + 1, cd.colon, formal_statement, fv, fd.name + 1,
 		   fd.colon, why) ||
 	    differ("conclusions", code, cv, cd.colon + 1, cd.assign, formal_statement, fv,
@@ -199,9 +251,146 @@ int lean_check_statement(const char *code, const char *formal_statement, char **
 		goto out;
 	rc = 0;
 out:
-	free(w);
-	free(name);
 	free(cv);
 	free(fv);
 	return rc;
+}
+
+/* Declaration keywords whose next token is the name declared. */
+static const char *const declaring[] = {
+	"def", "theorem", "lemma", "abbrev", "structure", "class", "inductive", "coinductive",
+	"opaque", "axiom", "instance", "alias", "irreducible_def",
+};
+
+/* Does the last part of identifier t of src occur as the last part of an
+ * identifier of the statement's tokens fv[0..fn)? */
+static int names_statement(const char *src, const struct lean_tok *t, const char *formal,
+			   const struct lean_tok *fv, size_t fn)
+{
+	const char *a, *b;
+	size_t na, nb;
+	lean_ident_last(src, t, &a, &na);
+	for (size_t i = 0; i < fn; i++) {
+		if (fv[i].kind != LEAN_TOK_IDENT)
+			continue;
+		lean_ident_last(formal, &fv[i], &b, &nb);
+		if (na == nb && !memcmp(a, b, na))
+			return 1;
+	}
+	return 0;
+}
+
+static int declares(const char *code, const struct lean_tok *t, char **why)
+{
+	*why = xasprintf("`%.*s` declared at %d:%d before the theorem is a name the statement uses",
+			 (int)(t->end - t->start), code + t->start, t->line, t->col);
+	return -1;
+}
+
+/* What precedes the statement, v[0..first) of code: refused when something is
+ * open where the statement starts, or when a declaration there declares a name
+ * the statement uses (its last part, as `open` would make it visible). */
+static int check_helpers(const char *code, const struct lean_tok *v, size_t first,
+			 const char *formal, const struct lean_tok *fv, size_t fn, char **why)
+{
+	static const char *const blocks[] = { "section", "namespace", "mutual" };
+	size_t i, last = (size_t)-1, opened = 0, nblocks = 0, block_at = 0;
+	long depth = 0;
+	int in_inductive = 0;
+	for (i = 0; i < first; i++) {
+		const struct lean_tok *t = &v[i];
+		size_t k;
+		int b;
+		if (t->kind == LEAN_TOK_COMMENT || t->kind == LEAN_TOK_DOC)
+			continue;
+		last = i;
+		if ((b = lean_bracket(code, t)) > 0 && depth++ == 0)
+			opened = i;
+		else if (b < 0)
+			depth--;
+		if (depth > 0 || t->kind != LEAN_TOK_IDENT)
+			continue;
+		if (lean_tok_in(code, t, blocks, CS_ARRAY_SIZE(blocks))) {
+			if (nblocks++ == 0)
+				block_at = i;
+		} else if (lean_tok_is(code, t, "end") && nblocks) {
+			nblocks--;
+		}
+		if (lean_tok_in(code, t, declaring, CS_ARRAY_SIZE(declaring)) || lean_is_command_start(code, t))
+			in_inductive = lean_tok_is(code, t, "inductive");
+		/* the names of `alias a := …`, `alias ⟨a, b⟩ := …` */
+		if (lean_tok_is(code, t, "alias")) {
+			for (k = i + 1; k < first && !lean_tok_is(code, &v[k], ":="); k++)
+				if (v[k].kind == LEAN_TOK_IDENT && names_statement(code, &v[k], formal, fv, fn))
+					return declares(code, &v[k], why);
+			continue;
+		}
+		/* the name after a declaring keyword; a constructor `| name` of an inductive */
+		if (in_inductive && i > 0 && lean_tok_is(code, &v[i - 1], "|")) {
+			k = i;
+		} else if (lean_tok_in(code, t, declaring, CS_ARRAY_SIZE(declaring))) {
+			for (k = i + 1; k < first && (v[k].kind == LEAN_TOK_COMMENT || v[k].kind == LEAN_TOK_DOC); k++)
+				;
+			if (k >= first || v[k].kind != LEAN_TOK_IDENT)
+				continue;
+		} else {
+			continue;
+		}
+		if (names_statement(code, &v[k], formal, fv, fn))
+			return declares(code, &v[k], why);
+	}
+	if (depth > 0) {
+		*why = xasprintf("`%.*s` at %d:%d is still open where the statement starts",
+				 (int)(v[opened].end - v[opened].start), code + v[opened].start,
+				 v[opened].line, v[opened].col);
+		return -1;
+	}
+	if (nblocks) {
+		*why = xasprintf("`%.*s` at %d:%d is still open where the statement starts",
+				 (int)(v[block_at].end - v[block_at].start), code + v[block_at].start,
+				 v[block_at].line, v[block_at].col);
+		return -1;
+	}
+	/* `… in` applies to the next command: the statement; only an option may */
+	if (last != (size_t)-1 && lean_tok_is(code, &v[last], "in") &&
+	    !(last >= 3 && lean_tok_is(code, &v[last - 3], "set_option"))) {
+		*why = xasprintf("`in` at %d:%d would apply to the statement", v[last].line, v[last].col);
+		return -1;
+	}
+	return 0;
+}
+
+char *lean_graft_statement(const char *code, const char *formal_statement, char **why)
+{
+	struct lean_tok *cv = NULL, *fv = NULL;
+	struct lean_decl cd, fd;
+	struct sbuf sb = SBUF_INIT;
+	size_t cn, fn, cut;
+	char *out = NULL;
+	*why = NULL;
+	if (two_theorems(code, formal_statement, 1, &cv, &cn, &cd, &fv, &fn, &fd, "", why))
+		goto out;
+	if (check_helpers(code, cv, cd.first, formal_statement, fv, fn, why))
+		goto out;
+	cut = cv[cd.first].start;
+	sbuf_add(&sb, code, cut);
+	if (cut && code[cut - 1] != '\n')
+		sbuf_addch(&sb, '\n');
+	if (cd.by) {
+		/* the statement to its `:= by`, the model's tactics after its own */
+		sbuf_add(&sb, formal_statement, fd.by ? fv[fd.by].end : fv[fd.assign].end);
+		if (!fd.by)
+			sbuf_adds(&sb, " by");
+		sbuf_add(&sb, code + cv[cd.by].end, cv[cd.last].end - cv[cd.by].end);
+	} else {
+		/* a term proof: the statement to its `:=`, the model's term after its own */
+		sbuf_add(&sb, formal_statement, fv[fd.assign].end);
+		sbuf_add(&sb, code + cv[cd.assign].end, cv[cd.last].end - cv[cd.assign].end);
+	}
+	sbuf_addch(&sb, '\n');
+	out = sbuf_detach(&sb);
+out:
+	free(cv);
+	free(fv);
+	return out;
 }

@@ -27,9 +27,27 @@ int lean_parse_theorem(const char *src, const char *name, struct lean_theorem *o
 void lean_theorem_release(struct lean_theorem *t);
 
 /* Accept code only if it declares the theorem of formal_statement (a miniF2F
- * `theorem NAME binders : T := by`): same name, binders and conclusion, whitespace
- * and comments aside. 0, or -1 with why ("statement changed: ..."). */
+ * `theorem NAME binders : T := by`): same name (`«NAME»`, `_root_.NAME` too),
+ * binders and conclusion (to the `:=` no `let`/`have` of the conclusion claims),
+ * whitespace, comments, «» and the ASCII spellings Lean takes for the same token
+ * (`->` `→`, `fun` `λ`, `forall` `∀`, `<-` `←`, `=>` `↦`) aside. 0, or -1 with
+ * why ("statement changed: ..."). */
 int lean_check_statement(const char *code, const char *formal_statement, char **why);
+
+/* The code Lean is to check for the answer `code` to the problem stated by
+ * formal_statement (`theorem NAME binders : T := by`): the model's text before its
+ * theorem NAME (helper declarations; its theorem's own docstring, attributes and
+ * modifiers left out), then formal_statement verbatim up to its `:= by` (` by`
+ * added when it ends in `:=`), then the model's proof after its own `:= by`
+ * verbatim (a term proof: after its `:=`, behind the statement's `:=`), then a
+ * newline; whatever follows the proof is dropped. The model's copy of the
+ * statement is never compiled: compare it with lean_check_statement for the
+ * record. Refused (NULL, why): no theorem NAME; a bracket, `section`,
+ * `namespace` or `mutual` still open where the statement starts, or an `… in`
+ * other than `set_option … in` right before it; a declaration before it that
+ * declares a name whose last part is the last part of a name in the statement.
+ * The code must have passed lean_check_forbidden first. malloc'd. */
+char *lean_graft_statement(const char *code, const char *formal_statement, char **why);
 
 struct lean_policy {
 	int allow_sorry;          /* sketches may hold `sorry` */
@@ -38,9 +56,13 @@ struct lean_policy {
 };
 /* Fill from the environment (CS_ALLOW_NATIVE_DECIDE, CS_MAX_HEARTBEATS default 400000). */
 void lean_policy_from_env(struct lean_policy *pol);
-/* Reject what a model may not write (outside comments and strings): sorry/admit
- * (unless allowed), sorryAx, ?-search tactics, axiom, #eval, #exit, run_cmd, ...
- * 0, or -1 with why naming the construct and its line. */
+/* Reject what a model may not write (outside comments and strings; inside the
+ * `{…}` holes of strings too), names compared as Lean reads them («sorry» is
+ * sorry): sorry/admit (unless allowed), sorryAx, ?-search tactics, axiom, #eval,
+ * run_cmd, syntax and elaborator definitions, attributes that register code,
+ * options that switch off checks, native evaluation (unless allowed), ... (the
+ * table in lean_forbid.c). Unreadable code (lean_scan.h) is refused too.
+ * 0, or -1 with why naming the construct, its line:col and the reason. */
 int lean_check_forbidden(const char *code, const struct lean_policy *pol, char **why);
 
 struct lean_subgoal {

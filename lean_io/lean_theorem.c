@@ -8,19 +8,29 @@
 #include "lean_text.h"
 #include "lean_decl.h"
 
+int lean_bracket(const char *src, const struct lean_tok *t)
+{
+	static const char *const open[] = { "(", "[", "{", "⦃", "⟨", "@[", "%[" };
+	static const char *const close[] = { ")", "]", "}", "⦄", "⟩" };
+	if (t->kind != LEAN_TOK_SYMBOL)
+		return 0;
+	for (size_t i = 0; i < CS_ARRAY_SIZE(open); i++)
+		if (lean_tok_is(src, t, open[i]))
+			return 1;
+	for (size_t i = 0; i < CS_ARRAY_SIZE(close); i++)
+		if (lean_tok_is(src, t, close[i]))
+			return -1;
+	return 0;
+}
+
 static int is_open(const char *src, const struct lean_tok *t)
 {
-	return t->kind == LEAN_TOK_SYMBOL &&
-	       (lean_tok_is(src, t, "(") || lean_tok_is(src, t, "[") || lean_tok_is(src, t, "{") ||
-		lean_tok_is(src, t, "⦃") || lean_tok_is(src, t, "⟨") || lean_tok_is(src, t, "@[") ||
-		lean_tok_is(src, t, "%["));
+	return lean_bracket(src, t) > 0;
 }
 
 static int is_close(const char *src, const struct lean_tok *t)
 {
-	return t->kind == LEAN_TOK_SYMBOL &&
-	       (lean_tok_is(src, t, ")") || lean_tok_is(src, t, "]") || lean_tok_is(src, t, "}") ||
-		lean_tok_is(src, t, "⦄") || lean_tok_is(src, t, "⟩"));
+	return lean_bracket(src, t) < 0;
 }
 
 static int is_comment(const struct lean_tok *t)
@@ -45,12 +55,14 @@ int lean_is_command_start(const char *src, const struct lean_tok *t)
 		return 1;
 	if (t->kind == LEAN_TOK_SYMBOL)
 		return lean_tok_is(src, t, "@[") || lean_tok_is(src, t, "#");
-	if (t->kind != LEAN_TOK_IDENT)
-		return 0;
-	for (size_t i = 0; i < CS_ARRAY_SIZE(command_words); i++)
-		if (lean_tok_is(src, t, command_words[i]))
-			return 1;
-	return 0;
+	return lean_tok_in(src, t, command_words, CS_ARRAY_SIZE(command_words));
+}
+
+/* Terms of a conclusion that hold a `:=` of their own. */
+static int is_binder_kw(const char *src, const struct lean_tok *t)
+{
+	return lean_tok_is(src, t, "let") || lean_tok_is(src, t, "have") ||
+	       lean_tok_is(src, t, "letI") || lean_tok_is(src, t, "haveI");
 }
 
 static const char *const modifiers[] = {
@@ -59,12 +71,7 @@ static const char *const modifiers[] = {
 
 static int is_modifier(const char *src, const struct lean_tok *t)
 {
-	if (t->kind != LEAN_TOK_IDENT)
-		return 0;
-	for (size_t i = 0; i < CS_ARRAY_SIZE(modifiers); i++)
-		if (lean_tok_is(src, t, modifiers[i]))
-			return 1;
-	return 0;
+	return lean_tok_in(src, t, modifiers, CS_ARRAY_SIZE(modifiers));
 }
 
 /* Index of the previous non-comment token before i, or (size_t)-1. */
@@ -124,7 +131,7 @@ int lean_find_theorem(const char *src, const struct lean_tok *v, size_t n, const
 		      int need_by, struct lean_decl *d, char **why)
 {
 	size_t k = (size_t)-1, i, colon = 0, assign = 0;
-	long depth = 0;
+	long depth = 0, pending = 0;
 	memset(d, 0, sizeof(*d));
 	for (i = 0; i + 1 < n; i++) {
 		size_t j;
@@ -134,7 +141,7 @@ int lean_find_theorem(const char *src, const struct lean_tok *v, size_t n, const
 		j = next_code(v, n, i);
 		if (v[j].kind != LEAN_TOK_IDENT)
 			continue;
-		if (!name || lean_tok_is(src, &v[j], name)) {
+		if (!name || lean_ident_eq(src, &v[j], name, LEAN_ID_DECL)) {
 			k = i;
 			if (name)
 				break;
@@ -148,6 +155,8 @@ int lean_find_theorem(const char *src, const struct lean_tok *v, size_t n, const
 	d->kw = k;
 	d->name = next_code(v, n, k);
 	d->first = decl_first(src, v, k);
+	/* The statement ends at the first `:=` at bracket depth 0 that no `let`,
+	 * `have` (letI, haveI) of the conclusion claims: `let x := v; b` is a term. */
 	for (i = d->name + 1; i < n && v[i].kind != LEAN_TOK_EOF; i++) {
 		if (is_comment(&v[i]))
 			continue;
@@ -155,9 +164,13 @@ int lean_find_theorem(const char *src, const struct lean_tok *v, size_t n, const
 			depth++;
 		} else if (is_close(src, &v[i])) {
 			depth--;
+		} else if (depth <= 0 && colon && v[i].kind == LEAN_TOK_IDENT && is_binder_kw(src, &v[i])) {
+			pending++;
 		} else if (depth <= 0 && v[i].kind == LEAN_TOK_SYMBOL) {
 			if (!colon && lean_tok_is(src, &v[i], ":")) {
 				colon = i;
+			} else if (lean_tok_is(src, &v[i], ":=") && pending > 0) {
+				pending--;
 			} else if (lean_tok_is(src, &v[i], ":=")) {
 				assign = i;
 				break;

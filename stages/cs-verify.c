@@ -18,8 +18,11 @@ static const char usage[] =
 	"   \"allow_sorry\": true (optional: a sketch)}\n"
 	"and writes each record back, in the order checks finish, with \"verdict\" (pass,\n"
 	"sorry, fail, timeout, error or rejected), \"why\", \"checker\", \"version\", \"real_lean\",\n"
-	"\"messages\", \"sorries\" and \"elapsed\". Code with a forbidden construct or a changed\n"
-	"statement is rejected without reaching Lean.\n"
+	"\"messages\", \"sorries\" and \"elapsed\"; with a formal_statement also \"statement\"\n"
+	"(\"kept\", or \"changed: ...\": the code's copy of it compared). Code with a forbidden\n"
+	"construct or a changed statement is rejected without reaching Lean. With a\n"
+	"formal_statement, Lean checks that statement with the code's proof grafted on (the\n"
+	"code's helper declarations before it), never the code's copy of the statement.\n"
 	"  -j N  checks in flight (default CS_LEAN_JOBS)\n"
 	"Environment: CS_LEAN_REPL, CS_LEAN_DIR or CS_LEAN_URL; CS_LEAN_JOBS, CS_LEAN_TIMEOUT,\n"
 	"CS_LEAN_MEMORY, CS_LEAN_MAX_USES, CS_LEAN_SANDBOX, CS_LEAN_AXIOMS; CS_ALLOW_NATIVE_DECIDE,\n"
@@ -91,6 +94,30 @@ static char *theorem_name(const json_t *rec, const char *code, const char *forma
 	return NULL;
 }
 
+/* The code Lean checks for code answering formal: its proof grafted onto formal
+ * (NULL with *why when refused, or when why is NULL: only the record wanted).
+ * Records in rec whether the code's copy of the statement is formal's. */
+static char *graft(json_t *rec, const char *code, const char *formal, char **why)
+{
+	static const char changed[] = "statement changed: ";
+	char *sw = NULL, *g = NULL, *gw = NULL;
+	if (lean_check_statement(code, formal, &sw) == 0)
+		json_object_set_new(rec, "statement", json_string("kept"));
+	else
+		json_object_set_new(rec, "statement", json_string(strncmp(sw, changed, sizeof(changed) - 1)
+			? sw : sw + sizeof(changed) - 1 - strlen("changed: ")));
+	if (why && sw) {
+		*why = sw;
+		return NULL;
+	}
+	free(sw);
+	if (why && !(g = lean_graft_statement(code, formal, &gw))) {
+		*why = xasprintf("statement graft refused: %s", gw);
+		free(gw);
+	}
+	return g;
+}
+
 /* Policy, then the pool. 1: submitted; 0: answered here (rejected); -1: bad record. */
 static int start(struct lean_pool *pool, const struct lean_policy *policy, json_t *rec,
 		 const char *where)
@@ -99,7 +126,7 @@ static int start(struct lean_pool *pool, const struct lean_policy *policy, json_
 	const char *formal = jsonl_str(rec, "formal_statement");
 	json_t *hv = json_object_get(rec, "header"), *as = json_object_get(rec, "allow_sorry");
 	struct lean_policy pol = *policy;
-	char *why = NULL, *name;
+	char *why = NULL, *name, *checked = NULL;
 	int rc;
 	if (!code)
 		return error("%s: record without a \"code\" string", where);
@@ -108,15 +135,20 @@ static int start(struct lean_pool *pool, const struct lean_policy *policy, json_
 	if (as && !json_is_boolean(as))
 		return error("%s: \"allow_sorry\" is not true or false", where);
 	pol.allow_sorry = json_is_true(as);
-	if (lean_check_forbidden(code, &pol, &why) ||
-	    (formal && lean_check_statement(code, formal, &why))) {
-		emit_rejected(rec, why ? why : "rejected by the policy");
+	if (lean_check_forbidden(code, &pol, &why) == 0 && formal)
+		checked = graft(rec, code, formal, &why);
+	else if (formal)
+		free(graft(rec, code, formal, NULL));
+	if (why) {
+		emit_rejected(rec, why);
 		free(why);
+		free(checked);
 		return 0;
 	}
 	name = theorem_name(rec, code, formal);
-	rc = lean_pool_submit(pool, header ? header : "", code, name, rec);
+	rc = lean_pool_submit(pool, header ? header : "", checked ? checked : code, name, rec);
 	free(name);
+	free(checked);
 	if (rc)
 		return error("%s: cannot queue the check", where);
 	json_incref(rec);

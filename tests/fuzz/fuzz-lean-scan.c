@@ -26,7 +26,7 @@ static int tok_eq(const struct lean_tok *a, const struct lean_tok *b)
 static void check_tokens(const char *src, size_t len, const struct lean_tok *v, size_t n)
 {
 	size_t prev = 0, line_start = 0;
-	int line = 1;
+	int line = 1, open_holes = 0;
 	FUZZ_CHECK(n >= 1 && v[n - 1].kind == LEAN_TOK_EOF);
 	FUZZ_CHECK(v[n - 1].start == len && v[n - 1].end == len);
 	for (size_t i = 0; i < n; i++) {
@@ -55,7 +55,32 @@ static void check_tokens(const char *src, size_t len, const struct lean_tok *v, 
 		switch (t->kind) {
 		case LEAN_TOK_STRING:
 			FUZZ_CHECK(src[t->start] == '"' || src[t->start] == 'r');
+			FUZZ_CHECK(src[t->end - 1] == '"' || src[t->end - 1] == '#');
 			break;
+		case LEAN_TOK_INTERP:
+			/* "…{ opens, }…{ continues, }…" closes */
+			FUZZ_CHECK(t->end - t->start >= 2);
+			if (src[t->start] == '"') {
+				FUZZ_CHECK(src[t->end - 1] == '{');
+				open_holes++;
+			} else {
+				FUZZ_CHECK(src[t->start] == '}' && open_holes > 0);
+				FUZZ_CHECK(src[t->end - 1] == '{' || src[t->end - 1] == '"');
+				open_holes -= src[t->end - 1] == '"';
+			}
+			break;
+		case LEAN_TOK_NAME:
+			FUZZ_CHECK(src[t->start] == '`' && t->end - t->start >= 2);
+			break;
+		case LEAN_TOK_IDENT: {
+			char *raw = xstrndup(src + t->start, t->end - t->start);
+			char *name = lean_ident_name(src, t, 0);
+			FUZZ_CHECK(lean_ident_eq(src, t, raw, 0));
+			FUZZ_CHECK(strlen(name) <= t->end - t->start);
+			free(raw);
+			free(name);
+			break;
+		}
 		case LEAN_TOK_COMMENT:
 		case LEAN_TOK_DOC:
 			FUZZ_CHECK(t->end - t->start >= 2);
@@ -77,6 +102,7 @@ static void check_tokens(const char *src, size_t len, const struct lean_tok *v, 
 		}
 		prev = t->end;
 	}
+	FUZZ_CHECK(open_holes == 0);
 }
 
 static void check_theorem(const char *src)

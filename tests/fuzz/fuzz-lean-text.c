@@ -1,8 +1,9 @@
 /* fuzz-lean-text.c: what coldstart does to a model's answer before Lean sees it
  * (lean_io/lean_statement.c, lean_forbid.c): lean_extract_code, lean_check_forbidden,
- * lean_check_statement, lean_normalize, lean_proof_body.
+ * lean_check_statement, lean_graft_statement, lean_normalize, lean_proof_body.
  * Invariants: the extracted code is a piece of the answer; a stricter policy never
- * accepts what a looser one refuses; code states its own theorem's statement;
+ * accepts what a looser one refuses; code states its own theorem's statement; a
+ * graft states the statement it was given, holds it verbatim and scans;
  * normalizing is idempotent. */
 #include <string.h>
 
@@ -70,11 +71,29 @@ static void check_code(const char *code)
 		/* Line breaks keep a trailing line comment from swallowing what follows. */
 		char *formal = xasprintf("theorem %s\n%s\n:\n%s\n:= by", th.name, th.binders,
 					 th.conclusion);
+		char *g;
 		if (lean_check_statement(code, formal, &why) < 0) {
 			fprintf(stderr, "own statement refused: %s\nformal: %s\n", why, formal);
 			FUZZ_CHECK(0);
 		}
 		FUZZ_CHECK(!why);
+		g = lean_graft_statement(code, formal, &why);
+		FUZZ_CHECK((g == NULL) == (why != NULL));
+		if (g) {
+			struct lean_tok *v;
+			size_t n;
+			char *w = NULL;
+			FUZZ_CHECK(strstr(g, formal));
+			FUZZ_CHECK(lean_tokenize(g, strlen(g), 1, &v, &n, &w) == 0);
+			free(v);
+			if (lean_check_statement(g, formal, &w) < 0) {
+				fprintf(stderr, "graft refused its statement: %s\ngraft: %s\n", w, g);
+				FUZZ_CHECK(0);
+			}
+			free(g);
+		}
+		free(why);
+		why = NULL;
 		free(formal);
 	}
 	body = lean_proof_body(code, th.name, &why);

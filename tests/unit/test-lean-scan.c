@@ -15,7 +15,8 @@
 static const char *kind_name(enum lean_tok_kind k)
 {
 	static const char *const names[] = {
-		"eof", "ident", "number", "string", "char", "comment", "doc", "symbol", "error",
+		"eof", "ident", "number", "string", "char", "comment", "doc", "symbol", "interp",
+		"name", "error",
 	};
 	return (size_t)k < CS_ARRAY_SIZE(names) ? names[k] : "?";
 }
@@ -66,8 +67,10 @@ static void hand_cases(void)
 		   "a theorem: ℕ is an identifier, := one symbol");
 	check_dump("/- a /- nested -/ sorry -/ x", "comment:/- a /- nested -/ sorry -/ ident:x",
 		   "nested block comment swallows the inner -/ and sorry");
-	check_dump("/-- doc -/ /-! mod -/ /--/ x", "doc:/-- doc -/ doc:/-! mod -/ comment:/--/ ident:x",
-		   "doc comments, module docs, the empty /--/");
+	check_dump("/-- doc -/ /-! mod -/ /-/ a -/ x", "doc:/-- doc -/ doc:/-! mod -/ comment:/-/ a -/ ident:x",
+		   "doc comments, module docs, /-/ opens a comment");
+	check_dump("/--/ sorry -/ x", "doc:/--/ sorry -/ ident:x",
+		   "/--/ opens a doc comment (its body starts after /--), as in Lean");
 	check_dump("a -- sorry \"x\nb", "ident:a comment:-- sorry \"x ident:b", "line comment ends at the newline");
 	check_dump("s := \"sorry -- /- \\\" \" t", "ident:s symbol::= string:\"sorry -- /- \\\" \" ident:t",
 		   "string with escaped quote, comment markers inside");
@@ -75,7 +78,7 @@ static void hand_cases(void)
 		   "raw strings: no escapes, hashes close");
 	check_dump("h' x'' f'.2 'a' '\\n' '\\'' c", "ident:h' ident:x'' ident:f' symbol:. number:2 char:'a' "
 		   "char:'\\n' char:'\\'' ident:c", "primes in identifiers vs char literals");
-	check_dump("f '' s", "ident:f symbol:' symbol:' ident:s", "'' (set image) is no char literal");
+	check_dump("f '' s", "ident:f symbol:'' ident:s", "'' (set image) is no char literal");
 	check_dump("«sorry» Foo.«a b».c «x»y", "ident:«sorry» ident:Foo.«a b».c ident:«x» ident:y",
 		   "«quoted» names are identifiers");
 	check_dump("Nat.succ_le h₀.1 x.2.le apply? simp! h₁₂ xᵢ αβ λ Π Σ",
@@ -157,6 +160,137 @@ static void hand_cases(void)
 	ok(lean_tokenize("a\n/- x", 6, 0, &v, &n, &why) == -1 && why && strstr(why, "2:0"),
 	   "error names line:col: %s", why ? why : "");
 	free(why);
+}
+
+/* lean_tokenize refuses src, naming why (want) and where (at, "L:C"). */
+static void check_refused(const char *src, const char *want, const char *at, const char *what)
+{
+	struct lean_tok *v = NULL;
+	size_t n;
+	char *why = NULL, *where = xasprintf(" at %s", at);
+	int rc = lean_tokenize(src, strlen(src), 1, &v, &n, &why);
+	ok(rc == -1 && !v && why && strstr(why, want) && strstr(why, where), "%s: refused: %s", what,
+	   why ? why : "(accepted)");
+	free(v);
+	free(why);
+	free(where);
+}
+
+/* Each rule of Lean's lexer (lean_scan.c names the Lean function), with the
+ * inputs that fooled the old scanner and their honest twins. */
+static void lean_rules(void)
+{
+	/* quotedCharCoreFn: \u takes exactly four hex digits, \x two */
+	check_dump("\"\\u0073\" \"\\x41\\t\\r\\n\\\\\\\"\\'\"", "string:\"\\u0073\" string:\"\\x41\\t\\r\\n\\\\\\\"\\'\"",
+		   "\\u0073, \\x41 and the quotable characters");
+	check_refused("x := \"\\u{73}\"", "\\u takes four hex digits", "1:8", "\\u{73} is not Lean");
+	check_refused("x := \"\\u007\"", "\\u takes four hex digits", "1:11", "three hex digits");
+	check_refused("x := \"\\x4\"", "\\x takes two hex digits", "1:9", "\\x with one hex digit");
+	check_refused("x := \"\\q\"", "invalid escape sequence", "1:7", "\\q");
+	/* no hole: read plain, Lean fails on \{; read with holes, it is the `{` */
+	check_dump("x := \"\\{\"", "ident:x symbol::= string:\"\\{\"", "\\{ in a string without holes");
+	/* stringGapFn: backslash, one newline, white space */
+	check_dump("\"a\\\n   b\" c", "string:\"a\\\n   b\" ident:c", "a string gap");
+	check_refused("\"a\\\n\n b\" c", "a second newline in a string gap", "2:0", "two newlines in a gap");
+	check_refused("x := 'a\\\n'", "unterminated character literal", "1:5", "no gap in a character");
+	/* charLitFnAux: any one code point, a raw newline and `"` too */
+	check_dump("'\"' sorry", "char:'\"' ident:sorry", "'\"' is a character, sorry after it is code");
+	check_dump("'\n' sorry", "char:'\n' ident:sorry", "a raw newline between quotes is a character");
+	check_dump("'\\u0041' '\\x41' '∀' '{'", "char:'\\u0041' char:'\\x41' char:'∀' char:'{'",
+		   "escapes and any code point");
+	check_refused("x := 'ab'", "unterminated character literal", "1:5", "two characters");
+	check_refused("x := '", "unterminated character literal", "1:5", "a lone quote at the end");
+	/* interpolatedStrFn: `{` opens a hole of code up to its `}` */
+	check_dump("s!\"a{x}b{y + 1}c\"", "ident:s! interp:\"a{ ident:x interp:}b{ ident:y symbol:+ number:1 interp:}c\"",
+		   "holes are code between string pieces");
+	check_dump("s!\"{'\"'} sorry\"", "ident:s! interp:\"{ char:'\"' interp:} sorry\"",
+		   "'\"' in a hole is a character, the rest is string");
+	check_dump("s!\"{sorry}\" x", "ident:s! interp:\"{ ident:sorry interp:}\" ident:x",
+		   "code in a hole is seen");
+	check_dump("s!\"\\{\" x", "ident:s! string:\"\\{\" ident:x", "\\{ in an interpolated string");
+	check_dump("s!\"{ {a := 1} }\"", "ident:s! interp:\"{ symbol:{ ident:a symbol::= number:1 symbol:} interp:}\"",
+		   "braces inside a hole nest");
+	check_dump("m!\"{s!\"{x}\"}\"", "ident:m! interp:\"{ ident:s! interp:\"{ ident:x interp:}\" interp:}\"",
+		   "nested interpolated strings");
+	check_dump("f!\"{\"}\"}\"", "ident:f! interp:\"{ string:\"}\" interp:}\"",
+		   "after f!, a hole's string ends the plain reading early: Lean reads holes");
+	check_dump("\"a{b}c\" x", "interp:\"a{ ident:b interp:}c\" ident:x",
+		   "a plain string whose holes end it where a plain reading does: both agree");
+	check_refused("x := \"{\" sorry \"}\" -- \"", "ambiguous string", "1:5",
+		      "read with holes it hides sorry; read plain it does not");
+	check_refused("x := \"{\"", "ambiguous string", "1:5", "a lone {: with holes it does not end, plain it does");
+	check_refused("x := \"{", "unterminated string", "1:5", "no end either way");
+	check_refused("x := s!\"{x\"", "unterminated string", "1:10", "unterminated hole");
+	{
+		struct sbuf sb = SBUF_INIT;
+		for (int i = 0; i < LEAN_SCAN_MAX_INTERP + 1; i++)
+			sbuf_adds(&sb, "s!\"{");
+		check_refused(sb.buf, "nested too deep", "1:66", "holes nested too deep");
+		sbuf_release(&sb);
+	}
+	/* rawStrLitFnAux */
+	check_dump("r#\"a\"b\"# r##\"x\"#y\"## r\"\\\"", "string:r#\"a\"b\"# string:r##\"x\"#y\"## string:r\"\\\"",
+		   "raw strings: hashes, no escapes");
+	check_dump("ar\"x\"", "ident:ar string:\"x\"", "r inside an identifier opens nothing");
+	/* nameLitAux: a backtick before an identifier */
+	check_dump("`foo `Nat.succ ``bar `(tactic| x) `«a b»", "name:`foo name:`Nat.succ symbol:` name:`bar "
+		   "symbol:` symbol:( ident:tactic symbol:| ident:x symbol:) name:`«a b»", "Name literals");
+	check_dump("`x' y", "name:`x' ident:y", "a prime in a Name literal is no character");
+	/* numberFnAux, takeDigitsFn, decimalNumberFn; fieldIdxFn after `.` */
+	check_dump("1_000 0x1F 0b10 0o17 2. 3.25 1.5e-3 2E+5 h.2.1 (x).1", "number:1_000 number:0x1F number:0b10 "
+		   "number:0o17 number:2. number:3.25 number:1.5e-3 number:2E+5 ident:h symbol:. number:2 "
+		   "symbol:. number:1 symbol:( ident:x symbol:) symbol:. number:1", "numerals and field indices");
+	check_refused("x := 0x", "malformed numeral", "1:5", "0x without a digit");
+	check_refused("x := 1_", "malformed numeral", "1:5", "_ not before a digit");
+	check_refused("x := 2e", "missing exponent digits", "1:5", "exponent without digits");
+	/* identFnAux, isIdFirst, isIdRest, isLetterLike, isSubScriptAlnum */
+	check_dump("«a b».c x.«y» é ñ₁ xⱼ h!", "ident:«a b».c ident:x.«y» ident:é ident:ñ₁ ident:xⱼ ident:h!",
+		   "«» parts, Latin-1 letters, subscripts");
+	check_dump("«a\nb»", "ident:«a\nb»", "a newline inside «»");
+	/* the token table: symbols that end in ' and the two readings of a glued ' */
+	check_dump("f ⁻¹' s ∑' n ∏' n f ∘' g α ×' β Σ' x", "ident:f symbol:⁻¹' ident:s symbol:∑' ident:n "
+		   "symbol:∏' ident:n ident:f symbol:∘' ident:g ident:α symbol:×' ident:β symbol:Σ' ident:x",
+		   "Mathlib's and core's symbols ending in '");
+	check_dump("(' ') ['a', 'b'] {'c'}", "symbol:( char:' ' symbol:) symbol:[ char:'a' symbol:, char:'b' "
+		   "symbol:] symbol:{ char:'c' symbol:}", "characters after brackets and commas");
+	check_dump("f ≃' g", "ident:f symbol:≃ symbol:' ident:g",
+		   "a ' glued to a symbol that opens no character is the symbol's");
+	check_refused("x := a ≃'\"'", "ambiguous `'`", "1:8", "a ' glued to a symbol that would open a character");
+	/* comment openers glued to a symbol the token table may continue */
+	check_dump("a //- b -/ c", "ident:a symbol:// symbol:- ident:b symbol:- symbol:/ ident:c",
+		   "// before - opens no comment, as in Lean");
+	check_dump("a \\/-b", "ident:a symbol:\\/ symbol:- ident:b", "\\/ before - opens no comment");
+	check_dump("(-- c\n)", "symbol:( comment:-- c symbol:)", "a comment after a bracket");
+	check_refused("x := a +-- c", "ambiguous comment start", "1:8", "-- glued to +");
+	check_refused("x := a ⊢/- c -/", "ambiguous comment start", "1:8", "/- glued to ⊢");
+}
+
+/* Names as Lean compares them. */
+static void ident_cases(void)
+{
+	const char *src = "«instance» Lean.«ofReduceBool» _root_.foo «a.b» `«sorryAx» x.y", *s;
+	struct lean_tok *v;
+	size_t n, len;
+	char *why = NULL, *name;
+	ok(lean_tokenize(src, strlen(src), 0, &v, &n, &why) == 0 && n == 7, "names tokenize");
+	ok(lean_ident_eq(src, &v[0], "instance", 0), "«instance» is instance");
+	ok(lean_ident_eq(src, &v[1], "Lean.ofReduceBool", 0) && lean_ident_eq(src, &v[1], "Lean.«ofReduceBool»", 0),
+	   "Lean.«ofReduceBool» is Lean.ofReduceBool");
+	ok(!lean_ident_eq(src, &v[1], "ofReduceBool", 0), "but not ofReduceBool");
+	ok(lean_ident_eq(src, &v[2], "foo", LEAN_ID_DECL) && !lean_ident_eq(src, &v[2], "foo", 0) &&
+	   lean_ident_eq(src, &v[2], "_root_.foo", 0), "_root_.foo declares foo");
+	ok(!lean_ident_eq(src, &v[3], "a.b", 0) && lean_ident_eq(src, &v[3], "«a.b»", 0),
+	   "«a.b» is one part, not a.b");
+	name = lean_ident_name(src, &v[3], 0);
+	is_str(name, "a.b", "its text");
+	free(name);
+	name = lean_ident_name(src, &v[4], 0);
+	is_str(name, "sorryAx", "a Name literal's name");
+	free(name);
+	lean_ident_last(src, &v[1], &s, &len);
+	ok(len == 12 && !memcmp(s, "ofReduceBool", 12), "last part without «»");
+	ok(!lean_ident_eq(src, &v[5], "x", 0) && lean_ident_eq(src, &v[5], "x.y", 0), "dotted names whole");
+	free(v);
 }
 
 /* The REPL's sorry positions for each "cmd" of a transcript equal our sorry tokens'. */
@@ -247,6 +381,8 @@ static void bulk(void)
 int main(void)
 {
 	hand_cases();
+	lean_rules();
+	ident_cases();
 	repl_positions("have_by_sorry");
 	repl_positions("dup_sorries");
 	repl_positions("calc");

@@ -256,16 +256,84 @@ static void forbidden_cases(void)
 		{ "set_option synthInstance.maxHeartbeats 0", "`set_option synthInstance.maxHeartbeats 0`" },
 		{ "set_option maxRecDepth 1000000", "`set_option maxRecDepth 1000000`" },
 		{ "example : 2 + 2 = 4 := by native_decide", "`native_decide` at 1:26" },
-		{ "example : 2 + 2 = 4 := by decide +native", "`decide +native`" },
+		{ "example : 2 + 2 = 4 := by decide +native", "`native` at 1:34" },
 		{ "example : 2 + 2 = 4 := by bv_decide", "`bv_decide`" },
 		{ "example : True := Lean.ofReduceBool _ _ rfl ▸ trivial", "`Lean.ofReduceBool`" },
+/* scanner: code the old scanner took for string (a char holding `"` in a
+		 * hole, a char holding a raw newline), and code inside holes */
+		{ "theorem t : True := by\n  let _ := s!\"{'\"'}\"\n  trivial\n#eval IO.FS.writeFile \"pwned\" \"x\"\n-- \"",
+		  "`#eval` command at 4:0" },
+		{ "theorem t : True := by\n  let _ := ('\n'\"' ++ \")\n  trivial\n#eval IO.FS.writeFile \"pwned\" \"x\"\n-- \"",
+		  "`#eval` command at 5:0" },
+		{ "axiom a : False\n-- \"", "`axiom` at 1:0" },
+		{ "example : True := by\n  have := s!\"{sorry}\"\n  trivial", "`sorry` at 2:14" },
+		{ "example : True := by\n  have := s!\"a{(by run_tac pure () : Nat)}\"\n  trivial", "`run_tac` at 2:19" },
+		{ "example : True := by\n  have := s!\"{(by native_decide : 1 = 1)}\"\n  trivial", "`native_decide` at 2:18" },
+		{ "example : True := by\n  let _ := \"{\" sorry \"}\" -- \"\n  trivial", "ambiguous string: read with `{` holes (as after s!) it ends elsewhere than read plain at 2:11" },
+		{ "example : True := by\n  let _ := \"\\u{73}\"\n  trivial", "invalid escape (\\u takes four hex digits) at 2:14" },
+		/* «»-quoted names are the names */
+		{ "@[«instance»] def i : LT ℝ := ⟨fun _ _ => True⟩", "`«instance»` at 1:2" },
+		{ "attribute [«instance»] x", "`«instance»` at 1:11" },
+		{ "@[«implemented_by» g] def f : Bool := true", "`«implemented_by»`" },
+		{ "example : True := Lean.«ofReduceBool» _ _ rfl ▸ trivial", "`Lean.«ofReduceBool»` at 1:18" },
+		{ "example : False := «sorryAx» _ false", "`«sorryAx»`" },
+		{ "example : False := `sorryAx |> fun _ => sorry", "``sorryAx` at 1:19" },
+		{ "set_option «debug».skipKernelTC true", "`«debug».skipKernelTC` at 1:11" },
+		{ "set_option «maxHeartbeats» 0", "`set_option maxHeartbeats 0` at 1:0" },
+		{ "@[«macro» Lean.Parser.Tactic.skip] def m : Lean.Macro := fun _ => `(tactic| sorry)", "`«macro»`" },
+		{ "example : 1 = 1 := by «exact?»", "`«exact?»`" },
+		{ "theorem t : True := by\n  #«eval» 1", "`#«eval»` command" },
+		/* attributes that register code with the elaborator, parser, a tactic */
+		{ "open Lean Elab Tactic in\n@[tactic Lean.Parser.Tactic.skip] def evil : Tactic := fun _ => do\n"
+		  "  IO.FS.writeFile \"pwned\" \"x\"\n  (← getMainGoal).admit\n"
+		  "theorem t : False := by\n  skip", "attribute `tactic` at 2:2" },
+		{ "@[term_elab foo] def e : Lean.Elab.Term.TermElab := fun _ _ => default", "attribute `term_elab`" },
+		{ "@[command_elab foo] def e : Lean.Elab.Command.CommandElab := fun _ => pure ()", "attribute `command_elab`" },
+		{ "@[macro foo] def m : Lean.Macro := fun _ => default", "`macro` at 1:2" },
+		{ "@[term_parser] def p := 1", "attribute `term_parser`" },
+		{ "@[tactic_parser] def p := 1", "attribute `tactic_parser`" },
+		{ "@[builtin_term_parser] def p := 1", "`builtin_term_parser`" },
+		{ "@[run_builtin_parser_attribute_hooks] def p := 1", "attribute `run_builtin_parser_attribute_hooks`" },
+		{ "@[delab app.f] def d : Lean.PrettyPrinter.Delaborator.Delab := default", "attribute `delab`" },
+		{ "@[app_unexpander f] def u : Lean.PrettyPrinter.Unexpander := default", "attribute `app_unexpander`" },
+		{ "@[init foo] def i : IO Unit := pure ()", "attribute `init`" },
+		{ "@[norm_num _ + _] def e : Mathlib.Meta.NormNum.NormNumExt := default", "attribute `norm_num`" },
+		{ "@[positivity _] def e : Mathlib.Meta.Positivity.PositivityExt := default", "attribute `positivity`" },
+		{ "@[aesop safe tactic] def t : Lean.Elab.Tactic.TacticM Unit := pure ()", "attribute `aesop`" },
+		{ "@[simp, local tactic foo] def t := 1", "attribute `tactic` at 1:14" },
+		{ "@[to_additive (attr := tactic foo)] def t := 1", "attribute `tactic` at 1:23" },
+		{ "attribute [tactic foo] bar", "attribute `tactic` at 1:11" },
+		{ "attribute [-instance] Real.instLE", "`instance`" },
+		{ "attribute [reducible] Real.sqrt", "attribute `reducible`" },
+		{ "attribute [default_instance] foo", "attribute `default_instance`" },
+		/* native evaluation through a configuration */
+		{ "example : 2 + 2 = 4 := by decide +revert +native", "`native` at 1:42" },
+		{ "example : 2 + 2 = 4 := by decide (config := { native := true })", "`decide (config := …)` at 1:26" },
+		{ "example : 2 + 2 = 4 := by decide (config := ⟨false, true⟩)", "`decide (config := …)` at 1:26" },
+		{ "example : 2 + 2 = 4 := by decide (config := { kernel := false, native := true })", "`decide (config" },
+		/* syntax definers, registrations */
+		{ "notation3 \"π\" => (3 : ℝ)", "`notation3` at 1:0" },
+		{ "binder_predicate x \" > 0\" : term => `($x > 0)", "`binder_predicate` at 1:0" },
+		{ "register_simp_attr foo", "`register_simp_attr`" },
+		{ "register_option foo : Bool := {}", "`register_option`" },
+		{ "declare_simp_like_tactic foo", "`declare_simp_like_tactic`" },
+		{ "unif_hint (x : ℕ) where x =?= 0 ⊢ x + 0 =?= 0", "`unif_hint`" },
+		{ "open Real renaming sqrt → root", "`renaming`" },
+		{ "export Nat (succ)", "`export`" },
+		{ "unseal Nat.add in\ntheorem t : True := trivial", "`unseal`" },
+		{ "example : ∀ n : ℕ, n = n := by slim_check", "`slim_check`" },
+		/* options that silence sorry or skip a check */
+		{ "set_option warn.sorry false", "`warn.sorry` at 1:11" },
+		{ "set_option allowUnsafeReducibility true", "`allowUnsafeReducibility`" },
+		{ "set_option maxHeartbeats 0700000", "`set_option maxHeartbeats 0700000`" },
+		{ "set_option maxHeartbeats 0x61A81", "`set_option maxHeartbeats 0x61A81`" },
+		{ "def «sorry» := 1\ntheorem t : «sorry» = 1 := rfl", "`«sorry»` at 1:4" },
 		{ "theorem t : 1 = 1 := by\n\tsimp\r\n  exact?", "`exact?` at 3:2" },
 		{ "example : ℝ := by\n  -- ℝ∀\n  /- é -/ exact?", "`exact?` at 3:10" },
 		/* accepted */
 		{ "theorem t : 1 = 1 := by\n  -- sorry apply? #eval axiom\n  /- sorry /- exact? -/ native_decide -/\n  rfl", NULL },
 		{ "theorem t : \"sorry #eval\" = \"sorry #eval\" := by rfl", NULL },
 		{ "theorem t : 'a' = 'a' := by\n  have h' : (1 : ℕ) = 1 := rfl\n  rfl", NULL },
-		{ "def «sorry» := 1\ntheorem t : «sorry» = 1 := rfl", NULL },
 		{ "theorem t (s : Finset ℕ) (h : #s = 2) : 1 = 1 := by\n  refine ?_\n  rfl", NULL },
 		{ "theorem t (l : List ℕ) : l.get? 0 = l.head? := by\n  cases l <;> rfl", NULL },
 		{ "set_option maxHeartbeats 400000 in\ntheorem t : 1 = 1 := by\n  nlinarith [sq_nonneg (1 : ℝ)]", NULL },
@@ -275,11 +343,25 @@ static void forbidden_cases(void)
 		{ "/-- doc: sorry, #eval -/\ntheorem t : True := trivial", NULL },
 		{ "attribute [local simp] Nat.add_comm\nsection\ntheorem t : True := trivial\nend", NULL },
 		{ "theorem t : r#\"sorry\"# = \"sorry\" := rfl", NULL },
+		/* honest twins of the cases above */
+		{ "theorem t : True := by\n  let _ := s!\"\\{{1}}\"\n  trivial", NULL },
+		{ "theorem t : \"\\u0073\" = \"s\" := by rfl", NULL },
+		{ "theorem t : '\"' = '\"' := by\n  let c := '\n'\n  rfl", NULL },
+		{ "theorem t : s!\"{1 + 1}\" = \"2\" := by rfl", NULL },
+		{ "theorem t : \"a{b}c\" = \"a{b}c\" := by rfl", NULL },
+		{ "theorem t (x y : ℝ) (h : x ≤ y) : x ≤ y := by\n  bv_omega", NULL },
+		{ "theorem t : 2 + 2 = 4 := by decide +kernel", NULL },
+		{ "@[simp, norm_cast] lemma l : (1 : ℕ) = 1 := rfl\nattribute [local simp] l\n@[to_additive] lemma m : (1 : ℕ) = 1 := rfl", NULL },
+		{ "set_option maxHeartbeats 400_000 in\nset_option linter.unusedVariables false in\ntheorem t : True := trivial", NULL },
+		{ "theorem «t» (f : ℕ → ℕ) : f = fun x ↦ f x := by\n  funext x; rfl", NULL },
+		{ "theorem t : ∑' n : ℕ, (0 : ℝ) = 0 ∧ (Set.univ : Set ℕ) = id ⁻¹' Set.univ := by simp", NULL },
+		{ "def f : ℕ → ℕ\n  | 0 => 1\n  | n + 1 => 2 * f n\ntheorem t : f 1 = 2 := by rfl", NULL },
 	};
 	for (size_t i = 0; i < CS_ARRAY_SIZE(cases); i++) {
 		int rc = lean_check_forbidden(cases[i][0], &pol, &why);
 		if (cases[i][1])
-			ok(rc == -1 && why && strstr(why, cases[i][1]) && !strncmp(why, "forbidden ", 10),
+			ok(rc == -1 && why && strstr(why, cases[i][1]) &&
+			   (!strncmp(why, "forbidden ", 10) || !strncmp(why, "unreadable code: ", 17)),
 			   "rejects %s: %s", cases[i][1], why ? why : "(accepted)");
 		else
 			ok(rc == 0 && !why, "accepts case %zu: %s", i, why ? why : "ok");
@@ -376,6 +458,101 @@ static void statement_cases(void)
 	free(why);
 }
 
+/* Conclusions holding let/have, names in «» or _root_., ASCII spellings. */
+static void statement_forms(void)
+{
+	static const char *const cases[][3] = {
+		/* {formal, code, NULL: kept, else the difference named} */
+		{ "theorem t (x : ℕ) : let y := x + 1; y > x := by",
+		  "theorem t (x : ℕ) : let y := x + 1; y > 0 := by\n  intro y; omega", "`0` instead of `x`" },
+		{ "theorem t (x : ℕ) : let y := x + 1; y > x := by",
+		  "theorem t (x : ℕ) :\n    let y := x + 1\n    y > x := by\n  intro y; omega", "`y > x` instead of `; y > x`" },
+		{ "theorem t (x : ℕ) : let y := x + 1; y > x := by",
+		  "theorem t (x : ℕ) : let y := x + 1; y > x := by\n  intro y; omega", NULL },
+		{ "theorem t (p : Prop) (hp : p) : have h : p := hp; p := by",
+		  "theorem t (p : Prop) (hp : p) : have h : p := hp; True := by\n  trivial", "`True` instead of `p`" },
+		{ "theorem t : let a := 1; let b := 2; a + b = 3 := by",
+		  "theorem t : let a := 1; let b := 2; a + b = 3 := by\n  simp", NULL },
+		{ "theorem t (f : ℕ → ℕ) : ∀ x, f x = x -> f (f x) = x := by",
+		  "theorem t (f : ℕ → ℕ) : forall x, f x = x → f (f x) = x := by\n  intro x h; rw [h, h]", NULL },
+		{ "theorem t : (fun x : ℕ => x) = id := by",
+		  "theorem t : (λ x : ℕ ↦ x) = id := by\n  rfl", NULL },
+		{ "theorem foo : True := by", "theorem «foo» : True := by\n  trivial", NULL },
+		{ "theorem foo : True := by", "theorem _root_.foo : True := by\n  trivial", NULL },
+		{ "theorem foo (x : ℕ) : x = x := by", "theorem foo («x» : ℕ) : x = «x» := by\n  rfl", NULL },
+		{ "theorem foo (x : ℕ) : x = x := by", "theorem foo (x : ℕ) : x = _root_.x := by\n  rfl", "`_root_.x` instead of `x`" },
+	};
+	for (size_t i = 0; i < CS_ARRAY_SIZE(cases); i++) {
+		char *why = NULL;
+		int rc = lean_check_statement(cases[i][1], cases[i][0], &why);
+		if (cases[i][2])
+			ok(rc == -1 && why && strstr(why, "statement changed") && strstr(why, cases[i][2]),
+			   "statement form %zu changed: %s", i, why ? why : "(kept)");
+		else
+			ok(rc == 0 && !why, "statement form %zu kept: %s", i, why ? why : "ok");
+		free(why);
+	}
+}
+
+/* The theorem Lean checks: the problem's statement, the model's proof. */
+static void graft_cases(void)
+{
+	static const char *const cases[][4] = {
+		/* {formal, code, grafted or NULL, why refused} */
+		{ "theorem t (x : ℝ) (h : 0 < x) : 0 < x ^ 2 := by",
+		  "/-- helper -/\nlemma aux (x : ℝ) (h : 0 < x) : 0 < x * x := by positivity\n\n"
+		  "/-- the theorem -/ @[simp] theorem t (x : ℝ) (h : 0 < x) :\n    0 < x^2 := by\n  have := aux x h\n  nlinarith\n"
+		  "\ntheorem after : False := by\n  sorry\n",
+		  "/-- helper -/\nlemma aux (x : ℝ) (h : 0 < x) : 0 < x * x := by positivity\n\n"
+		  "theorem t (x : ℝ) (h : 0 < x) : 0 < x ^ 2 := by\n  have := aux x h\n  nlinarith\n", NULL },
+		/* a changed statement is never compiled: the fake theorem NAME : True */
+		{ "theorem t (x : ℕ) : x + 0 = x := by\n",
+		  "theorem t : True := by\n  trivial", "theorem t (x : ℕ) : x + 0 = x := by\n  trivial\n", NULL },
+		{ "theorem t : 1 = 1 := by", "theorem t : 1 = 1 := rfl", "theorem t : 1 = 1 := rfl\n", NULL },
+		{ "theorem t : 1 = 1 :=", "theorem t : 1 = 1 := by simp", "theorem t : 1 = 1 := by simp\n", NULL },
+		{ "theorem t : 1 = 1 := by sorry", "theorem t : 1 = 1 := by\n  simp", "theorem t : 1 = 1 := by\n  simp\n", NULL },
+		{ "theorem t : True := by", "set_option maxHeartbeats 400000 in\ntheorem t : True := by\n  trivial",
+		  "set_option maxHeartbeats 400000 in\ntheorem t : True := by\n  trivial\n", NULL },
+		{ "theorem t : True := by", "lemma a : True := trivial theorem t : True := by trivial",
+		  "lemma a : True := trivial \ntheorem t : True := by trivial\n", NULL },
+		{ "theorem t : True := by", "theorem «t» : True := by trivial", "theorem t : True := by trivial\n", NULL },
+		/* refused */
+		{ "theorem t : f 2 = 4 := by", "def f (x : ℕ) : ℕ := 2 * x\ntheorem t : f 2 = 4 := by rfl", NULL,
+		  "`f` declared at 1:4 before the theorem is a name the statement uses" },
+		{ "theorem t : Real.sqrt 4 = 2 := by", "noncomputable def Foo.sqrt (x : ℝ) : ℝ := 2\nopen Foo\ntheorem t : sqrt 4 = 2 := by rfl", NULL,
+		  "`Foo.sqrt` declared at 1:18" },
+		{ "theorem t (n : ℕ) : g n = n := by", "inductive T | g | h\ntheorem t (n : ℕ) : g n = n := by rfl", NULL,
+		  "`g` declared at 1:14" },
+		{ "theorem t : b := by", "alias ⟨a, b⟩ := Iff.rfl\ntheorem t : b := by trivial", NULL, "`b` declared at 1:10" },
+		{ "theorem t : True := by", "theorem t : False := sorry\ntheorem t : True := by trivial", "theorem t : True := sorry\n", NULL },
+		{ "theorem t : True := by", "lemma t : False := sorry\n", "theorem t : True := sorry\n", NULL },
+		{ "theorem t : True := by", "section\ntheorem t : True := by trivial", NULL, "`section` at 1:0 is still open" },
+		{ "theorem t : True := by", "noncomputable section\ntheorem t : True := by trivial\nend", NULL, "`section` at 1:14" },
+		{ "theorem t : True := by", "section\nend\nmutual\ntheorem t : True := by trivial", NULL, "`mutual` at 3:0" },
+		{ "theorem t : True := by", "def x := (1\ntheorem t : True := by trivial", NULL, "`(` at 1:9 is still open" },
+		{ "theorem t : True := by", "open Real in\ntheorem t : True := by trivial", NULL, "`in` at 1:10 would apply to the statement" },
+		{ "theorem t : True := by", "theorem u : True := by trivial", NULL, "theorem t missing" },
+		{ "no theorem here", "theorem t : True := by trivial", NULL, "formal statement unusable" },
+		{ "theorem t : True := by", "theorem t : True := by\n  /- open", NULL, "unreadable code: unterminated comment at 2:2" },
+	};
+	for (size_t i = 0; i < CS_ARRAY_SIZE(cases); i++) {
+		char *why = NULL, *g = lean_graft_statement(cases[i][1], cases[i][0], &why);
+		if (cases[i][2]) {
+			is_str(g, cases[i][2], "graft %zu%s%s", i, why ? ": " : "", why ? why : "");
+			if (g) {
+				char *w2 = NULL;
+				ok(lean_check_statement(g, cases[i][0], &w2) == 0, "graft %zu states the problem's theorem: %s",
+				   i, w2 ? w2 : "ok");
+				free(w2);
+			}
+		} else {
+			ok(!g && why && strstr(why, cases[i][3]), "graft %zu refused: %s", i, why ? why : "(grafted)");
+		}
+		free(g);
+		free(why);
+	}
+}
+
 static void normalize_body_cases(void)
 {
 	char *s, *why = NULL;
@@ -430,6 +607,16 @@ static const char *skip_header(const char *p)
 	return p;
 }
 
+/* formal up to its `:= by` (a static copy: one at a time). */
+static const char *formal_head(const char *formal)
+{
+	static char buf[4096];
+	const char *e = strstr(formal, ":= by");
+	size_t n = e ? (size_t)(e - formal) + 5 : strlen(formal);
+	snprintf(buf, sizeof(buf), "%.*s", (int)n, formal);
+	return buf;
+}
+
 /* Every dsp2 proof, minus its header, passes the default policy and its own
  * miniF2F statement. */
 static void dsp2_bulk(void)
@@ -437,7 +624,7 @@ static void dsp2_bulk(void)
 	FILE *f = fopen(MINIF2F, "r");
 	json_error_t err;
 	json_t *rec;
-	int files = 0, forbid_ok = 0, stmt = 0, stmt_ok = 0, header_caught = 0;
+	int files = 0, forbid_ok = 0, stmt = 0, stmt_ok = 0, header_caught = 0, own = 0, grafted = 0;
 	struct lean_policy pol = { 0, 0, 400000 };
 	ok(f != NULL, "%s readable", MINIF2F);
 	while (f && (rec = json_loadf(f, JSON_DISABLE_EOF_CHECK, &err))) {
@@ -473,6 +660,38 @@ static void dsp2_bulk(void)
 			}
 			free(why);
 			why = NULL;
+			/* Grafted onto its own statement, the proof is the file (after its
+			 * header, before its trailing blank lines) byte for byte; onto the miniF2F statement, it states that
+			 * and still passes the policy. */
+			{
+				const char *body = skip_header(src);
+				struct lean_theorem t;
+				if (lean_parse_theorem(body, name, &t, &why) == 0) {
+					char *stmt_text = xstrndup(body + t.decl_start, t.by_end - t.decl_start);
+					char *want = xasprintf("%.*s\n", (int)t.end, body);
+					char *g = lean_graft_statement(body, stmt_text, &why);
+					if (g && !strcmp(g, want) && strspn(body + t.end, " \n") == strlen(body + t.end))
+						own++;
+					else
+						printf("# %s: own graft differs: %s\n", path, why ? why : "");
+					free(g);
+					free(why);
+					why = NULL;
+					g = lean_graft_statement(body, formal, &why);
+					if (g && lean_check_forbidden(g, &pol, &why) == 0 &&
+					    lean_check_statement(g, formal, &why) == 0 &&
+					    strstr(g, formal_head(formal)))
+						grafted++;
+					else
+						printf("# %s: miniF2F graft: %s\n", path, why ? why : "");
+					free(g);
+					free(stmt_text);
+					free(want);
+					lean_theorem_release(&t);
+				}
+				free(why);
+				why = NULL;
+			}
 			/* and a weakened copy is caught */
 			if (files <= 20) {
 				struct lean_theorem t;
@@ -501,6 +720,8 @@ static void dsp2_bulk(void)
 	ok(header_caught == files, "their headers (import Mathlib) are caught when left in (%d)", header_caught);
 	ok(forbid_ok == files, "%d/%d pass the default policy", forbid_ok, files);
 	ok(stmt_ok == stmt, "%d/%d keep their miniF2F statement", stmt_ok, stmt);
+	ok(own == files, "%d/%d grafted onto their own statement are themselves", own, files);
+	ok(grafted == files, "%d/%d grafted onto the miniF2F statement state it and pass the policy", grafted, files);
 }
 
 static void big_inputs(void)
@@ -599,6 +820,8 @@ int main(void)
 	forbidden_cases();
 	policy_env();
 	statement_cases();
+	statement_forms();
+	graft_cases();
 	normalize_body_cases();
 	dsp2_bulk();
 	big_inputs();
