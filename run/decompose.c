@@ -196,7 +196,7 @@ static void checked(struct pipe *p, void *task, struct lean_check *chk)
 static void answered(struct pipe *p, void *task, struct pipe_sample *samples, int n, const char *err)
 {
 	struct task *t = task;
-	char *why = NULL;
+	char *why = NULL, *code = NULL;
 	size_t steps = 0;
 	if (err) {
 		set_why(t, xasprintf("decomposer request failed: %s", err));
@@ -205,13 +205,16 @@ static void answered(struct pipe *p, void *task, struct pipe_sample *samples, in
 	}
 	t->cache_key = xstrdup(samples[0].cache_key);
 	if (pipe_answer_code(samples[0].content, samples[0].reasoning, &t->body, &t->cot, &why) ||
-	    pipe_policy_check(p, t->body, t->stmt, 1, &why)) {
+	    pipe_policy_check(p, t->body, t->stmt, 1, &code, &why)) {
 		pipe_samples_free(samples, n);
 		reject(p, t, why, 1);
 		free(why);
 		return;
 	}
 	pipe_samples_free(samples, n);
+	/* from here on, the sketch is what Lean checks: the problem's statement, the model's steps */
+	free(t->body);
+	t->body = code;
 	if (lean_sketch_analyze(t->body, t->name, &t->sk, &why)) {
 		reject(p, t, why ? why : "cannot analyze the sketch", 1);
 		free(why);

@@ -644,14 +644,21 @@ int pipe_answer_code(const char *content, const char *reasoning, char **body, ch
 }
 
 int pipe_policy_check(const struct pipe *p, const char *body, const char *formal_statement,
-		      int allow_sorry, char **why)
+		      int allow_sorry, char **checked, char **why)
 {
 	struct lean_policy pol = p->pol;
 	pol.allow_sorry = allow_sorry;
-	*why = NULL;
+	*why = *checked = NULL;
 	if (lean_check_forbidden(body, &pol, why))
 		return -1;
-	if (formal_statement && lean_check_statement(body, formal_statement, why))
+	if (!formal_statement) {
+		*checked = xstrdup(body);
+		return 0;
+	}
+	/* the model's copy of the statement is compared, then replaced by the problem's own */
+	if (lean_check_statement(body, formal_statement, why))
+		return -1;
+	if (!(*checked = lean_graft_statement(body, formal_statement, why)))
 		return -1;
 	return 0;
 }

@@ -132,10 +132,12 @@ long pipe_cached_answers(const struct pipe *p);
  * own imports and options dropped (the problem's header is used instead), and the
  * reasoning before the block. 0 with *body and *cot malloc'd, or -1 with *why. */
 int pipe_answer_code(const char *content, const char *reasoning, char **body, char **cot, char **why);
-/* Policy checks before Lean: forbidden constructs, and the statement kept when
- * formal_statement is not NULL. 0, or -1 with *why. */
+/* Policy checks before Lean: forbidden constructs, and, when formal_statement is not
+ * NULL, the statement kept; then the code Lean is to check: the problem's own
+ * statement grafted onto the model's proof (lean_graft_statement), or body itself
+ * without formal_statement. 0 with *checked malloc'd, or -1 with *why. */
 int pipe_policy_check(const struct pipe *p, const char *body, const char *formal_statement,
-		      int allow_sorry, char **why);
+		      int allow_sorry, char **checked, char **why);
 /* "theorem NAME ... := by" followed by body indented two spaces, malloc'd. */
 char *pipe_with_body(const char *statement, const char *body);
 

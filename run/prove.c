@@ -78,7 +78,7 @@ static void next_sample(struct pipe *p, struct task *t)
 {
 	while (t->next < t->n) {
 		struct pipe_sample *s = &t->samples[t->next++];
-		char *body = NULL, *cot = NULL, *why = NULL;
+		char *body = NULL, *cot = NULL, *why = NULL, *code = NULL;
 		if (s->finish_reason && !strcmp(s->finish_reason, "length") &&
 		    lean_extract_code(s->content, &why) == NULL) {
 			free(why);
@@ -86,7 +86,7 @@ static void next_sample(struct pipe *p, struct task *t)
 		} else if (pipe_answer_code(s->content, s->reasoning, &body, &cot, &why) == 0) {
 			free(why);
 			why = NULL;
-			pipe_policy_check(p, body, t->stmt, 0, &why);
+			pipe_policy_check(p, body, t->stmt, 0, &code, &why);
 		}
 		free(cot);
 		if (why) {
@@ -96,9 +96,10 @@ static void next_sample(struct pipe *p, struct task *t)
 			free(body);
 			continue;
 		}
+		free(body);
 		free(t->body);
-		t->body = body;
-		if (pipe_check(p, t, t->pid, "proof", s->cache_key, t->header, body, t->name, t->stmt, checked) == 0)
+		t->body = code;
+		if (pipe_check(p, t, t->pid, "proof", s->cache_key, t->header, t->body, t->name, t->stmt, checked) == 0)
 			return;
 		t->errors++;
 		set_why(t, xstrdup("cannot submit a check to the Lean pool"));

@@ -108,14 +108,17 @@ static void checked(struct pipe *p, void *task, struct lean_check *chk)
 
 static void try_form(struct pipe *p, struct task *t)
 {
-	char *why = NULL;
+	char *why = NULL, *code = NULL;
 	free(t->code);
 	t->code = NULL;
 	for (; t->form < 2; t->form++) {
 		t->code = t->form == 0 ? lean_recombine(t->sketch, &t->sk, t->proofs, &why)
 				       : lean_recombine_fallback(t->sketch, &t->sk, (const char *const *)t->lemmas, &why);
-		if (t->code && pipe_policy_check(p, t->code, t->stmt, 0, &why) == 0)
+		if (t->code && pipe_policy_check(p, t->code, t->stmt, 0, &code, &why) == 0) {
+			free(t->code);
+			t->code = code;
 			break;
+		}
 		if (t->code)
 			pipe_reject(p, t->pid, t->form ? "fallback" : "recombined", NULL, t->header, t->code, why);
 		set_why(t, xasprintf("%s: %s", t->form ? "fallback" : "splice", why ? why : "?"));
