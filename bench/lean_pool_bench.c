@@ -26,7 +26,7 @@ static double run(struct lean_pool *pool, int n)
 	int bad = 0;
 	for (int i = 0; i < n; i++) {
 		char *body = xasprintf("theorem t%d (x : ℝ) : x = x := by\n  rfl", i);
-		if (lean_pool_submit(pool, HEADER, body, NULL, NULL))
+		if (lean_pool_submit(pool, &(struct lean_request){ HEADER, body, NULL, NULL }, NULL))
 			die(CS_EIO, "cannot submit");
 		free(body);
 	}

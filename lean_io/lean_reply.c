@@ -1,5 +1,6 @@
 /* lean_reply.c: replies of the leanprover-community/repl: parsing, verdicts,
  * the axiom audit and finding where one reply ends in the output stream. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -411,4 +412,85 @@ int lean_json_scan_feed(struct lean_json_scan *s, const char *buf, size_t len, s
 garbage:
 	s->pos = i;
 	return -1;
+}
+
+static void lower(int *line, int shift)
+{
+	if (*line >= 0)
+		*line -= shift;
+}
+
+void lean_reply_move_lines(struct lean_reply *from, int first, int last, int shift, struct lean_reply *to)
+{
+	size_t keep = 0;
+	for (size_t i = 0; i < from->nmsg; i++) {
+		struct lean_message m = from->msgs[i];
+		if (m.line < first || m.line > last) {
+			from->msgs[keep++] = m;
+			continue;
+		}
+		lower(&m.line, shift);
+		lower(&m.end_line, shift);
+		if (!to) {
+			free(m.severity);
+			free(m.data);
+			continue;
+		}
+		to->msgs = xrealloc(to->msgs, (to->nmsg + 1) * sizeof *to->msgs);
+		to->msgs[to->nmsg++] = m;
+	}
+	from->nmsg = keep;
+	keep = 0;
+	for (size_t i = 0; i < from->nsorry; i++) {
+		struct lean_sorry s = from->sorries[i];
+		if (s.line < first || s.line > last) {
+			from->sorries[keep++] = s;
+			continue;
+		}
+		lower(&s.line, shift);
+		lower(&s.end_line, shift);
+		if (!to) {
+			free(s.goal);
+			continue;
+		}
+		to->sorries = xrealloc(to->sorries, (to->nsorry + 1) * sizeof *to->sorries);
+		to->sorries[to->nsorry++] = s;
+	}
+	from->nsorry = keep;
+}
+
+/* Digits at *p (at least one), advancing past them. */
+static int digits(const char **p)
+{
+	const char *s = *p;
+	while (**p >= '0' && **p <= '9')
+		(*p)++;
+	return *p > s;
+}
+
+int lean_is_lean_version(const char *s)
+{
+	const char *p = s;
+	if (!s || !digits(&p) || *p++ != '.' || !digits(&p) || *p++ != '.' || !digits(&p))
+		return 0;
+	if (!*p)
+		return 1;
+	if (*p == '-') { /* version.specialDesc, e.g. "rc2", "nightly-2025-01-01" */
+		if (!*++p)
+			return 0;
+		for (; *p; p++)
+			if (!(isalnum((unsigned char)*p) || *p == '-' || *p == '.' || *p == '_' || *p == '+'))
+				return 0;
+		return 1;
+	}
+	if (!strncmp(p, ", commit ", 9)) { /* a development build: githash */
+		p += 9;
+		if (!*p)
+			return 0;
+		for (; *p; p++)
+			if (!strchr("0123456789abcdef", *p))
+				return 0;
+		return 1;
+	}
+	return 0;
 }

@@ -306,7 +306,7 @@ void pipe_reject(struct pipe *p, long long problem_id, const char *kind, const c
 
 int pipe_check(struct pipe *p, void *task, long long problem_id, const char *kind,
 	       const char *cache_key, const char *header, const char *body, const char *theorem,
-	       pipe_lean_cb cb)
+	       const char *statement, pipe_lean_cb cb)
 {
 	struct check *c = xcalloc(1, sizeof *c);
 	c->task = task;
@@ -315,7 +315,7 @@ int pipe_check(struct pipe *p, void *task, long long problem_id, const char *kin
 	c->kind = xstrdup(kind);
 	c->cache_key = cache_key ? xstrdup(cache_key) : NULL;
 	code_hash(header, body, c->code_hash);
-	if (lean_pool_submit(p->pool, header, body, theorem, c)) {
+	if (lean_pool_submit(p->pool, &(struct lean_request){ header, body, theorem, statement }, c)) {
 		free(c->kind);
 		free(c->cache_key);
 		free(c);
@@ -332,6 +332,7 @@ static void check_done(struct pipe *p, struct lean_check *chk)
 	json_object_set_new(o, "checker", json_string(chk->checker ? chk->checker : "repl"));
 	json_object_set_new(o, "version", chk->version ? json_string(chk->version) : json_null());
 	json_object_set_new(o, "real_lean", json_boolean(chk->real_lean));
+	json_object_set_new(o, "audited", json_boolean(chk->audited));
 	json_object_set_new(o, "verdict", json_string(lean_verdict_name(chk->verdict)));
 	json_object_set_new(o, "why", chk->why ? json_string(chk->why) : json_null());
 	json_object_set_new(o, "messages", msgs ? msgs : json_array());

@@ -52,10 +52,12 @@ int pipe_ask(struct pipe *p, void *task, long long problem_id, const char *stage
 	     const char *prompt_name, const char *prompt_hash, const char *prompt,
 	     const struct llm_sampling *s, int first_index, int n, pipe_llm_cb cb);
 /* Check body under header with the Lean pool; a verification record (kind: proof,
- * sketch, recombined, fallback) is written when it ends, tied to cache_key. */
+ * sketch, recombined, fallback) is written when it ends, tied to cache_key. theorem
+ * (or NULL) is audited when it passes, against statement (its formal statement, or
+ * NULL) as struct lean_request says. */
 int pipe_check(struct pipe *p, void *task, long long problem_id, const char *kind,
 	       const char *cache_key, const char *header, const char *body, const char *theorem,
-	       pipe_lean_cb cb);
+	       const char *statement, pipe_lean_cb cb);
 /* Write a verification record for code refused before Lean (checker "policy"). */
 void pipe_reject(struct pipe *p, long long problem_id, const char *kind, const char *cache_key,
 		 const char *header, const char *body, const char *why);

@@ -200,7 +200,7 @@ static void answered(struct pipe *p, void *task, struct pipe_sample *samples, in
 		reject(p, t, "the sketch has no `have` step to prove", 1);
 		return;
 	}
-	if (pipe_check(p, t, t->pid, "sketch", t->cache_key, t->header, t->body, NULL, checked))
+	if (pipe_check(p, t, t->pid, "sketch", t->cache_key, t->header, t->body, NULL, NULL, checked))
 		reject(p, t, "cannot submit a check to the Lean pool", 0);
 	(void)n;
 }

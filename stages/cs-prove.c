@@ -94,7 +94,7 @@ static void next_sample(struct pipe *p, struct task *t)
 		}
 		free(t->body);
 		t->body = body;
-		if (pipe_check(p, t, t->pid, "proof", s->cache_key, t->header, body, t->name, checked) == 0)
+		if (pipe_check(p, t, t->pid, "proof", s->cache_key, t->header, body, t->name, t->stmt, checked) == 0)
 			return;
 		set_why(t, xstrdup("cannot submit a check to the Lean pool"));
 	}

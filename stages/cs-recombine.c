@@ -131,7 +131,7 @@ static void try_form(struct pipe *p, struct task *t)
 		finish(p, t, "failed", NULL, NULL);
 		return;
 	}
-	if (pipe_check(p, t, t->pid, t->form ? "fallback" : "recombined", NULL, t->header, t->code, t->name, checked)) {
+	if (pipe_check(p, t, t->pid, t->form ? "fallback" : "recombined", NULL, t->header, t->code, t->name, t->stmt, checked)) {
 		free(t->last_why);
 		t->last_why = xstrdup("cannot submit a check to the Lean pool");
 		finish(p, t, "failed", NULL, NULL);

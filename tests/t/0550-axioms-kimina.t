@@ -3,22 +3,24 @@
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIR/lean-double.sh"
 
-test_expect_success 'axiom audit: only propext, Classical.choice and Quot.sound' '
+test_expect_success 'axiom audit (on by default): only propext, Classical.choice and Quot.sound' '
 	fresh &&
 	{ rec 1 "theorem t1 : True := by\n  trivial"
 	  rec 2 "theorem t2 : True := by -- double: axioms propext, sorryAx\n  trivial"
 	  rec 3 "theorem t3 : True := by -- double: axioms none\n  trivial"
 	  rec 4 "theorem t4 : True := by\n  trivial" "\"theorem\":\"not_t4\""; } > in &&
-	CS_LEAN_AXIOMS=1 CS_LEAN_JOBS=1 cs-verify in > out &&
+	CS_LEAN_JOBS=1 cs-verify in > out &&
 	test_eq "$(verdict 1 out)" pass &&
+	test_eq "$(field 1 audited out)" true &&
 	test_eq "$(verdict 2 out)" fail &&
 	test_grep "\"id\":2,.*\"why\":\"axiom audit: t2 depends on axiom sorryAx\"" out &&
 	test_eq "$(verdict 3 out)" pass &&
 	test_eq "$(verdict 4 out)" fail &&
 	test_grep "\"id\":4,.*unknown constant" out &&
 	test_grep "\"env\": 2, \"cmd\": \"#print axioms t1\"" double.log &&
-	cs-verify in > out2 &&
+	CS_LEAN_AXIOMS=0 cs-verify in > out2 &&
 	test_eq "$(grep -c "\"verdict\":\"pass\"" out2)" 4 &&
+	test_eq "$(grep -c "\"audited\":false" out2)" 4 &&
 	test_eq "$(grep -c "#print axioms" double.log)" 4
 '
 
