@@ -277,7 +277,7 @@ static void judge(struct lean_kimina *k, struct xfer *x, struct lean_reply *r)
 static void xfer_failed(struct lean_kimina *k, struct lean_job *j, char *why)
 {
 	if (++j->attempts < 2) {
-		info("kimina: %s; retrying", why);
+		info("%s: %s; retrying", lean_pool_checker(k->p), why);
 		j->first_crash = why;
 		lean_pool_retry(k->p, j);
 		return;
@@ -314,8 +314,6 @@ static void xfer_done(struct lean_kimina *k, struct xfer *x, CURLcode cc)
 			}
 			free(s);
 		}
-		if (!v)
-			warning("kimina: %s did not tell its Lean version", k->url);
 		lean_pool_set_version(k->p, v);
 		free(v);
 		free(why);
@@ -326,24 +324,23 @@ static void xfer_done(struct lean_kimina *k, struct xfer *x, CURLcode cc)
 		lean_pool_finish(k->p, j, LEAN_TIMEOUT, NULL,
 				 xasprintf("kimina: no answer within %g s (CS_LEAN_TIMEOUT + 60 s)", k->timeout + 60));
 	} else if (cc != CURLE_OK) {
-		xfer_failed(k, j, xasprintf("%s: %s", k->url, x->too_big ? "answer too large (CS_LEAN_MAX_REPLY)"
-									 : curl_easy_strerror(cc)));
+		xfer_failed(k, j, xstrdup(x->too_big ? "answer too large (CS_LEAN_MAX_REPLY)" : curl_easy_strerror(cc)));
 	} else if (status / 100 != 2) {
-		xfer_failed(k, j, xasprintf("%s: HTTP %ld: %.200s", k->url, status, sbuf_str(&x->resp)));
+		xfer_failed(k, j, xasprintf("HTTP %ld: %.200s", status, sbuf_str(&x->resp)));
 	} else if (!o) {
-		xfer_failed(k, j, xasprintf("%s: the answer is not JSON: %s", k->url, jerr.text));
+		xfer_failed(k, j, xasprintf("the answer is not JSON: %s", jerr.text));
 	} else if (!json_is_object(resp)) {
 		if (err && (strstr(err, "timed out") || strstr(err, "timeout") || strstr(err, "Timeout")))
 			lean_pool_finish(k->p, j, LEAN_TIMEOUT, NULL, xasprintf("kimina: %s", err));
 		else
-			xfer_failed(k, j, xasprintf("%s: %s", k->url, err ? err : "no results[0].response"));
+			xfer_failed(k, j, xstrdup(err ? err : "no results[0].response"));
 	} else {
 		char *s = json_dumps(resp, JSON_COMPACT);
 		if (!s || lean_reply_parse(s, strlen(s), &r, &why)) {
-			xfer_failed(k, j, xasprintf("%s: unreadable response: %s", k->url, why ? why : "?"));
+			xfer_failed(k, j, xasprintf("unreadable response: %s", why ? why : "?"));
 			free(why);
 		} else if (r.error) { /* the server's REPL refused the command: not the code's fault */
-			xfer_failed(k, j, xasprintf("%s: the REPL refused the snippet: %.300s", k->url, r.error));
+			xfer_failed(k, j, xasprintf("its REPL refused the snippet: %.300s", r.error));
 			lean_reply_release(&r);
 		} else {
 			judge(k, x, &r);

@@ -584,7 +584,8 @@ void lean_pool_finish(struct lean_pool *p, struct lean_job *j, enum lean_verdict
 	c->version = dupnull(p->version);
 	c->real_lean = p->real_lean;
 	c->messages_json = lean_reply_messages_json(&c->reply, (size_t)p->cfg.max_msg);
-	c->why = why;
+	c->why = why ? lean_utf8_clean(why, strlen(why)) : NULL; /* a cut excerpt stays valid UTF-8 */
+	free(why);
 	c->elapsed = j->t0 > 0 ? cs_now() - j->t0 : 0;
 	d->c = c;
 	*p->done_tail = d;

@@ -409,13 +409,15 @@ static void sandbox_args(struct args *a, const struct lean_spawn *s)
 					     "--new-session", "--dev", "/dev", "--proc", "/proc",
 					     "--tmpfs", "/tmp" };
 	const char *home = getenv("HOME");
-	int own_home = home && home[0] == '/' && strcmp(home, "/");
+	/* a home inside the project or the system is shown as part of them */
+	int own_home = home && home[0] == '/' && strcmp(home, "/") && !(s->dir && under(home, s->dir)) &&
+		       !under(home, "/usr");
 	char *elan = NULL;
 	add_arg(a, s->bwrap);
 	for (size_t i = 0; i < CS_ARRAY_SIZE(fixed); i++)
 		add_arg(a, fixed[i]);
-	if (own_home) { /* at its own path, empty but for what is bound below it */
-		add_arg(a, "--dir");
+	if (own_home) { /* at its own path: empty but for what is bound below it; read-only */
+		add_arg(a, "--tmpfs");
 		add_arg(a, home);
 	}
 	bind_system(a);
@@ -430,6 +432,10 @@ static void sandbox_args(struct args *a, const struct lean_spawn *s)
 		add3(a, "--setenv", "ELAN_HOME", elan);
 	add_arg(a, "--chdir");
 	add_arg(a, s->dir ? s->dir : s->scratch);
+	if (own_home) {
+		add_arg(a, "--remount-ro");
+		add_arg(a, home);
+	}
 	add_arg(a, "--remount-ro");
 	add_arg(a, "/");
 	add_arg(a, "--");

@@ -8,8 +8,13 @@ environment N; {"tactic": ..., "proofState": N}; unknown environments and proof
 states answered with {"message": ...}.
 
 What a command yields is decided by its text:
-  `#eval Lean.versionString`  info message "\"coldstart-test-double 0\"" (--version)
-  a line `import ...`         {"env": N} after --import-delay seconds
+  `#eval Lean.versionString`  info message "\"coldstart-test-double 0\"" (--version), or
+                              with --version-refused the error of a Lean that has
+                              no such constant
+  a line `import ...`         {"env": N} after --import-delay seconds; when the
+                              module's root is in --missing-modules, Lean's error
+                              "unknown module prefix 'X'..." at 1:0 instead (what
+                              Elab.processHeader reports for an .olean not found)
   `sorry` (a token outside comments and strings)
                               sorries with goals built from the statement and a
                               warning "declaration uses `sorry`" (--sorry-quote)
@@ -24,6 +29,9 @@ What a command yields is decided by its text:
                               Lean's "type mismatch" error (or "unknown identifier").
                               Commands made only of these two lines (the pool's
                               audit) do not count as checks.
+  `π` in a declaration's statement  "unknown identifier 'π'" unless `open ... Real`
+                              comes before it in the environment (Mathlib's scoped
+                              notation Real.pi)
   `-- double: means A B`      (or `notation "A" => B`): in the declarations after it,
                               the token A elaborates as B: a stand-in for what a
                               model's code can do to the meaning of a statement's
@@ -64,6 +72,7 @@ CS_DOUBLE_IMPORT_DELAY=2):
   --pid-dir DIR                     create DIR/<pid> at start (tests count processes)
   --log FILE                        append one JSON line per command: pid, env, cmd
   --version V, --sorry-quote backtick|single, --big-mb N
+  --missing-modules A,B             imports of these module roots fail
   --tag WORD                        ignored: lets tests find these processes
   --kimina                          serve POST /api/check on 127.0.0.1 (port 0 or
                                     --port), print "PORT n"; --max-seconds bounds it
@@ -102,6 +111,8 @@ def parse_args(argv):
     ap.add_argument("--version", default=opt("version", DEFAULT_VERSION))
     ap.add_argument("--sorry-quote", choices=["backtick", "single"], default=opt("sorry-quote", "backtick"))
     ap.add_argument("--big-mb", type=float, default=opt("big-mb", 50.0, float))
+    ap.add_argument("--missing-modules", default=opt("missing-modules", ""))
+    ap.add_argument("--version-refused", action="store_true")
     ap.add_argument("--tag", default=None)
     ap.add_argument("--kimina", action="store_true")
     ap.add_argument("--listen", action="store_true")
@@ -368,6 +379,9 @@ class Repl:
             return {"message": "Unknown environment."}
         base = self.envs[env] if env is not None else ""
         if text.strip() == "#eval Lean.versionString":
+            if self.a.version_refused:
+                return {"messages": [msg("error", 1, 6, 1, 24, "unknown identifier 'Lean.versionString'")],
+                        "env": self.new_env(base, False)}
             return {"messages": [msg("info", 1, 0, 1, 5, json.dumps(self.a.version))],
                     "env": self.new_env(base, False)}
         if self.transcript is not None:
@@ -384,6 +398,16 @@ class Repl:
                                          "invalid 'import' command, it must be used in the beginning of the file")],
                         "env": self.new_env(base, False)}
             time.sleep(self.a.import_delay)
+            missing = [r for r in self.a.missing_modules.split(",") if r]
+            for mm in re.finditer(r"(?m)^\s*import\s+([^\s.]+)", masked):
+                if mm.group(1) in missing:
+                    pkg = mm.group(1)
+                    # src/Lean/Util/Path.lean findOLean, caught by Elab.processHeader
+                    return {"messages": [msg("error", 1, 0, 1, 6,
+                                             "unknown module prefix '%s'\n\nNo directory '%s' or file '%s.olean' "
+                                             "in the search path entries:\n/nonexistent/.lake/build/lib/lean"
+                                             % (pkg, pkg, pkg))],
+                            "env": self.new_env("", False)}
             # Imports, then maybe code (a kimina snippet is header and body in one):
             # blank the import lines, keep positions, and check the rest as a body.
             rest = re.sub(r"(?m)^[ \t]*import\b[^\n]*", lambda mm: " " * len(mm.group(0)), masked)
@@ -443,6 +467,7 @@ class Repl:
             except OSError as e:
                 messages.append(msg("error", line, col, line, col + 5, "%s: %s" % (m.group(1), e.strerror)))
         messages += self.type_checks(text, masked, base)
+        messages += scoped_errors(text, masked, base)
         for m in re.finditer(r"(?m)^[ \t]*#print\s+axioms\s+(\S+)", masked):
             rep = self.axioms(m.group(1), base + "\n" + text[:m.start()], text)
             line, col = line_col(text, m.start())
@@ -534,6 +559,24 @@ class Repl:
                 found = "propext, sorryAx, Classical.choice, Quot.sound"
             data = "'%s' depends on axioms: [%s]" % (name, found)
         return {"messages": [msg("info", line, col, line, col + 6, data)], "env": self.new_env(base, False)}
+
+
+SCOPED = {"π": "Real"}  # notation -> the namespace whose `open` brings it
+
+
+def scoped_errors(text, masked, base):
+    """Errors for scoped notation used in a declaration's statement without its open."""
+    out = []
+    for kw, name, off, _ in declarations(masked):
+        stop = masked.find(":=", off)
+        head = masked[off:stop if stop >= 0 else len(masked)]
+        before = code_mask(base) + "\n" + masked[:off]
+        for tok, ns in SCOPED.items():
+            hits = list(tokens(head, tok))
+            if hits and not re.search(r"(?m)^[ \t]*open\b[^\n]*\b%s\b" % ns, before):
+                line, col = line_col(text, off + hits[0])
+                out.append(msg("error", line, col, line, col + len(tok), "unknown identifier '%s'" % tok))
+    return out
 
 
 TYPE_OF = re.compile(r"(?m)^[ \t]*example\s*:\s*type_of%\s*@(\S+)\s*:=\s*@(\S+)")
