@@ -73,7 +73,7 @@ struct lean_job {
 char *lean_audit_cmd(const struct lean_job *j);
 /* Judge the reply to lean_audit_cmd (lines as sent). 0 when both audits pass; -1
  * with *why ("type check: ...; axiom audit: ..."). r is consumed. */
-int lean_audit_judge(const struct lean_job *j, struct lean_reply *r, char **why);
+int lean_audit_judge(const struct lean_pool *p, const struct lean_job *j, struct lean_reply *r, char **why);
 /* Why the statement's own declaration failed to elaborate (from its reply), malloc'd. */
 char *lean_expected_why(const struct lean_job *j, const struct lean_reply *r);
 /* The reply to a header: PASS (go on), FAIL ("header: L:C: error") or ERROR (the

@@ -261,7 +261,7 @@ static void judge(struct lean_kimina *k, struct xfer *x, struct lean_reply *r)
 		j->audited = 1;
 		lean_pool_finish(k->p, j, LEAN_FAIL, NULL, lean_expected_why(j, &exp));
 	} else if ((v = lean_reply_verdict(&body)) == LEAN_PASS && j->theorem) {
-		int bad = lean_audit_judge(j, &aud, &why);
+		int bad = lean_audit_judge(k->p, j, &aud, &why);
 		j->audited = 1;
 		lean_pool_finish(k->p, j, bad ? LEAN_FAIL : LEAN_PASS, &body, why);
 	} else {

@@ -169,6 +169,7 @@ int lean_pool_config_from_env(struct lean_pool_config *cfg)
 	cfg->memory_mb = cs_conf_long("CS_LEAN_MEMORY");
 	cfg->max_uses = cs_conf_long("CS_LEAN_MAX_USES");
 	cfg->axioms = cs_conf_on("CS_LEAN_AXIOMS");
+	cfg->allow_native = cs_conf_on("CS_ALLOW_NATIVE_DECIDE");
 	cfg->max_headers = (int)cs_conf_long_or("CS_LEAN_MAX_HEADERS", cfg->jobs);
 	cfg->max_reply = (size_t)cs_conf_long("CS_LEAN_MAX_REPLY");
 	cfg->max_msg = cs_conf_long("CS_LEAN_MAX_MSG");
@@ -439,7 +440,7 @@ static char *first_error(const struct lean_reply *r)
 	return NULL;
 }
 
-int lean_audit_judge(const struct lean_job *j, struct lean_reply *r, char **why)
+int lean_audit_judge(const struct lean_pool *p, const struct lean_job *j, struct lean_reply *r, char **why)
 {
 	struct lean_reply type = { 0 };
 	char *twhy = NULL, *awhy = NULL, *err;
@@ -456,7 +457,7 @@ int lean_audit_judge(const struct lean_job *j, struct lean_reply *r, char **why)
 			}
 		lean_reply_release(&type);
 	}
-	if (lean_reply_axioms_ok(r, j->theorem, &awhy) == 0) {
+	if (lean_reply_axioms_ok(r, j->theorem, p->cfg.allow_native, &awhy) == 0) {
 		free(awhy);
 		awhy = NULL;
 	}
@@ -925,7 +926,7 @@ static void on_audit(struct lean_pool *p, struct proc *pr, struct lean_reply *r)
 {
 	struct lean_reply body = pr->body;
 	char *why = NULL;
-	int bad = lean_audit_judge(pr->job, r, &why);
+	int bad = lean_audit_judge(p, pr->job, r, &why);
 	memset(&pr->body, 0, sizeof pr->body);
 	lean_reply_release(&pr->body);
 	pr->job->audited = 1;

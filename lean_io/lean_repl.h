@@ -43,9 +43,11 @@ char *lean_reply_why(const struct lean_reply *r);
  * quotes removed (how `#eval Lean.versionString` answers), malloc'd, or NULL. */
 char *lean_reply_info_string(const struct lean_reply *r);
 /* Axiom audit of name from the reply to `#print axioms name`: 0 when name depends on
- * nothing beyond propext, Classical.choice and Quot.sound; -1 with *why naming the
- * axiom (or saying the answer was not understood). */
-int lean_reply_axioms_ok(const struct lean_reply *r, const char *name, char **why);
+ * nothing beyond propext, Classical.choice and Quot.sound (with native, also what
+ * native_decide rests on: Lean.ofReduceBool, Lean.ofReduceNat, Lean.trustCompiler and
+ * the per-computation axioms NAME._native.*); -1 with *why naming the axiom (or saying
+ * the answer was not understood). */
+int lean_reply_axioms_ok(const struct lean_reply *r, const char *name, int native, char **why);
 /* Move the messages and sorries of from whose line lies in [first, last] to the end
  * of to (NULL: drop them), their lines (and end lines) lowered by shift. Attributes
  * the parts of one multi-command reply to the commands they came from. */
@@ -93,6 +95,7 @@ struct lean_pool_config {
 	long max_uses;      /* CS_LEAN_MAX_USES (>= 1) */
 	int sandbox;        /* CS_LEAN_SANDBOX: 1 bwrap, 0 none (auto: 1 when bwrap exists) */
 	int axioms;         /* CS_LEAN_AXIOMS: audit what passes (#print axioms, statement type) */
+	int allow_native;   /* CS_ALLOW_NATIVE_DECIDE: the axiom audit admits native_decide's axioms */
 	int max_headers;    /* CS_LEAN_MAX_HEADERS: distinct headers kept warm (LRU, >= 1) */
 	int sandbox_explicit; /* CS_LEAN_SANDBOX=bwrap was asked for: a sandbox that does
 			       * not work is a configuration error, not a warning */

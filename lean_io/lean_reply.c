@@ -304,8 +304,28 @@ char *lean_reply_info_string(const struct lean_reply *r)
 }
 
 static const char *const allowed_axioms[] = { "propext", "Classical.choice", "Quot.sound" };
+/* src/Init/Core.lean: what `native_decide` adds (Lean 4.29 and later: one axiom per
+ * native computation, named after the declaration, e.g. t._native.native_decide.ax_1_1). */
+static const char *const native_axioms[] = { "Lean.ofReduceBool", "Lean.ofReduceNat", "Lean.trustCompiler" };
 
-int lean_reply_axioms_ok(const struct lean_reply *r, const char *name, char **why)
+static int listed(const char *const *list, size_t n, const char *p, size_t len)
+{
+	for (size_t k = 0; k < n; k++)
+		if (strlen(list[k]) == len && !memcmp(p, list[k], len))
+			return 1;
+	return 0;
+}
+
+static int native_computation(const char *p, size_t len)
+{
+	static const char mark[] = "._native.";
+	for (size_t i = 0; i + sizeof mark - 1 <= len; i++)
+		if (!memcmp(p + i, mark, sizeof mark - 1))
+			return 1;
+	return 0;
+}
+
+int lean_reply_axioms_ok(const struct lean_reply *r, const char *name, int native, char **why)
 {
 	*why = NULL;
 	if (r->error) {
@@ -326,16 +346,16 @@ int lean_reply_axioms_ok(const struct lean_reply *r, const char *name, char **wh
 		if (!(p = strstr(m->data, "depends on axioms:")) || !(p = strchr(p, '[')) || !(end = strchr(p, ']')))
 			continue;
 		for (p++; p < end;) {
-			size_t n, k;
-			int ok = 0;
+			size_t n;
+			int ok;
 			while (p < end && strchr(" \t\r\n,", *p))
 				p++;
 			n = strcspn(p, " \t\r\n,]");
 			if (!n)
 				break;
-			for (k = 0; k < CS_ARRAY_SIZE(allowed_axioms); k++)
-				if (strlen(allowed_axioms[k]) == n && !memcmp(p, allowed_axioms[k], n))
-					ok = 1;
+			ok = listed(allowed_axioms, CS_ARRAY_SIZE(allowed_axioms), p, n) ||
+			     (native && (listed(native_axioms, CS_ARRAY_SIZE(native_axioms), p, n) ||
+					 native_computation(p, n)));
 			if (!ok) {
 				*why = xasprintf("axiom audit: %s depends on axiom %.*s", name, (int)n, p);
 				return -1;

@@ -436,7 +436,7 @@ static void synthetic(void)
 		};
 		for (size_t i = 0; i < CS_ARRAY_SIZE(cases); i++) {
 			ok(lean_reply_parse(cases[i].json, strlen(cases[i].json), &r, &why) == 0, "audit case %zu parses", i);
-			is_int(lean_reply_axioms_ok(&r, "t", &why), cases[i].rc, "audit case %zu", i);
+			is_int(lean_reply_axioms_ok(&r, "t", 0, &why), cases[i].rc, "audit case %zu", i);
 			is_str(why, cases[i].why, "audit case %zu: why", i);
 			free(why);
 			why = NULL;
@@ -461,6 +461,41 @@ static void synthetic(void)
 		is_int(lean_json_scan_feed(&sc, "{\"a\": \"\n\nstill a string\"}", 25, &end), 1, "until the brace");
 		lean_json_scan_reset(&sc);
 		is_int(lean_json_scan_feed(&sc, "{]", 2, &end), -1, "unbalanced bracket");
+	}
+}
+
+/* native_decide's axioms: refused unless CS_ALLOW_NATIVE_DECIDE. */
+static void native_axioms(void)
+{
+	static const char *const lists[] = {
+		"[propext, Lean.ofReduceBool]", "[Lean.ofReduceBool, Lean.trustCompiler]",
+		"[propext, t._native.native_decide.ax_1_1]",
+	};
+	for (size_t i = 0; i < CS_ARRAY_SIZE(lists); i++) {
+		char *json = xasprintf("{\"messages\":[{\"severity\":\"info\",\"pos\":{\"line\":1,\"column\":0},"
+				       "\"endPos\":null,\"data\":\"'t' depends on axioms: %s\"}],\"env\":2}", lists[i]);
+		struct lean_reply r;
+		char *why = NULL;
+		ok(lean_reply_parse(json, strlen(json), &r, &why) == 0, "native case %zu parses", i);
+		is_int(lean_reply_axioms_ok(&r, "t", 0, &why), -1, "native case %zu refused by default", i);
+		ok(why && strstr(why, "depends on axiom "), "native case %zu: why %s", i, why ? why : "");
+		free(why);
+		why = NULL;
+		is_int(lean_reply_axioms_ok(&r, "t", 1, &why), 0, "native case %zu admitted with native_decide", i);
+		free(why);
+		lean_reply_release(&r);
+		free(json);
+	}
+	{
+		const char *json = "{\"messages\":[{\"severity\":\"info\",\"pos\":{\"line\":1,\"column\":0},"
+				   "\"endPos\":null,\"data\":\"'t' depends on axioms: [Lean.ofReduceBool, sorryAx]\"}]}";
+		struct lean_reply r;
+		char *why = NULL;
+		ok(lean_reply_parse(json, strlen(json), &r, &why) == 0, "native and sorryAx parses");
+		is_int(lean_reply_axioms_ok(&r, "t", 1, &why), -1, "sorryAx stays refused with native_decide");
+		is_str(why, "axiom audit: t depends on axiom sorryAx", "naming sorryAx");
+		free(why);
+		lean_reply_release(&r);
 	}
 }
 
@@ -539,5 +574,6 @@ int main(void)
 	synthetic();
 	versions();
 	move_lines();
+	native_axioms();
 	return done_testing();
 }
