@@ -320,9 +320,10 @@ static void xfer_done(struct lean_kimina *k, struct xfer *x, CURLcode cc)
 		json_decref(o);
 		return;
 	}
-	if (cc == CURLE_OPERATION_TIMEDOUT) {
-		lean_pool_finish(k->p, j, LEAN_TIMEOUT, NULL,
-				 xasprintf("kimina: no answer within %g s (CS_LEAN_TIMEOUT + 60 s)", k->timeout + 60));
+	if (cc == CURLE_OPERATION_TIMEDOUT) { /* the server enforces the Lean timeout: it hangs */
+		lean_pool_finish(k->p, j, LEAN_ERROR, NULL,
+				 xasprintf("%s gave no answer within %g s (CS_LEAN_TIMEOUT + 60 s)",
+					   lean_pool_checker(k->p), k->timeout + 60));
 	} else if (cc != CURLE_OK) {
 		xfer_failed(k, j, xstrdup(x->too_big ? "answer too large (CS_LEAN_MAX_REPLY)" : curl_easy_strerror(cc)));
 	} else if (status / 100 != 2) {
@@ -330,7 +331,9 @@ static void xfer_done(struct lean_kimina *k, struct xfer *x, CURLcode cc)
 	} else if (!o) {
 		xfer_failed(k, j, xasprintf("the answer is not JSON: %s", jerr.text));
 	} else if (!json_is_object(resp)) {
-		if (err && (strstr(err, "timed out") || strstr(err, "timeout") || strstr(err, "Timeout")))
+		if (err && strstr(err, "header command timed out")) /* app/routers/check.py: the import */
+			lean_pool_finish(k->p, j, LEAN_ERROR, NULL, xasprintf("%s: %s", lean_pool_checker(k->p), err));
+		else if (err && (strstr(err, "timed out") || strstr(err, "timeout") || strstr(err, "Timeout")))
 			lean_pool_finish(k->p, j, LEAN_TIMEOUT, NULL, xasprintf("kimina: %s", err));
 		else
 			xfer_failed(k, j, xstrdup(err ? err : "no results[0].response"));

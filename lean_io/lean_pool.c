@@ -1016,16 +1016,24 @@ static void proc_read(struct lean_pool *p, struct proc *pr)
 	}
 }
 
+/* A command missed its deadline: kill the process. TIMEOUT is a verdict on the code;
+ * a REPL that does not answer the version query or finish the header's import in time
+ * says nothing about the code (a wrong command, a timeout too short for the import):
+ * ERROR. */
 static void proc_timeout(struct lean_pool *p, struct proc *pr)
 {
 	struct lean_job *j = pr->job;
 	enum phase ph = pr->phase;
-	char *why = xasprintf("no answer within %g s (CS_LEAN_TIMEOUT) during the %s; the REPL was killed",
-			      p->cfg.timeout, phase_name[ph]);
+	int infra = ph == PH_VERSION || ph == PH_HEADER;
+	char *why = infra ? xasprintf("%s gave no answer within %g s (CS_LEAN_TIMEOUT) during the %s and was "
+				      "killed%s", p->checker, p->cfg.timeout, phase_name[ph],
+				      ph == PH_HEADER ? " (importing a large header can take minutes)" : "")
+			  : xasprintf("no answer within %g s (CS_LEAN_TIMEOUT) during the %s; the REPL was killed",
+				      p->cfg.timeout, phase_name[ph]);
 	proc_kill(pr, NULL);
 	p->stats.timeouts++;
 	pr->job = NULL;
-	lean_pool_finish(p, j, LEAN_TIMEOUT, NULL, why);
+	lean_pool_finish(p, j, infra ? LEAN_ERROR : LEAN_TIMEOUT, NULL, why);
 }
 
 static int proc_spawn(struct lean_pool *p, struct proc *pr, char **why)

@@ -86,6 +86,20 @@ test_expect_success 'a REPL command that does not exist: verdict error naming th
 	test_no_grep "\"verdict\":\"fail\"" out
 '
 
+test_expect_success 'no answer to the version query or no import within the deadline: error, not timeout' '
+	fresh &&
+	{ rec 1 "theorem t1 : True := by\n  trivial"; rec 2 "theorem t2 : True := by -- double: hang\n  trivial"; } > in &&
+	CS_LEAN_REPL="sleep 600 # $TAG" CS_LEAN_TIMEOUT=1 CS_LEAN_JOBS=1 test_exit 1 cs-verify -j 1 in > out &&
+	test_eq "$(verdict 1 out)" error &&
+	test_grep "\"id\":1,.*\"why\":\"the REPL (CS_LEAN_REPL=sleep 600 # [^\"]*) gave no answer within 1 s (CS_LEAN_TIMEOUT) during the version query and was killed\"" out &&
+	CS_LEAN_REPL="$DOUBLE --import-delay 30" CS_LEAN_TIMEOUT=1 CS_LEAN_JOBS=1 test_exit 1 cs-verify -j 1 in > out &&
+	test_eq "$(verdict 1 out)" error &&
+	test_grep "\"id\":1,.*during the header import and was killed (importing a large header can take minutes)" out &&
+	CS_LEAN_TIMEOUT=1 CS_LEAN_JOBS=1 cs-verify -j 1 in > out &&
+	test_eq "$(verdict 1 out)" pass &&
+	test_eq "$(verdict 2 out)" timeout
+'
+
 test_expect_success 'an unreachable kimina-lean-server: verdict error, not fail' '
 	fresh &&
 	rec 1 "theorem t1 : True := by\n  trivial" > in &&
