@@ -76,12 +76,12 @@ test_expect_success 'CS_LEAN_AXIOMS=0: neither audit runs, and the rows say so' 
 
 test_expect_success 'kimina-lean-server backend: the type check and the axiom audit in one snippet' '
 	fresh &&
-	{ python3 "$DOUBLES/repl_double.py" --kimina --tag $TAG --log "$TRASH/kimina.log" --max-seconds 60 > kport & } &&
+	{ python3 "$DOUBLES/repl_double.py" --kimina --tag $TAG --log "$TRASH/kimina.log" --max-seconds 60 > ktype & } &&
 	kpid=$! &&
 	test_when_finished "kill $kpid" &&
-	wait_for "grep -q PORT kport" &&
+	wait_for "grep -q PORT ktype" &&
 	{ typed; rec 8 "theorem t8 (x : ℕ) : x = x := by -- double: axioms propext, sorryAx\n  rfl" "\"formal_statement\":\"theorem t8 (x : ℕ) : x = x := by\""; } > in &&
-	CS_LEAN_URL=http://127.0.0.1:$(sed -n "s/^PORT //p" kport) cs-verify in > out &&
+	CS_LEAN_URL=http://127.0.0.1:$(sed -n "s/^PORT //p" ktype) cs-verify in > out &&
 	test_eq "$(verdict 5 out)" pass &&
 	test_eq "$(field 5 audited out)" true &&
 	test_eq "$(verdict 6 out)" fail &&
