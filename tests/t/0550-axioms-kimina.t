@@ -75,7 +75,7 @@ test_expect_success 'CS_LEAN_AXIOMS=0: neither audit runs, and the rows say so' 
 '
 
 test_expect_success 'kimina-lean-server backend: the type check and the axiom audit in one snippet' '
-	fresh &&
+	fresh && rm -f kport &&
 	{ python3 "$DOUBLES/repl_double.py" --kimina --tag $TAG --log "$TRASH/kimina.log" --max-seconds 60 > ktype & } &&
 	kpid=$! &&
 	test_when_finished "kill $kpid" &&
@@ -95,7 +95,7 @@ test_expect_success 'kimina-lean-server backend: the type check and the axiom au
 '
 
 test_expect_success 'kimina-lean-server backend: same verdicts, positions in body lines' '
-	fresh &&
+	fresh && rm -f kport &&
 	{ python3 "$DOUBLES/repl_double.py" --kimina --tag $TAG --log "$TRASH/kimina.log" --max-seconds 120 > kport & } &&
 	kpid=$! &&
 	test_when_finished "kill $kpid" &&
@@ -120,7 +120,7 @@ test_expect_success 'kimina-lean-server backend: same verdicts, positions in bod
 '
 
 test_expect_success 'kimina-lean-server backend: axiom audit in the same snippet' '
-	fresh &&
+	fresh && rm -f kport &&
 	{ python3 "$DOUBLES/repl_double.py" --kimina --tag $TAG --log "$TRASH/kimina.log" --max-seconds 60 > kport & } &&
 	kpid=$! &&
 	test_when_finished "kill $kpid" &&
