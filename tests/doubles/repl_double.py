@@ -468,13 +468,7 @@ class Repl:
                 messages.append(msg("error", line, col, line, col + 5, "%s: %s" % (m.group(1), e.strerror)))
         messages += self.type_checks(text, masked, base)
         messages += scoped_errors(text, masked, base)
-        for m in re.finditer(r"(?m)^[ \t]*#print\s+axioms\s+(\S+)", masked):
-            rep = self.axioms(m.group(1), base + "\n" + text[:m.start()], text)
-            line, col = line_col(text, m.start())
-            for mm in rep["messages"]:
-                mm["pos"] = {"line": line, "column": col}
-                mm["endPos"] = {"line": line, "column": col + 6}
-                messages.append(mm)
+        messages += self.axiom_lines(text, masked, base)
         decls = declarations(masked)
         warned = set()
         for off in tokens(masked, "sorry"):
@@ -507,17 +501,22 @@ class Repl:
 
     def audit(self, text, masked, base, env):
         """A command of `example : type_of% ...` and `#print axioms ...` lines only."""
-        messages = self.type_checks(text, masked, base)
+        messages = self.type_checks(text, masked, base) + self.axiom_lines(text, masked, base)
+        reply = {"messages": messages} if messages else {}
+        reply["env"] = self.new_env(base + "\n" + text, self.imports[env] if env is not None else False)
+        return reply
+
+    def axiom_lines(self, text, masked, base):
+        """Messages of each `#print axioms NAME` line of text, at that line."""
+        out = []
         for m in re.finditer(r"(?m)^[ \t]*#print\s+axioms\s+(\S+)", masked):
             rep = self.axioms(m.group(1), base + "\n" + text[:m.start()], text)
             line, col = line_col(text, m.start())
             for mm in rep["messages"]:
                 mm["pos"] = {"line": line, "column": col}
                 mm["endPos"] = {"line": line, "column": col + 6}
-                messages.append(mm)
-        reply = {"messages": messages} if messages else {}
-        reply["env"] = self.new_env(base + "\n" + text, self.imports[env] if env is not None else False)
-        return reply
+                out.append(mm)
+        return out
 
     def type_checks(self, text, masked, base):
         """Messages of each `example : type_of% @A := @B` in text: none when A and B

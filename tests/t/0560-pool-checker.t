@@ -38,12 +38,9 @@ test_expect_success 'a version query answered with nothing understood: real_lean
 
 test_expect_success 'kimina: the server version decides real_lean too' '
 	fresh &&
-	{ python3 "$DOUBLES/repl_double.py" --kimina --tag $TAG --version 4.15.0 --max-seconds 60 > kport & } &&
-	kpid=$! &&
-	test_when_finished "kill $kpid" &&
-	wait_for "grep -q PORT kport" &&
+	kimina_up kport --version 4.15.0 &&
 	rec 1 "theorem t1 : True := by\n  trivial" > in &&
-	CS_LEAN_URL=http://127.0.0.1:$(sed -n "s/^PORT //p" kport) cs-verify in > out 2> err &&
+	CS_LEAN_URL=$KURL cs-verify in > out 2> err &&
 	test_eq "$(field 1 real_lean out)" true &&
 	test_eq "$(field 1 version out)" 4.15.0 &&
 	test_no_grep "Lean pool" err
