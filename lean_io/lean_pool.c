@@ -13,13 +13,14 @@
  *      told apart by line: NAME's type must be definitionally equal to the
  *      statement's, and NAME may depend on propext, Classical.choice and Quot.sound
  *      only (a body that uses the expected constant depends on sorryAx).
- * Queued checks go first
- * to an idle process that already holds their header, then to a free slot, then
- * to the least recently used idle process, which is restarted for the new header.
- * Each command has its own deadline; a process that misses it is killed (verdict
- * TIMEOUT), one that crashes, answers garbage or too much is killed and the check
- * retried once on a fresh process (then ERROR). A process is retired after
- * max_uses checks. Processes are started when needed, never in advance. */
+ * Queued checks go first to an idle process that already holds their header, then
+ * to a free slot, then to the least recently used idle process, which is restarted
+ * for the new header. Each command has its own deadline; a process that misses it
+ * is killed (verdict TIMEOUT; ERROR for the version query and the header import,
+ * which say nothing about the code). One that crashes, answers garbage or too much,
+ * or refuses a command of ours is killed and the check retried once on a fresh
+ * process (then ERROR). A process is retired after max_uses checks. Processes are
+ * started when needed, never in advance. */
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>

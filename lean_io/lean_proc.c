@@ -226,6 +226,8 @@ static void bind_ro(struct args *a, const char *path)
 			return;
 	if (!(real = realpath(path, NULL)))
 		return;
+	if (strstr(path, "/./") || strstr(path, "/../") || strstr(path, "//"))
+		path = real; /* not a place to create inside the sandbox */
 	add3(a, "--ro-bind", real, path);
 	a->dest = xrealloc(a->dest, (a->ndest + 1) * sizeof *a->dest);
 	a->dest[a->ndest++] = xstrdup(path);
@@ -342,7 +344,7 @@ static void bind_named_paths(struct args *a, const struct lean_spawn *s)
 	for (size_t i = 0; w[i] && max > 0; i++) {
 		char *path;
 		struct stat st;
-		if (!strchr(w[i], '/'))
+		if (!strchr(w[i], '/') || !strcmp(w[i], "/")) /* `cd /` does not mean "show everything" */
 			continue;
 		path = w[i][0] == '/' ? xstrdup(w[i]) : s->dir ? xasprintf("%s/%s", s->dir, w[i]) : NULL;
 		if (path && stat(path, &st) == 0) {

@@ -87,6 +87,28 @@ test_expect_success 'sandbox: only the system, the toolchain, the project and th
 	test_grep "\"id\":5,.*read $TRASH/home/secret: ok: secret at home" out
 '
 
+test_expect_success 'sandbox: lake env with an elan toolchain and a REPL named relative to the project' '
+	fresh &&
+	mkdir -p home/.elan/bin repl/.lake/build/bin &&
+	echo "secret at home" > home/secret &&
+	printf "#!/bin/sh\n# a stand-in for elan'"'"'s lake proxy: lake env CMD... runs CMD\n[ \"\$1\" = env ] && shift && exec \"\$@\"\nexit 2\n" > home/.elan/bin/elan &&
+	chmod +x home/.elan/bin/elan &&
+	ln -s elan home/.elan/bin/lake && ln -s elan home/.elan/bin/lean &&
+	{ echo "#!/usr/bin/env python3"; cat "$DOUBLES/repl_double.py"; } > repl/.lake/build/bin/repl &&
+	chmod +x repl/.lake/build/bin/repl &&
+	{ rec 1 "theorem t1 : True := by -- double: list $TRASH/home/.elan/bin\n  trivial"
+	  rec 2 "theorem t2 : True := by -- double: env ELAN_HOME\n  trivial"
+	  rec 3 "theorem t3 : True := by -- double: read $TRASH/home/secret\n  trivial"
+	  rec 4 "theorem t4 : True := by -- double: list $TRASH/home\n  trivial"; } > in &&
+	HOME=$TRASH/home PATH=$TRASH/home/.elan/bin:$PATH CS_LEAN_SANDBOX=bwrap \
+		CS_LEAN_REPL="lake env ../repl/.lake/build/bin/repl --tag $TAG" cs-verify -j 1 in > out 2> err &&
+	test_eq "$(grep -c "\"verdict\":\"pass\"" out)" 4 &&
+	test_grep "\"id\":1,.*list $TRASH/home/.elan/bin: elan lake lean\"" out &&
+	test_grep "\"id\":2,.*env ELAN_HOME=$TRASH/home/.elan\"" out &&
+	test_grep "\"id\":3,.*read $TRASH/home/secret: No such file or directory" out &&
+	test_grep "\"id\":4,.*list $TRASH/home: .elan\"" out
+'
+
 test_expect_success 'sandbox: a SIGKILLed cs-verify leaves no sandboxed REPL behind' '
 	fresh &&
 	rec 1 "theorem t1 : True := by -- double: hang\n  trivial" > in &&
@@ -100,6 +122,7 @@ test_expect_success 'sandbox: a SIGKILLed cs-verify leaves no sandboxed REPL beh
 	no_leftovers
 '
 else
+test_skip "sandbox: bwrap does not work on this machine: $why"
 test_skip "sandbox: bwrap does not work on this machine: $why"
 test_skip "sandbox: bwrap does not work on this machine: $why"
 test_skip "sandbox: bwrap does not work on this machine: $why"
