@@ -61,11 +61,11 @@ static int store_verification(sqlite3 *db, const json_t *rec, long long run_id, 
 		BAD("verification record without kind, code_hash, checker or verdict");
 	if (attempt_id(db, str(rec, "cache_key"), &aid) < 0 ||
 	    db_exec(db, "INSERT INTO verifications (problem_id, attempt_id, kind, code_hash, checker, version,"
-			" real_lean, verdict, why, messages, elapsed, run_id) VALUES (?, nullif(?, 0), ?,?,?,?,"
-			" coalesce(?, 0), ?,?,?,?, nullif(?, 0))",
-		    "jIjjjjjjjjjI", rec, "problem_id", aid, rec, "kind", rec, "code_hash",
+			" real_lean, verdict, why, messages, elapsed, run_id, audited) VALUES (?, nullif(?, 0), ?,?,?,?,"
+			" coalesce(?, 0), ?,?,?,?, nullif(?, 0), coalesce(?, 0))",
+		    "jIjjjjjjjjjIj", rec, "problem_id", aid, rec, "kind", rec, "code_hash",
 		    rec, "checker", rec, "version", rec, "real_lean", rec, "verdict", rec, "why", rec, "messages",
-		    rec, "elapsed", run_id) < 0)
+		    rec, "elapsed", run_id, rec, "audited") < 0)
 		return CS_STOP;
 	if (!aid)
 		return CS_DONE;

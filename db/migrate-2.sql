@@ -51,3 +51,7 @@ CREATE TABLE IF NOT EXISTS ingest_refusals (
 	UNIQUE (source, name)
 );
 CREATE INDEX IF NOT EXISTS ingest_refusals_name ON ingest_refusals(name);
+
+-- Lean-level audit of a passing check (CS_LEAN_AXIOMS): 1 when #print axioms and the
+-- type comparison with the problem's statement ran, 0 when they were off.
+ALTER TABLE verifications ADD COLUMN audited INTEGER NOT NULL DEFAULT 0;

@@ -15,6 +15,8 @@ struct lean_spawn {
 	const char *scratch;  /* sandbox: the one writable directory (also TMPDIR) */
 	long memory_mb;       /* RLIMIT_AS, 0: unlimited */
 	long cpu_seconds;     /* RLIMIT_CPU soft limit, 0: unlimited */
+	const char *extra_binds; /* sandbox: more read-only paths, colon-separated
+				  * (CS_LEAN_SANDBOX_BIND), or NULL */
 };
 
 /* A running REPL. pid is its keeper: a small process of ours (fork without exec)
@@ -39,13 +41,24 @@ char *lean_child_status(int status);
 
 /* Absolute path of prog found on PATH, malloc'd, or NULL. */
 char *lean_which(const char *prog);
-/* Does `bwrap ... /bin/sh -c true` run here? 0, or -1 with *why (malloc'd). */
+/* Does `bwrap ... /bin/sh -c true` run here, with the mounts s would get (s->cmd
+ * decides what is bound, `exit 0` runs instead)? 0, or -1 with *why (malloc'd). */
+int lean_sandbox_probe_spawn(const struct lean_spawn *s, char **why);
+/* lean_sandbox_probe_spawn of a bare sandbox (no command, no project). */
 int lean_sandbox_probe(const char *bwrap, char **why);
+/* The bwrap command line s runs under, up to "--" (what the sandbox shows: lean_proc.c,
+ * SANDBOX.md), for CS_VERBOSE. malloc'd. */
+char *lean_sandbox_describe(const struct lean_spawn *s);
 
 /* A queued check (lean_pool.c owns the queue). */
 struct lean_job {
 	struct lean_job *next;
-	char *header, *body, *theorem;
+	char *header, *body;
+	char *theorem;        /* audited when it passes, or NULL */
+	char *expected;       /* `theorem <expected_name> <the statement's binders and type> := by
+			       * sorry`, elaborated before the body; NULL without a statement */
+	char *expected_name;  /* coldstart_expected_<8 hex>, unguessable (a per-pool salt) */
+	int audited;          /* the audits ran (lean_check.audited) */
 	void *udata;
 	long seq;
 	int attempts;         /* processes it crashed so far */
@@ -54,6 +67,24 @@ struct lean_job {
 	char *first_crash;    /* why the first attempt failed, for the report of the second */
 };
 
+/* The audit commands of j, run in the environment after its body: "example : type_of%
+ * @EXPECTED := @THEOREM" (only with a statement) on line 1, "#print axioms THEOREM"
+ * on the last line. malloc'd. */
+char *lean_audit_cmd(const struct lean_job *j);
+/* Judge the reply to lean_audit_cmd (lines as sent). 0 when both audits pass; -1
+ * with *why ("type check: ...; axiom audit: ..."). r is consumed. */
+int lean_audit_judge(const struct lean_pool *p, const struct lean_job *j, struct lean_reply *r, char **why);
+/* Why the statement's own declaration failed to elaborate (from its reply), malloc'd. */
+char *lean_expected_why(const struct lean_job *j, const struct lean_reply *r);
+/* The reply to a header: PASS (go on), FAIL ("header: L:C: error") or ERROR (the
+ * REPL refused it, or Lean could not load an import: the project lacks it). *why
+ * malloc'd unless PASS. */
+enum lean_verdict lean_header_judge(const struct lean_pool *p, const struct lean_reply *r, char **why);
+/* "the REPL (CS_LEAN_REPL=...)" or "the kimina-lean-server at URL": who could not
+ * check, for ERROR whys and warnings. */
+const char *lean_pool_checker(const struct lean_pool *p);
+/* Free a job and what it owns. */
+void lean_job_free(struct lean_job *j);
 /* Hand a finished job over to lean_pool_next (reply moved when not NULL; why taken). */
 void lean_pool_finish(struct lean_pool *p, struct lean_job *j, enum lean_verdict v,
 		      struct lean_reply *reply, char *why);

@@ -1,8 +1,17 @@
 /* lean_kimina.c: checking through a kimina-lean-server (CS_LEAN_URL): one
  * POST {url}/api/check per check, {"snippets":[{"id","code"}],"timeout":T}, up to
  * jobs transfers at once on one libcurl multi handle. The server runs the REPL;
- * its reply is judged as the local pool judges its own. Positions are shifted so
- * that line 1 is the first line of the body, as with the local pool. */
+ * its reply is judged as the local pool judges its own.
+ *
+ * One snippet holds what the local pool sends as up to four commands, one part
+ * after another, each starting on a line of its own:
+ *   header | expected declaration (with a statement) | body | blank line, audit
+ * The server cuts the leading import and blank lines off as the REPL's header and
+ * runs the rest as one command (split_snippet in kimina-lean-server's app/split.py
+ * and server/split.py), so its positions count from the first other line. Messages
+ * and sorries are given back to the part their line lies in; the body's are shifted
+ * so that line 1 is the body's first line, as with the local pool. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,7 +29,9 @@ struct xfer {
 	char *body;
 	struct sbuf resp;
 	int too_big;
-	int header_lines;        /* lines of the header before the body */
+	int hl, el, bl;          /* lines of the header, the expected declaration, the body */
+	int audit_line;          /* first line of the audit command, 0: none */
+	int split;               /* leading lines the server takes as its header */
 	size_t max;              /* largest answer accepted */
 };
 
@@ -31,7 +42,6 @@ struct lean_kimina {
 	char *url;
 	double timeout;
 	size_t max_reply;
-	int axioms;
 	int version_state;       /* 0 not asked, 1 asking, 2 known (or given up) */
 	int active;
 	struct xfer *xfers;
@@ -65,7 +75,6 @@ struct lean_kimina *lean_kimina_new(struct lean_pool *p, const struct lean_pool_
 	k->url = xasprintf("%.*s/api/check", (int)n, cfg->url);
 	k->timeout = cfg->timeout;
 	k->max_reply = cfg->max_reply;
-	k->axioms = cfg->axioms;
 	k->m = curl_multi_init();
 	k->hdrs = curl_slist_append(NULL, "Content-Type: application/json");
 	if (key) {
@@ -99,13 +108,7 @@ void lean_kimina_free(struct lean_kimina *k)
 	while (k->xfers) {
 		struct lean_job *j = k->xfers->j;
 		xfer_free(k, k->xfers);
-		if (j) {
-			free(j->header);
-			free(j->body);
-			free(j->theorem);
-			free(j->first_crash);
-			free(j);
-		}
+		lean_job_free(j);
 	}
 	curl_multi_cleanup(k->m);
 	curl_slist_free_all(k->hdrs);
@@ -127,7 +130,23 @@ static int count_lines(const char *s)
 	return n;
 }
 
-static int xfer_start(struct lean_kimina *k, struct lean_job *j, const char *code, int header_lines)
+/* Lines of code the server's split_snippet takes as the header: from the top, each
+ * line that is blank or, stripped, starts with "import ". */
+static int split_lines(const char *code)
+{
+	int n = 0;
+	for (const char *p = code; *p;) {
+		const char *s = p + strspn(p, " \t\r\v\f");
+		size_t len = strcspn(p, "\n");
+		if (*s != '\n' && *s && strncmp(s, "import ", 7))
+			break;
+		n++;
+		p += len + (p[len] == '\n');
+	}
+	return n;
+}
+
+static struct xfer *xfer_start(struct lean_kimina *k, struct lean_job *j, const char *code)
 {
 	struct xfer *x = xcalloc(1, sizeof *x);
 	char id[32];
@@ -141,7 +160,7 @@ static int xfer_start(struct lean_kimina *k, struct lean_job *j, const char *cod
 	x->body = json_dumps(req, JSON_COMPACT);
 	json_decref(req);
 	x->j = j;
-	x->header_lines = header_lines;
+	x->split = split_lines(code);
 	x->max = k->max_reply;
 	x->e = curl_easy_init();
 	curl_easy_setopt(x->e, CURLOPT_URL, k->url);
@@ -159,59 +178,112 @@ static int xfer_start(struct lean_kimina *k, struct lean_job *j, const char *cod
 	k->xfers = x;
 	k->active++;
 	curl_multi_add_handle(k->m, x->e);
-	return 0;
+	return x;
+}
+
+/* Append s to code, ending it with a line break; the lines it took. */
+static int add_part(struct sbuf *code, const char *s)
+{
+	int n = count_lines(s);
+	sbuf_adds(code, s);
+	if (!*s || s[strlen(s) - 1] != '\n') {
+		sbuf_addch(code, '\n');
+		n++;
+	}
+	return n;
 }
 
 int lean_kimina_start(struct lean_kimina *k, struct lean_job *j)
 {
 	struct sbuf code = SBUF_INIT;
-	int hl = 0;
+	struct xfer *x;
+	int hl = 0, el = 0, bl, audit = 0;
 	if (k->version_state == 0) {
 		k->version_state = 1;
-		xfer_start(k, NULL, "#eval Lean.versionString", 0);
+		xfer_start(k, NULL, "#eval Lean.versionString");
 	}
 	if (k->version_state == 1)
 		return 0;
-	if (j->header[strspn(j->header, " \t\r\n")]) {
-		sbuf_adds(&code, j->header);
-		if (code.len && code.buf[code.len - 1] != '\n')
-			sbuf_addch(&code, '\n');
-		hl = count_lines(code.buf);
+	if (j->header[strspn(j->header, " \t\r\n")])
+		hl = add_part(&code, j->header);
+	if (j->expected)
+		el = add_part(&code, j->expected);
+	bl = add_part(&code, j->body);
+	if (j->theorem) {
+		char *cmd = lean_audit_cmd(j);
+		sbuf_addch(&code, '\n');
+		audit = hl + el + bl + 2;
+		add_part(&code, cmd);
+		free(cmd);
 	}
-	sbuf_adds(&code, j->body);
-	if (k->axioms && j->theorem)
-		sbuf_addf(&code, "\n\n#print axioms %s\n", j->theorem);
-	xfer_start(k, j, sbuf_str(&code), hl);
+	x = xfer_start(k, j, sbuf_str(&code));
+	x->hl = hl;
+	x->el = el;
+	x->bl = bl;
+	x->audit_line = audit;
 	sbuf_release(&code);
 	return 1;
 }
 
-static void shift_lines(struct lean_reply *r, int hl)
+/* Move the messages and sorries of r on snippet lines [first, last] (the server
+ * reports line - x->split; unpositioned ones stay) to part, numbered from 1 there. */
+static void take(const struct xfer *x, struct lean_reply *r, int first, int last, struct lean_reply *part)
 {
-	for (size_t i = 0; i < r->nmsg; i++) {
-		if (r->msgs[i].line > hl)
-			r->msgs[i].line -= hl;
-		if (r->msgs[i].end_line > hl)
-			r->msgs[i].end_line -= hl;
+	int lo = first - x->split, hi = last == INT_MAX ? INT_MAX : last - x->split;
+	if (lo < 1)
+		lo = 1;
+	if (lo <= hi)
+		lean_reply_move_lines(r, lo, hi, first - 1 - x->split, part);
+}
+
+/* Judge one snippet's reply r (consumed): give each part its messages, then judge
+ * header, statement, body and audit in that order, as the local pool does. */
+static void judge(struct lean_kimina *k, struct xfer *x, struct lean_reply *r)
+{
+	struct lean_job *j = x->j;
+	struct lean_reply hdr = { 0 }, exp = { 0 }, aud = { 0 }, body = { 0 };
+	int body_first = x->hl + x->el + 1;
+	enum lean_verdict v;
+	char *why = NULL;
+	hdr.env = exp.env = aud.env = hdr.proof_state = exp.proof_state = aud.proof_state = -1;
+	body.env = r->env;
+	body.proof_state = -1;
+	take(x, r, 1, x->hl, &hdr);
+	take(x, r, x->hl + 1, x->hl + x->el, &exp);
+	take(x, r, body_first, body_first + x->bl - 1, &body);
+	if (x->audit_line)
+		take(x, r, x->audit_line, INT_MAX, &aud);
+	lean_reply_move_lines(r, INT_MIN, INT_MAX, 0, &body); /* no position, blank lines */
+	lean_reply_release(r);
+	if ((v = lean_header_judge(k->p, &hdr, &why)) != LEAN_PASS) {
+		lean_pool_finish(k->p, j, v, v == LEAN_FAIL ? &hdr : NULL, why);
+	} else if (j->expected && lean_reply_verdict(&exp) == LEAN_FAIL) {
+		j->audited = 1;
+		lean_pool_finish(k->p, j, LEAN_FAIL, NULL, lean_expected_why(j, &exp));
+	} else if ((v = lean_reply_verdict(&body)) == LEAN_PASS && j->theorem) {
+		int bad = lean_audit_judge(k->p, j, &aud, &why);
+		j->audited = 1;
+		lean_pool_finish(k->p, j, bad ? LEAN_FAIL : LEAN_PASS, &body, why);
+	} else {
+		lean_pool_finish(k->p, j, v, &body, lean_reply_why(&body));
 	}
-	for (size_t i = 0; i < r->nsorry; i++) {
-		if (r->sorries[i].line > hl)
-			r->sorries[i].line -= hl;
-		if (r->sorries[i].end_line > hl)
-			r->sorries[i].end_line -= hl;
-	}
+	lean_reply_release(&hdr);
+	lean_reply_release(&exp);
+	lean_reply_release(&aud);
+	lean_reply_release(&body);
 }
 
 /* A failed transfer: retried once, then ERROR. */
 static void xfer_failed(struct lean_kimina *k, struct lean_job *j, char *why)
 {
 	if (++j->attempts < 2) {
-		info("kimina: %s; retrying", why);
+		info("%s: %s; retrying", lean_pool_checker(k->p), why);
 		j->first_crash = why;
 		lean_pool_retry(k->p, j);
 		return;
 	}
-	char *both = xasprintf("kimina: %s; the retry too: %s", j->first_crash ? j->first_crash : "?", why);
+	char *both = xasprintf("%s: %s; the retry too: %s", lean_pool_checker(k->p),
+			       j->first_crash ? j->first_crash : "?", why);
 	free(why);
 	lean_pool_finish(k->p, j, LEAN_ERROR, NULL, both);
 }
@@ -242,42 +314,39 @@ static void xfer_done(struct lean_kimina *k, struct xfer *x, CURLcode cc)
 			}
 			free(s);
 		}
-		if (!v)
-			warning("kimina: %s did not tell its Lean version", k->url);
 		lean_pool_set_version(k->p, v);
 		free(v);
 		free(why);
 		json_decref(o);
 		return;
 	}
-	if (cc == CURLE_OPERATION_TIMEDOUT) {
-		lean_pool_finish(k->p, j, LEAN_TIMEOUT, NULL,
-				 xasprintf("kimina: no answer within %g s (CS_LEAN_TIMEOUT + 60 s)", k->timeout + 60));
+	if (cc == CURLE_OPERATION_TIMEDOUT) { /* the server enforces the Lean timeout: it hangs */
+		lean_pool_finish(k->p, j, LEAN_ERROR, NULL,
+				 xasprintf("%s gave no answer within %g s (CS_LEAN_TIMEOUT + 60 s)",
+					   lean_pool_checker(k->p), k->timeout + 60));
 	} else if (cc != CURLE_OK) {
-		xfer_failed(k, j, xasprintf("%s: %s", k->url, x->too_big ? "answer too large (CS_LEAN_MAX_REPLY)"
-									 : curl_easy_strerror(cc)));
+		xfer_failed(k, j, xstrdup(x->too_big ? "answer too large (CS_LEAN_MAX_REPLY)" : curl_easy_strerror(cc)));
 	} else if (status / 100 != 2) {
-		xfer_failed(k, j, xasprintf("%s: HTTP %ld: %.200s", k->url, status, sbuf_str(&x->resp)));
+		xfer_failed(k, j, xasprintf("HTTP %ld: %.200s", status, sbuf_str(&x->resp)));
 	} else if (!o) {
-		xfer_failed(k, j, xasprintf("%s: the answer is not JSON: %s", k->url, jerr.text));
+		xfer_failed(k, j, xasprintf("the answer is not JSON: %s", jerr.text));
 	} else if (!json_is_object(resp)) {
-		if (err && (strstr(err, "timed out") || strstr(err, "timeout") || strstr(err, "Timeout")))
+		if (err && strstr(err, "header command timed out")) /* app/routers/check.py: the import */
+			lean_pool_finish(k->p, j, LEAN_ERROR, NULL, xasprintf("%s: %s", lean_pool_checker(k->p), err));
+		else if (err && (strstr(err, "timed out") || strstr(err, "timeout") || strstr(err, "Timeout")))
 			lean_pool_finish(k->p, j, LEAN_TIMEOUT, NULL, xasprintf("kimina: %s", err));
 		else
-			xfer_failed(k, j, xasprintf("%s: %s", k->url, err ? err : "no results[0].response"));
+			xfer_failed(k, j, xstrdup(err ? err : "no results[0].response"));
 	} else {
 		char *s = json_dumps(resp, JSON_COMPACT);
 		if (!s || lean_reply_parse(s, strlen(s), &r, &why)) {
-			xfer_failed(k, j, xasprintf("%s: unreadable response: %s", k->url, why ? why : "?"));
+			xfer_failed(k, j, xasprintf("unreadable response: %s", why ? why : "?"));
 			free(why);
-		} else {
-			enum lean_verdict v = lean_reply_verdict(&r);
-			shift_lines(&r, x->header_lines);
-			why = lean_reply_why(&r);
-			if (v == LEAN_PASS && k->axioms && j->theorem && lean_reply_axioms_ok(&r, j->theorem, &why))
-				v = LEAN_FAIL;
-			lean_pool_finish(k->p, j, v, &r, why);
+		} else if (r.error) { /* the server's REPL refused the command: not the code's fault */
+			xfer_failed(k, j, xasprintf("its REPL refused the snippet: %.300s", r.error));
 			lean_reply_release(&r);
+		} else {
+			judge(k, x, &r);
 		}
 		free(s);
 	}

@@ -1,14 +1,28 @@
 /* lean_pool.c: a pool of leanprover-community/repl processes keyed by header.
  *
- * A process imports a header once ({"cmd": header} -> env N) and then checks
- * bodies in that environment ({"cmd": body, "env": N}). Queued checks go first
- * to an idle process that already holds their header, then to a free slot, then
- * to the least recently used idle process, which is restarted for the new header.
- * Each command has its own deadline; a process that misses it is killed (verdict
- * TIMEOUT), one that crashes, answers garbage or too much is killed and the check
- * retried once on a fresh process (then ERROR). A process is retired after
- * max_uses checks. Processes are started when needed, never in advance. */
+ * A process imports a header once ({"cmd": header} -> env H) and then checks
+ * bodies in that environment ({"cmd": body, "env": H}). With the audits on
+ * (CS_LEAN_AXIOMS) and a theorem named, a check is up to three commands after the
+ * header, each in the environment the one before returned:
+ *   1. with the problem's statement: `theorem coldstart_expected_XXXXXXXX binders :
+ *      T := by sorry` in H -> E (the statement elaborated without the model's code;
+ *      its sorry is this command's, not the body's);
+ *   2. the body in E (or H) -> M: PASS, SORRY or FAIL as Lean says;
+ *   3. for a PASS, in M: `example : type_of% @coldstart_expected_XXXXXXXX := @NAME`
+ *      on line 1 and `#print axioms NAME` on line 2, one command whose messages are
+ *      told apart by line: NAME's type must be definitionally equal to the
+ *      statement's, and NAME may depend on propext, Classical.choice and Quot.sound
+ *      only (a body that uses the expected constant depends on sorryAx).
+ * Queued checks go first to an idle process that already holds their header, then
+ * to a free slot, then to the least recently used idle process, which is restarted
+ * for the new header. Each command has its own deadline; a process that misses it
+ * is killed (verdict TIMEOUT; ERROR for the version query and the header import,
+ * which say nothing about the code). One that crashes, answers garbage or too much,
+ * or refuses a command of ours is killed and the check retried once on a fresh
+ * process (then ERROR). A process is retired after max_uses checks. Processes are
+ * started when needed, never in advance. */
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
 #include <poll.h>
@@ -23,13 +37,15 @@
 #include "conf.h"
 #include "cs.h"
 #include "lean_internal.h"
+#include "lean_text.h"
 
 #define ERR_TAIL 4096           /* bytes of a REPL's stderr kept for diagnostics */
 #define VERSION_CMD "#eval Lean.versionString"
 #define DOUBLE_PREFIX "coldstart-test-double"
 
-enum phase { PH_IDLE, PH_VERSION, PH_HEADER, PH_BODY, PH_AXIOMS };
-static const char *const phase_name[] = { "idle", "version query", "header import", "check", "axiom audit" };
+enum phase { PH_IDLE, PH_VERSION, PH_HEADER, PH_EXPECTED, PH_BODY, PH_AUDIT };
+static const char *const phase_name[] = { "idle", "version query", "header import",
+					  "statement elaboration", "check", "audit" };
 
 struct proc {
 	int slot;
@@ -37,11 +53,12 @@ struct proc {
 	char *key;                  /* header this process holds (or is importing), owned */
 	int warm;                   /* key's environment is ready */
 	long env;                   /* environment of key; -1: none (empty header) */
+	long jenv;                  /* environment after the job's expected declaration; -1: not yet */
 	long uses;
 	double last_used;
 	enum phase phase;
 	struct lean_job *job;
-	struct lean_reply body;     /* the body's reply while its axioms are audited */
+	struct lean_reply body;     /* the body's reply while it is audited */
 	struct sbuf wbuf;           /* command bytes not yet written */
 	size_t woff;
 	struct sbuf rbuf;           /* reply bytes read so far */
@@ -70,6 +87,8 @@ struct lean_pool {
 	long seq;
 	char *version;
 	int version_known, real_lean;
+	char *checker;                  /* lean_pool_checker */
+	unsigned char salt[16];         /* of expected-declaration names */
 	struct lean_kimina *kimina;
 	struct lean_pool_stats stats;
 };
@@ -77,6 +96,17 @@ struct lean_pool {
 static char *dupnull(const char *s)
 {
 	return s ? xstrdup(s) : NULL;
+}
+
+/* s cut to max bytes at a UTF-8 boundary, with " …" when cut; malloc'd. */
+static char *excerpt(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	if (n <= max)
+		return xstrdup(s);
+	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+		max--;
+	return xasprintf("%.*s …", (int)max, s);
 }
 
 char *lean_utf8_clean(const char *s, size_t n)
@@ -92,40 +122,71 @@ char *lean_utf8_clean(const char *s, size_t n)
 
 /* ---- configuration ---- */
 
+int lean_pool_default_jobs(char **decision)
+{
+	long cores = cs_cores(), mem = cs_mem_available_mb(), per = cs_conf_long("CS_LEAN_MEMORY");
+	long jobs = cores;
+	char *d;
+	if (cs_conf_str("CS_LEAN_URL")) {
+		d = xasprintf("Lean: %ld checks in flight to CS_LEAN_URL (cores %ld)", jobs, cores);
+	} else if (per <= 0) {
+		d = xasprintf("Lean pool: %ld REPL%s (cores %ld; CS_LEAN_MEMORY=0: no memory bound)", jobs,
+			      jobs == 1 ? "" : "s", cores);
+	} else if (mem < 0) {
+		d = xasprintf("Lean pool: %ld REPL%s (cores %ld; available memory unknown)", jobs,
+			      jobs == 1 ? "" : "s", cores);
+	} else {
+		if (mem / per < jobs)
+			jobs = mem / per;
+		if (jobs < 1)
+			jobs = 1;
+		d = xasprintf("Lean pool: %ld REPL%s (cores %ld, %ld MiB available / CS_LEAN_MEMORY %ld MiB)",
+			      jobs, jobs == 1 ? "" : "s", cores, mem, per);
+	}
+	if (jobs > 1024) /* CS_LEAN_JOBS's range */
+		jobs = 1024;
+	if (decision)
+		*decision = d;
+	else
+		free(d);
+	return (int)jobs;
+}
+
 int lean_pool_config_from_env(struct lean_pool_config *cfg)
 {
 	const char *repl = cs_conf_str("CS_LEAN_REPL"), *url = cs_conf_str("CS_LEAN_URL");
-	const char *sb = cs_conf_str("CS_LEAN_SANDBOX");
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	memset(cfg, 0, sizeof *cfg);
 	if (!repl && !url)
 		return error("no Lean checker: set CS_LEAN_REPL (a command that runs the "
 			     "leanprover-community/repl) or CS_LEAN_URL (a kimina-lean-server)");
-	if (cores < 1)
-		cores = 1;
 	cfg->repl_cmd = dupnull(repl);
 	cfg->url = dupnull(url);
 	cfg->lean_dir = dupnull(cs_conf_str("CS_LEAN_DIR"));
-	cfg->jobs = (int)cs_conf_long_or("CS_LEAN_JOBS", cores);
+	cfg->sandbox_bind = dupnull(cs_conf_str("CS_LEAN_SANDBOX_BIND"));
+	cfg->jobs = (int)cs_conf_long_or("CS_LEAN_JOBS", 0); /* its range starts at 1: 0 is unset */
+	if (!cfg->jobs)
+		cfg->jobs = lean_pool_default_jobs(&cfg->jobs_decision);
 	cfg->timeout = cs_conf_double("CS_LEAN_TIMEOUT");
 	cfg->memory_mb = cs_conf_long("CS_LEAN_MEMORY");
 	cfg->max_uses = cs_conf_long("CS_LEAN_MAX_USES");
 	cfg->axioms = cs_conf_on("CS_LEAN_AXIOMS");
+	cfg->allow_native = cs_conf_on("CS_ALLOW_NATIVE_DECIDE");
 	cfg->max_headers = (int)cs_conf_long_or("CS_LEAN_MAX_HEADERS", cfg->jobs);
 	cfg->max_reply = (size_t)cs_conf_long("CS_LEAN_MAX_REPLY");
 	cfg->max_msg = cs_conf_long("CS_LEAN_MAX_MSG");
-	if (!strcmp(sb, "none")) {
-		cfg->sandbox = 0;
-	} else if (!strcmp(sb, "bwrap")) {
-		cfg->sandbox = 1;
-		cfg->sandbox_explicit = 1;
-	} else if (!strcmp(sb, "auto")) {
+	switch (cs_conf_choice("CS_LEAN_SANDBOX")) { /* auto|bwrap|none */
+	case 0: {
 		char *b = lean_which("bwrap");
 		cfg->sandbox = b != NULL;
 		free(b);
-	} else {
-		lean_pool_config_release(cfg);
-		return error("CS_LEAN_SANDBOX=%s: not bwrap, none or auto", sb);
+		break;
+	}
+	case 1:
+		cfg->sandbox = 1;
+		cfg->sandbox_explicit = 1;
+		break;
+	default:
+		cfg->sandbox = 0;
 	}
 	return 0;
 }
@@ -135,7 +196,9 @@ void lean_pool_config_release(struct lean_pool_config *cfg)
 	free(cfg->repl_cmd);
 	free(cfg->lean_dir);
 	free(cfg->url);
-	cfg->repl_cmd = cfg->lean_dir = cfg->url = NULL;
+	free(cfg->sandbox_bind);
+	free(cfg->jobs_decision);
+	cfg->repl_cmd = cfg->lean_dir = cfg->url = cfg->sandbox_bind = cfg->jobs_decision = NULL;
 }
 
 /* ---- pool ---- */
@@ -168,27 +231,91 @@ static int make_scratch(struct lean_pool *p)
 	return 0;
 }
 
+/* The salt of expected-declaration names: what a model cannot know in advance. */
+static void make_salt(struct lean_pool *p)
+{
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, p->salt, sizeof p->salt) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (n != (ssize_t)sizeof p->salt) {
+		double t = cs_now();
+		pid_t pid = getpid();
+		memcpy(p->salt, &t, sizeof t);
+		memcpy(p->salt + sizeof t, &pid, sizeof pid);
+	}
+}
+
+/* The sandbox of one REPL of p (scratch: its slot's directory, or NULL for the probe). */
+static struct lean_spawn spawn_of(const struct lean_pool *p, const char *scratch)
+{
+	struct lean_spawn s = { 0 };
+	s.cmd = p->cfg.repl_cmd;
+	s.dir = p->cfg.lean_dir;
+	s.memory_mb = p->cfg.memory_mb;
+	s.cpu_seconds = p->cpu_seconds;
+	s.bwrap = p->bwrap;
+	s.scratch = scratch;
+	s.extra_binds = p->cfg.sandbox_bind;
+	return s;
+}
+
+/* Sandbox or not: 0, or -1 when CS_LEAN_SANDBOX=bwrap and it does not work. */
+static int setup_sandbox(struct lean_pool *p)
+{
+	char *why = NULL;
+	p->bwrap = lean_which("bwrap");
+	if (!p->bwrap) {
+		why = xstrdup("bwrap is not on PATH");
+	} else if (make_scratch(p) == 0) {
+		struct lean_spawn s = spawn_of(p, p->scratch);
+		if (lean_sandbox_probe_spawn(&s, &why) == 0) {
+			p->stats.sandboxed = 1;
+			if (cs_verbose) {
+				char *d = lean_sandbox_describe(&s);
+				info("sandbox: %s -- /bin/sh -c CS_LEAN_REPL", d);
+				free(d);
+			}
+		}
+	}
+	if (!p->stats.sandboxed) {
+		if (p->cfg.sandbox_explicit) {
+			error("CS_LEAN_SANDBOX=bwrap, but the sandbox does not work here: %s",
+			      why ? why : "no scratch directory");
+			free(why);
+			return -1;
+		}
+		warning("the Lean REPL runs without a sandbox: bwrap does not work here (%s); "
+			"set CS_LEAN_SANDBOX=none to say that this is intended", why ? why : "?");
+		free(p->bwrap);
+		p->bwrap = NULL;
+	}
+	free(why);
+	return 0;
+}
+
 struct lean_pool *lean_pool_new(const struct lean_pool_config *cfg)
 {
-	struct lean_pool *p = xcalloc(1, sizeof *p);
+	struct lean_pool *p;
+	if (cfg->jobs < 1 || cfg->max_headers < 1 || cfg->max_uses < 1 || !(cfg->timeout > 0) ||
+	    cfg->max_reply < 4096 || cfg->max_msg < 0 || cfg->memory_mb < 0) {
+		error("internal error: a Lean pool configuration out of range (jobs %d, max_headers %d, "
+		      "max_uses %ld, timeout %g, max_reply %zu): fill it with lean_pool_config_from_env",
+		      cfg->jobs, cfg->max_headers, cfg->max_uses, cfg->timeout, cfg->max_reply);
+		return NULL;
+	}
+	p = xcalloc(1, sizeof *p);
 	p->cfg = *cfg;
 	p->cfg.repl_cmd = dupnull(cfg->repl_cmd);
 	p->cfg.lean_dir = dupnull(cfg->lean_dir);
 	p->cfg.url = dupnull(cfg->url);
-	if (p->cfg.jobs < 1)
-		p->cfg.jobs = 1;
-	if (p->cfg.max_headers < 1)
-		p->cfg.max_headers = p->cfg.jobs;
-	if (p->cfg.max_uses < 1)
-		p->cfg.max_uses = 200;
-	if (p->cfg.timeout <= 0)
-		p->cfg.timeout = 300;
-	if (!p->cfg.max_reply)
-		p->cfg.max_reply = 256UL << 20;
+	p->cfg.sandbox_bind = dupnull(cfg->sandbox_bind);
+	p->cfg.jobs_decision = dupnull(cfg->jobs_decision);
 	p->queue_tail = &p->queue;
 	p->done_tail = &p->done;
-	p->real_lean = 1;
+	make_salt(p);
 	if (p->cfg.url) {
+		p->checker = xasprintf("the kimina-lean-server at %s", p->cfg.url);
 		if (!(p->kimina = lean_kimina_new(p, &p->cfg)))
 			goto fail;
 		return p;
@@ -196,6 +323,11 @@ struct lean_pool *lean_pool_new(const struct lean_pool_config *cfg)
 	if (!p->cfg.repl_cmd) {
 		error("no Lean checker: CS_LEAN_REPL is not set");
 		goto fail;
+	}
+	{
+		char *cmd = excerpt(p->cfg.repl_cmd, 80);
+		p->checker = xasprintf("the REPL (CS_LEAN_REPL=%s)", cmd);
+		free(cmd);
 	}
 	if (p->cfg.lean_dir) {
 		char *real = realpath(p->cfg.lean_dir, NULL);
@@ -208,76 +340,200 @@ struct lean_pool *lean_pool_new(const struct lean_pool_config *cfg)
 		free(p->cfg.lean_dir);
 		p->cfg.lean_dir = real;
 	}
-	if (p->cfg.sandbox) {
-		char *why = NULL;
-		p->bwrap = lean_which("bwrap");
-		if (!p->bwrap)
-			why = xstrdup("bwrap is not on PATH");
-		else if (lean_sandbox_probe(p->bwrap, &why) == 0 && make_scratch(p) == 0)
-			p->stats.sandboxed = 1;
-		if (!p->stats.sandboxed) {
-			if (p->cfg.sandbox_explicit) {
-				error("CS_LEAN_SANDBOX=bwrap, but the sandbox does not work here: %s",
-				      why ? why : "no scratch directory");
-				free(why);
-				goto fail;
-			}
-			warning("the Lean REPL runs without a sandbox: bwrap does not work here (%s); "
-				"set CS_LEAN_SANDBOX=none to say that this is intended", why ? why : "?");
-			free(p->bwrap);
-			p->bwrap = NULL;
-		}
-		free(why);
-	}
 	/* RLIMIT_CPU is a backstop, not the timeout: CPU seconds of a long-lived REPL
 	 * add up over its checks, so allow twice the wall-clock budget of all of them
-	 * (Lean elaborates on several threads) plus ten minutes for the import. The
-	 * wall-clock deadline of each command is what ends a slow check. */
+	 * (Lean elaborates on several threads; a check is up to four commands) plus ten
+	 * minutes for the import. The deadline of each command is what ends a slow check. */
 	{
 		double cpu = p->cfg.timeout * 2.0 * (double)(p->cfg.max_uses + 1) + 600.0;
 		p->cpu_seconds = cpu > 1e8 ? 100000000L : (long)cpu;
 	}
+	if (p->cfg.sandbox && setup_sandbox(p))
+		goto fail;
 	p->nprocs = p->cfg.jobs;
 	p->procs = xcalloc((size_t)p->nprocs, sizeof *p->procs);
 	for (int i = 0; i < p->nprocs; i++) {
 		p->procs[i].slot = i;
 		p->procs[i].ch.in = p->procs[i].ch.out = p->procs[i].ch.err = p->procs[i].ch.life = -1;
-		p->procs[i].env = -1;
+		p->procs[i].env = p->procs[i].jenv = -1;
 		lean_reply_release(&p->procs[i].body);
 	}
 	return p;
 fail:
 	lean_pool_config_release(&p->cfg);
+	if (p->scratch) {
+		nftw(p->scratch, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		free(p->scratch);
+	}
+	free(p->checker);
 	free(p->bwrap);
 	free(p);
 	return NULL;
 }
 
-static void job_free(struct lean_job *j)
+const char *lean_pool_checker(const struct lean_pool *p)
+{
+	return p->checker;
+}
+
+void lean_job_free(struct lean_job *j)
 {
 	if (!j)
 		return;
 	free(j->header);
 	free(j->body);
 	free(j->theorem);
+	free(j->expected);
+	free(j->expected_name);
 	free(j->first_crash);
 	free(j);
 }
 
-int lean_pool_submit(struct lean_pool *p, const char *header, const char *body,
-		     const char *theorem_name, void *udata)
+/* ---- the audits ---- */
+
+/* The statement's own declaration under a fresh name, to be elaborated in the header's
+ * environment before the body: its type is what the theorem must prove. The binders
+ * and conclusion are kept verbatim; `:=` goes on a line of its own so that a line
+ * comment ending the conclusion cannot swallow it. */
+static int make_expected(const struct lean_pool *p, struct lean_job *j, const char *statement)
+{
+	struct lean_theorem t;
+	struct cs_sha256 h;
+	char *why = NULL, hex[65];
+	if (lean_parse_theorem(statement, NULL, &t, &why)) {
+		error("lean_pool_submit: the statement is not a theorem: %s", why);
+		free(why);
+		return -1;
+	}
+	cs_sha256_init(&h);
+	cs_sha256_update(&h, p->salt, sizeof p->salt);
+	cs_sha256_update(&h, statement, strlen(statement));
+	cs_sha256_final_hex(&h, hex);
+	j->expected_name = xasprintf("coldstart_expected_%.8s", hex);
+	j->expected = xasprintf("theorem %s%s%s :\n    %s\n    := by\n  sorry", j->expected_name,
+				*t.binders ? " " : "", t.binders, t.conclusion);
+	lean_theorem_release(&t);
+	return 0;
+}
+
+char *lean_audit_cmd(const struct lean_job *j)
+{
+	/* type_of% (src/Lean/Parser/Term.lean `typeOf`, elaborated by `elabTypeOf` in
+	 * src/Lean/Elab/BuiltinNotation.lean) is the inferred type of its argument; the
+	 * example then elaborates @THEOREM against it, which fails with "type mismatch"
+	 * unless the two types are definitionally equal (isDefEq). */
+	if (j->expected)
+		return xasprintf("example : type_of%% @%s := @%s\n#print axioms %s", j->expected_name, j->theorem,
+				 j->theorem);
+	return xasprintf("#print axioms %s", j->theorem);
+}
+
+/* The first error of r as "L:C: data" (data cut), or NULL. */
+static char *first_error(const struct lean_reply *r)
+{
+	for (size_t i = 0; i < r->nmsg; i++)
+		if (!strcmp(r->msgs[i].severity, "error")) {
+			char *d = excerpt(r->msgs[i].data, 2000), *w;
+			w = xasprintf("%d:%d: %s", r->msgs[i].line, r->msgs[i].col, d);
+			free(d);
+			return w;
+		}
+	return NULL;
+}
+
+int lean_audit_judge(const struct lean_pool *p, const struct lean_job *j, struct lean_reply *r, char **why)
+{
+	struct lean_reply type = { 0 };
+	char *twhy = NULL, *awhy = NULL, *err;
+	type.env = type.proof_state = -1;
+	*why = NULL;
+	if (j->expected) {
+		lean_reply_move_lines(r, 1, 1, 0, &type);
+		for (size_t i = 0; i < type.nmsg && !twhy; i++)
+			if (!strcmp(type.msgs[i].severity, "error")) {
+				err = excerpt(type.msgs[i].data, 2000);
+				twhy = xasprintf("type check: %s does not prove the problem's statement: %s",
+						 j->theorem, err);
+				free(err);
+			}
+		lean_reply_release(&type);
+	}
+	if (lean_reply_axioms_ok(r, j->theorem, p->cfg.allow_native, &awhy) == 0) {
+		free(awhy);
+		awhy = NULL;
+	}
+	lean_reply_release(r);
+	if (!twhy && !awhy)
+		return 0;
+	*why = twhy && awhy ? xasprintf("%s; %s", twhy, awhy) : xstrdup(twhy ? twhy : awhy);
+	free(twhy);
+	free(awhy);
+	return -1;
+}
+
+char *lean_expected_why(const struct lean_job *j, const struct lean_reply *r)
+{
+	char *e = first_error(r), *w;
+	(void)j;
+	w = xasprintf("type check: the problem's statement does not elaborate in the header's "
+		      "environment: %s", e ? e : (r->error ? r->error : "?"));
+	free(e);
+	return w;
+}
+
+/* Lean's answers when an import cannot be loaded (src/Lean/Util/Path.lean
+ * findOLean, src/Lean/Environment.lean importModules): the Lean project lacks what
+ * the header needs, which says nothing about the code. */
+static const char *const import_failures[] = {
+	"unknown module prefix", "unknown package", "object file", "failed to read file",
+};
+
+enum lean_verdict lean_header_judge(const struct lean_pool *p, const struct lean_reply *r, char **why)
+{
+	char *e;
+	*why = NULL;
+	if (r->error) {
+		*why = xasprintf("%s could not import the header: REPL: %s", p->checker, r->error);
+		return LEAN_ERROR;
+	}
+	if (lean_reply_verdict(r) != LEAN_FAIL)
+		return LEAN_PASS;
+	e = first_error(r);
+	for (size_t i = 0; e && i < CS_ARRAY_SIZE(import_failures); i++)
+		if (strstr(e, import_failures[i])) {
+			*why = xasprintf("%s could not import the header (is it the Lean project the "
+					 "problems need? CS_LEAN_DIR=%s): %s",
+					 p->checker, p->cfg.lean_dir ? p->cfg.lean_dir : "(unset)", e);
+			free(e);
+			return LEAN_ERROR;
+		}
+	*why = xasprintf("header: %s", e ? e : "error");
+	free(e);
+	return LEAN_FAIL;
+}
+
+/* ---- jobs ---- */
+
+int lean_pool_submit(struct lean_pool *p, const struct lean_request *rq, void *udata)
 {
 	struct lean_job *j;
-	if (!header)
-		header = "";
-	if (!body)
+	const char *header = rq->header ? rq->header : "";
+	const char *const texts[] = { header, rq->body, rq->theorem, rq->statement };
+	if (!rq->body)
 		return error("lean_pool_submit: no code to check");
-	if (!cs_utf8_valid(header, strlen(header), NULL) || !cs_utf8_valid(body, strlen(body), NULL))
-		return error("lean_pool_submit: the code is not valid UTF-8");
+	for (size_t i = 0; i < CS_ARRAY_SIZE(texts); i++)
+		if (texts[i] && !cs_utf8_valid(texts[i], strlen(texts[i]), NULL))
+			return error("lean_pool_submit: the code is not valid UTF-8");
 	j = xcalloc(1, sizeof *j);
 	j->header = xstrdup(header);
-	j->body = xstrdup(body);
-	j->theorem = dupnull(theorem_name);
+	j->body = xstrdup(rq->body);
+	if (p->cfg.axioms && rq->theorem && *rq->theorem) {
+		j->theorem = xstrdup(rq->theorem);
+		if (rq->statement && make_expected(p, j, rq->statement)) {
+			lean_job_free(j);
+			return -1;
+		}
+	}
 	j->udata = udata;
 	j->seq = p->seq++;
 	*p->queue_tail = j;
@@ -296,11 +552,18 @@ void lean_pool_retry(struct lean_pool *p, struct lean_job *j)
 
 void lean_pool_set_version(struct lean_pool *p, const char *version)
 {
+	if (p->version_known)
+		return; /* the first answer wins */
 	p->version_known = 1;
-	if (p->version || !version)
-		return;
-	p->version = xstrdup(version);
-	p->real_lean = strncmp(version, DOUBLE_PREFIX, strlen(DOUBLE_PREFIX)) != 0;
+	p->version = dupnull(version);
+	p->real_lean = lean_is_lean_version(version);
+	if (!p->real_lean && !(version && !strncmp(version, DOUBLE_PREFIX, strlen(DOUBLE_PREFIX)))) {
+		char *said = version ? excerpt(version, 200) : NULL;
+		warning("%s did not answer `%s` with a Lean version (it said %s%s%s): its checks are "
+			"recorded as not Lean (real_lean 0)", p->checker, VERSION_CMD, said ? "\"" : "",
+			said ? said : "nothing understood", said ? "\"" : "");
+		free(said);
+	}
 }
 
 void lean_pool_finish(struct lean_pool *p, struct lean_job *j, enum lean_verdict v,
@@ -318,16 +581,19 @@ void lean_pool_finish(struct lean_pool *p, struct lean_job *j, enum lean_verdict
 		c->reply.env = c->reply.proof_state = -1;
 	}
 	c->checker = xstrdup(p->kimina ? "kimina" : "repl");
+	c->audited = j->audited;
+	c->infra = v == LEAN_ERROR;
 	c->version = dupnull(p->version);
 	c->real_lean = p->real_lean;
 	c->messages_json = lean_reply_messages_json(&c->reply, (size_t)p->cfg.max_msg);
-	c->why = why;
+	c->why = why ? lean_utf8_clean(why, strlen(why)) : NULL; /* a cut excerpt stays valid UTF-8 */
+	free(why);
 	c->elapsed = j->t0 > 0 ? cs_now() - j->t0 : 0;
 	d->c = c;
 	*p->done_tail = d;
 	p->done_tail = &d->next;
 	p->stats.checks++;
-	job_free(j);
+	lean_job_free(j);
 }
 
 struct lean_check *lean_pool_next(struct lean_pool *p)
@@ -379,7 +645,7 @@ static void proc_reset(struct proc *pr)
 	free(pr->key);
 	pr->key = NULL;
 	pr->warm = 0;
-	pr->env = -1;
+	pr->env = pr->jenv = -1;
 	pr->uses = 0;
 	pr->phase = PH_IDLE;
 	pr->version_asked = 0;
@@ -451,7 +717,8 @@ static char *stderr_tail(const struct proc *pr)
 	return lean_utf8_clean(pr->err + start, n - start);
 }
 
-/* The process died, answered garbage or too much: kill it; retry its check once. */
+/* The process died, answered garbage or too much, or broke the protocol: kill it;
+ * retry its check once on a fresh process, then ERROR naming the checker. */
 static void proc_crash(struct lean_pool *p, struct proc *pr, const char *cause)
 {
 	struct lean_job *j = pr->job;
@@ -461,7 +728,9 @@ static void proc_crash(struct lean_pool *p, struct proc *pr, const char *cause)
 	tail = stderr_tail(pr);
 	proc_kill(pr, &status);
 	p->stats.crashes++;
-	what = xasprintf("REPL %s during the %s (%s)", cause, phase_name[ph], status ? status : "?");
+	what = xasprintf("%s %s during the %s (%s%s)", p->checker, cause, phase_name[ph], status ? status : "?",
+			 status && !strcmp(status, "exited with status 127")
+				 ? ": the command was not found or could not be run" : "");
 	why = xasprintf("%s%s%s", what, *tail ? "; its stderr ends: " : "", tail);
 	free(status);
 	free(tail);
@@ -566,7 +835,11 @@ static void proc_advance(struct lean_pool *p, struct proc *pr)
 			return;
 		}
 	}
-	proc_send(p, pr, PH_BODY, j->body, pr->env);
+	if (j->expected && pr->jenv < 0) {
+		proc_send(p, pr, PH_EXPECTED, j->expected, pr->env);
+		return;
+	}
+	proc_send(p, pr, PH_BODY, j->body, j->expected ? pr->jenv : pr->env);
 }
 
 /* The process's job is over (finished or handed back): make it idle or retire it. */
@@ -589,11 +862,93 @@ static void job_done(struct lean_pool *p, struct proc *pr, enum lean_verdict v, 
 	lean_pool_finish(p, j, v, r, why);
 }
 
+/* One handler per phase: the reply r to the command of that phase (the handler may
+ * move it; the caller releases what is left). */
+typedef void (*reply_fn)(struct lean_pool *p, struct proc *pr, struct lean_reply *r);
+
+static void on_version(struct lean_pool *p, struct proc *pr, struct lean_reply *r)
+{
+	char *v = r->error ? NULL : lean_reply_info_string(r);
+	lean_pool_set_version(p, v);
+	free(v);
+	proc_advance(p, pr);
+}
+
+static void on_header(struct lean_pool *p, struct proc *pr, struct lean_reply *r)
+{
+	char *why;
+	enum lean_verdict v = lean_header_judge(p, r, &why);
+	if (v != LEAN_PASS) {
+		free(pr->key);
+		pr->key = NULL;
+		pr->warm = 0;
+		job_done(p, pr, v, v == LEAN_FAIL ? r : NULL, why);
+		return;
+	}
+	if (r->env < 0) {
+		proc_crash(p, pr, "answered the header without an environment");
+		return;
+	}
+	pr->env = r->env;
+	pr->warm = 1;
+	proc_advance(p, pr);
+}
+
+static void on_expected(struct lean_pool *p, struct proc *pr, struct lean_reply *r)
+{
+	if (lean_reply_verdict(r) == LEAN_FAIL) {
+		pr->job->audited = 1;
+		job_done(p, pr, LEAN_FAIL, NULL, lean_expected_why(pr->job, r));
+		return;
+	}
+	if (r->env < 0) {
+		proc_crash(p, pr, "answered the statement without an environment");
+		return;
+	}
+	pr->jenv = r->env;
+	proc_advance(p, pr);
+}
+
+static void on_body(struct lean_pool *p, struct proc *pr, struct lean_reply *r)
+{
+	enum lean_verdict v = lean_reply_verdict(r);
+	char *cmd;
+	if (v != LEAN_PASS || !pr->job->theorem) {
+		job_done(p, pr, v, r, lean_reply_why(r));
+		return;
+	}
+	if (r->env < 0) {
+		proc_crash(p, pr, "answered the check without an environment");
+		return;
+	}
+	pr->body = *r;
+	memset(r, 0, sizeof *r);
+	cmd = lean_audit_cmd(pr->job);
+	proc_send(p, pr, PH_AUDIT, cmd, pr->body.env);
+	free(cmd);
+}
+
+static void on_audit(struct lean_pool *p, struct proc *pr, struct lean_reply *r)
+{
+	struct lean_reply body = pr->body;
+	char *why = NULL;
+	int bad = lean_audit_judge(p, pr->job, r, &why);
+	memset(&pr->body, 0, sizeof pr->body);
+	lean_reply_release(&pr->body);
+	pr->job->audited = 1;
+	job_done(p, pr, bad ? LEAN_FAIL : LEAN_PASS, &body, why);
+	lean_reply_release(&body);
+}
+
+static const reply_fn on_phase[] = {
+	[PH_VERSION] = on_version, [PH_HEADER] = on_header, [PH_EXPECTED] = on_expected,
+	[PH_BODY] = on_body, [PH_AUDIT] = on_audit,
+};
+
 static void on_reply(struct lean_pool *p, struct proc *pr, const char *buf, size_t len)
 {
 	struct lean_reply r;
 	char *why = NULL;
-	enum lean_verdict v;
 	if (lean_reply_parse(buf, len, &r, &why)) {
 		char *cause = xasprintf("answered what is not a reply (%s)", why);
 		free(why);
@@ -601,74 +956,25 @@ static void on_reply(struct lean_pool *p, struct proc *pr, const char *buf, size
 		free(cause);
 		return;
 	}
-	if (!pr->job) {
+	if (!pr->job || pr->phase == PH_IDLE) {
 		lean_reply_release(&r);
 		proc_crash(p, pr, "spoke unasked");
 		return;
 	}
-	switch (pr->phase) {
-	case PH_VERSION: {
-		char *v0 = r.error ? NULL : lean_reply_info_string(&r);
-		lean_pool_set_version(p, v0);
-		free(v0);
+	/* A command of ours refused ({"message": "Unknown environment."}, an exception):
+	 * the protocol is broken, which says nothing about the code. The version query
+	 * and the header judge their own refusals. */
+	if (r.error && pr->phase != PH_VERSION && pr->phase != PH_HEADER) {
+		char *e = excerpt(r.error, 300);
+		char *cause = xasprintf("refused our command (%s)", e);
+		free(e);
 		lean_reply_release(&r);
-		proc_advance(p, pr);
+		proc_crash(p, pr, cause);
+		free(cause);
 		return;
 	}
-	case PH_HEADER:
-		if (lean_reply_verdict(&r) == LEAN_FAIL) {
-			char *w = lean_reply_why(&r);
-			why = xasprintf("header: %s", w);
-			free(w);
-			free(pr->key);
-			pr->key = NULL;
-			pr->warm = 0;
-			job_done(p, pr, LEAN_FAIL, &r, why);
-			lean_reply_release(&r);
-			return;
-		}
-		if (r.env < 0) {
-			lean_reply_release(&r);
-			proc_crash(p, pr, "answered the header without an environment");
-			return;
-		}
-		pr->env = r.env;
-		pr->warm = 1;
-		lean_reply_release(&r);
-		proc_advance(p, pr);
-		return;
-	case PH_BODY:
-		v = lean_reply_verdict(&r);
-		if (v == LEAN_PASS && p->cfg.axioms && pr->job->theorem) {
-			if (r.env < 0) {
-				job_done(p, pr, LEAN_FAIL, &r, xstrdup("axiom audit: the reply has no environment"));
-				lean_reply_release(&r);
-				return;
-			}
-			char *cmd = xasprintf("#print axioms %s", pr->job->theorem);
-			pr->body = r;
-			proc_send(p, pr, PH_AXIOMS, cmd, r.env);
-			free(cmd);
-			return;
-		}
-		job_done(p, pr, v, &r, lean_reply_why(&r));
-		lean_reply_release(&r);
-		return;
-	case PH_AXIOMS: {
-		struct lean_reply body = pr->body;
-		int ok = lean_reply_axioms_ok(&r, pr->job->theorem, &why);
-		memset(&pr->body, 0, sizeof pr->body);
-		lean_reply_release(&pr->body);
-		lean_reply_release(&r);
-		job_done(p, pr, ok == 0 ? LEAN_PASS : LEAN_FAIL, &body, why);
-		lean_reply_release(&body);
-		return;
-	}
-	case PH_IDLE:
-		break;
-	}
+	on_phase[pr->phase](p, pr, &r);
 	lean_reply_release(&r);
-	proc_crash(p, pr, "spoke unasked");
 }
 
 static void proc_read(struct lean_pool *p, struct proc *pr)
@@ -716,27 +1022,37 @@ static void proc_read(struct lean_pool *p, struct proc *pr)
 	}
 }
 
+/* A command missed its deadline: kill the process. TIMEOUT is a verdict on the code;
+ * a REPL that does not answer the version query or finish the header's import in time
+ * says nothing about the code (a wrong command, a timeout too short for the import):
+ * ERROR. */
 static void proc_timeout(struct lean_pool *p, struct proc *pr)
 {
 	struct lean_job *j = pr->job;
 	enum phase ph = pr->phase;
-	char *why = xasprintf("no answer within %g s (CS_LEAN_TIMEOUT) during the %s; the REPL was killed",
-			      p->cfg.timeout, phase_name[ph]);
+	int infra = ph == PH_VERSION || ph == PH_HEADER;
+	char *why = infra ? xasprintf("%s gave no answer within %g s (CS_LEAN_TIMEOUT) during the %s and was "
+				      "killed%s", p->checker, p->cfg.timeout, phase_name[ph],
+				      ph == PH_HEADER ? " (importing a large header can take minutes)" : "")
+			  : xasprintf("no answer within %g s (CS_LEAN_TIMEOUT) during the %s; the REPL was killed",
+				      p->cfg.timeout, phase_name[ph]);
 	proc_kill(pr, NULL);
 	p->stats.timeouts++;
 	pr->job = NULL;
-	lean_pool_finish(p, j, LEAN_TIMEOUT, NULL, why);
+	lean_pool_finish(p, j, infra ? LEAN_ERROR : LEAN_TIMEOUT, NULL, why);
 }
 
 static int proc_spawn(struct lean_pool *p, struct proc *pr, char **why)
 {
-	struct lean_spawn s = { 0 };
+	static int jobs_told; /* once per program, however many pools */
+	struct lean_spawn s;
 	char *dir = NULL;
 	int rc;
-	s.cmd = p->cfg.repl_cmd;
-	s.dir = p->cfg.lean_dir;
-	s.memory_mb = p->cfg.memory_mb;
-	s.cpu_seconds = p->cpu_seconds;
+	if (p->cfg.jobs_decision && !jobs_told) {
+		jobs_told = 1;
+		if (!cs_conf_on("CS_QUIET"))
+			fprintf(stderr, "%s: %s\n", cs_progname, p->cfg.jobs_decision);
+	}
 	if (p->bwrap) {
 		dir = xasprintf("%s/%d", p->scratch, pr->slot);
 		if (mkdir(dir, 0700) && errno != EEXIST) {
@@ -744,9 +1060,8 @@ static int proc_spawn(struct lean_pool *p, struct proc *pr, char **why)
 			free(dir);
 			return -1;
 		}
-		s.bwrap = p->bwrap;
-		s.scratch = dir;
 	}
+	s = spawn_of(p, dir);
 	proc_reset(pr);
 	rc = lean_child_spawn(&s, &pr->ch, why);
 	free(dir);
@@ -761,12 +1076,13 @@ static void start_job(struct lean_pool *p, struct proc *pr, struct lean_job *j)
 	if (j->t0 <= 0)
 		j->t0 = cs_now();
 	if (pr->ch.pid <= 0 && proc_spawn(p, pr, &why)) {
-		char *msg = xasprintf("cannot start the REPL: %s", why);
+		char *msg = xasprintf("%s could not be started: %s", p->checker, why);
 		free(why);
 		lean_pool_finish(p, j, LEAN_ERROR, NULL, msg);
 		return;
 	}
 	pr->job = j;
+	pr->jenv = -1;
 	pr->uses++;
 	proc_advance(p, pr);
 }
@@ -996,14 +1312,14 @@ void lean_pool_free(struct lean_pool *p)
 		struct proc *pr = &p->procs[i];
 		lean_child_end(&pr->ch);
 		if (pr->job)
-			job_free(pr->job);
+			lean_job_free(pr->job);
 		proc_reset(pr);
 		sbuf_release(&pr->wbuf);
 	}
 	free(p->procs);
 	while ((j = p->queue)) {
 		p->queue = j->next;
-		job_free(j);
+		lean_job_free(j);
 	}
 	while ((d = p->done)) {
 		p->done = d->next;
@@ -1018,6 +1334,7 @@ void lean_pool_free(struct lean_pool *p)
 	}
 	free(p->bwrap);
 	free(p->version);
+	free(p->checker);
 	lean_pool_config_release(&p->cfg);
 	free(p);
 }

@@ -1,7 +1,7 @@
 /* lean_proc.c: starting a REPL process and ending it without leftovers.
  *
  * pipeline ── keeper (fork, no exec; PR_SET_CHILD_SUBREAPER; ignores terminal signals)
- *               └── REPL group: /bin/sh -c "$CS_LEAN_REPL" [under bwrap], setpgid,
+ *               └── REPL group: /bin/sh -c "$CS_LEAN_REPL" [under bwrap, below], setpgid,
  *                   PR_SET_PDEATHSIG(SIGKILL), rlimits, every fd but 0-2 closed,
  *                   the environment without secrets (names with API_KEY, TOKEN, ...)
  *
@@ -12,6 +12,7 @@
  * the keeper kills what is left of the group, reaps and exits with its status. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -171,67 +172,307 @@ static void close_pair(int fd[2])
 		close(fd[1]);
 }
 
-/* The sandbox's private /tmp hides whatever the command names under /tmp (a REPL
- * built there, the test doubles of a checkout there): bind the directories of such
- * absolute paths back, read-only, at most max of them. Returns the new argc. */
-static int bind_tmp_words(const char *cmd, char **argv, int n, int max)
+/* ---- the sandbox ----
+ *
+ * bwrap starts from an empty root and shows only what is bound into it (SANDBOX.md):
+ * the system's programs and libraries (/usr and the merged-/usr links or
+ * directories /bin, /sbin, /lib*), the dynamic loader's files in /etc, the toolchain
+ * of each command the REPL command runs, the paths it names, CS_LEAN_DIR with its
+ * .lake, CS_LEAN_SANDBOX_BIND, all read-only; a private /tmp, the scratch directory
+ * (writable), and an empty home. The root itself is then made read-only. */
+
+struct args {
+	char **v;
+	size_t n, cap;
+	char **dest;     /* read-only destinations bound so far, to skip what they cover */
+	size_t ndest;
+};
+
+static void add_arg(struct args *a, const char *s)
 {
-	const char *p = cmd;
-	while (*p && max > 0) {
-		size_t len = strcspn(p, " \t\n'\"");
-		struct stat st;
-		if (len > 5 && !strncmp(p, "/tmp/", 5)) {
-			char *path = xstrndup(p, len), *slash;
-			if (stat(path, &st) == 0) {
-				if (!S_ISDIR(st.st_mode) && (slash = strrchr(path, '/')) && slash > path + 4)
-					*slash = 0;
-				argv[n++] = xstrdup("--ro-bind");
-				argv[n++] = xstrdup(path);
-				argv[n++] = path;
-				max--;
-			} else {
-				free(path);
-			}
-		}
-		p += len;
-		p += strspn(p, " \t\n'\"");
+	if (a->n + 2 > a->cap) {
+		a->cap = a->cap ? 2 * a->cap : 64;
+		a->v = xrealloc(a->v, a->cap * sizeof *a->v);
 	}
-	return n;
+	a->v[a->n++] = xstrdup(s);
+	a->v[a->n] = NULL;
 }
 
-static char **build_argv(const struct lean_spawn *s)
+static void add3(struct args *a, const char *op, const char *x, const char *y)
 {
-	char **argv = xcalloc(64, sizeof *argv);
-	int n = 0;
-	if (s->bwrap) {
-		const char *chdir_to = s->dir ? s->dir : s->scratch;
-		argv[n++] = xstrdup(s->bwrap);
-		const char *fixed[] = { "--unshare-all", "--unshare-net", "--die-with-parent", "--new-session",
-					"--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-					"--tmpfs", "/tmp" };
-		for (size_t i = 0; i < CS_ARRAY_SIZE(fixed); i++)
-			argv[n++] = xstrdup(fixed[i]);
-		if (s->dir) { /* visible again if it lies under /tmp */
-			argv[n++] = xstrdup("--ro-bind");
-			argv[n++] = xstrdup(s->dir);
-			argv[n++] = xstrdup(s->dir);
-		}
-		n = bind_tmp_words(s->cmd, argv, n, 8);
-		argv[n++] = xstrdup("--bind");
-		argv[n++] = xstrdup(s->scratch);
-		argv[n++] = xstrdup(s->scratch);
-		argv[n++] = xstrdup("--setenv");
-		argv[n++] = xstrdup("TMPDIR");
-		argv[n++] = xstrdup(s->scratch);
-		argv[n++] = xstrdup("--chdir");
-		argv[n++] = xstrdup(chdir_to);
-		argv[n++] = xstrdup("--");
+	add_arg(a, op);
+	add_arg(a, x);
+	add_arg(a, y);
+}
+
+/* Is path dir itself or below it? */
+static int under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	if (n == 1 && dir[0] == '/')
+		return 1;
+	return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
+}
+
+/* Bind path read-only where it is named (the file found there: its real path). A
+ * path that does not exist, or that an earlier bind covers, is skipped. */
+static void bind_ro(struct args *a, const char *path)
+{
+	char *real;
+	if (!path || path[0] != '/')
+		return;
+	for (size_t i = 0; i < a->ndest; i++)
+		if (under(path, a->dest[i]))
+			return;
+	if (!(real = realpath(path, NULL)))
+		return;
+	if (strstr(path, "/./") || strstr(path, "/../") || strstr(path, "//"))
+		path = real; /* not a place to create inside the sandbox */
+	add3(a, "--ro-bind", real, path);
+	a->dest = xrealloc(a->dest, (a->ndest + 1) * sizeof *a->dest);
+	a->dest[a->ndest++] = xstrdup(path);
+	free(real);
+}
+
+/* The directory part of path (malloc'd); "/" for "/x". */
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash || slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+/* The elan home: $ELAN_HOME, else ~/.elan; real path, malloc'd, or NULL. */
+static char *elan_home(void)
+{
+	const char *e = getenv("ELAN_HOME"), *home = getenv("HOME");
+	char *path = e && *e ? xstrdup(e) : home && *home ? xasprintf("%s/.elan", home) : NULL;
+	char *real = path ? realpath(path, NULL) : NULL;
+	free(path);
+	return real;
+}
+
+/* Bind the toolchain of program word (found on PATH, or a path relative to dir):
+ * the elan home when its real file lies there (and say so in *elan), else the
+ * parent of its directory (/opt/lean/bin/lean -> /opt/lean), or the directory
+ * itself when that parent is / or holds the home directory. */
+static void bind_toolchain(struct args *a, const char *word, const char *dir, char **elan)
+{
+	const char *home = getenv("HOME");
+	char *found, *real, *bin, *root, *eh;
+	if (strchr(word, '/'))
+		found = word[0] == '/' || !dir ? xstrdup(word) : xasprintf("%s/%s", dir, word);
+	else
+		found = lean_which(word);
+	real = found ? realpath(found, NULL) : NULL;
+	free(found);
+	if (!real)
+		return;
+	if ((eh = elan_home()) && under(real, eh)) {
+		bind_ro(a, eh);
+		if (!*elan)
+			*elan = xstrdup(eh);
+	} else {
+		bin = dir_of(real);
+		root = dir_of(bin);
+		if (!strcmp(root, "/") || (home && home[0] == '/' && under(home, root)))
+			bind_ro(a, bin);
+		else
+			bind_ro(a, root);
+		free(bin);
+		free(root);
 	}
-	argv[n++] = xstrdup("/bin/sh");
-	argv[n++] = xstrdup("-c");
-	argv[n++] = xstrdup(s->cmd);
-	argv[n] = NULL;
-	return argv;
+	free(eh);
+	free(real);
+}
+
+/* The words of a shell command, split at blanks and quotes (a rough cut: enough to
+ * find the program and the paths it names). NULL-terminated, malloc'd. */
+static char **shell_words(const char *cmd, const char *seps)
+{
+	struct args w = { 0 };
+	for (const char *p = cmd + strspn(cmd, seps); *p; p += strspn(p, seps)) {
+		size_t n = strcspn(p, seps);
+		char *word = xstrndup(p, n);
+		add_arg(&w, word);
+		free(word);
+		p += n;
+	}
+	if (!w.v)
+		w.v = xcalloc(1, sizeof *w.v);
+	return w.v;
+}
+
+static void free_words(char **v)
+{
+	for (char **p = v; p && *p; p++)
+		free(*p);
+	free(v);
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+/* The programs the command runs: its first word (after VAR=value words and exec or
+ * env), and for `lake env PROG`, lean and PROG (what lake env puts on PATH). */
+static void bind_programs(struct args *a, const struct lean_spawn *s, char **elan)
+{
+	char **w = shell_words(s->cmd, " \t\n'\"");
+	size_t i = 0;
+	while (w[i] && (strchr(w[i], '=') || !strcmp(w[i], "exec") || !strcmp(w[i], "env")))
+		i++;
+	if (w[i]) {
+		bind_toolchain(a, w[i], s->dir, elan);
+		if (!strcmp(base_name(w[i]), "lake") && w[i + 1] && !strcmp(w[i + 1], "env")) {
+			bind_toolchain(a, "lean", s->dir, elan);
+			if (w[i + 2])
+				bind_toolchain(a, w[i + 2], s->dir, elan);
+		}
+	}
+	free_words(w);
+}
+
+/* Every path the command names (a word holding '/', relative ones from dir), at most 32. */
+static void bind_named_paths(struct args *a, const struct lean_spawn *s)
+{
+	char **w = shell_words(s->cmd, " \t\n'\"=:;|&<>()");
+	int max = 32;
+	for (size_t i = 0; w[i] && max > 0; i++) {
+		char *path;
+		struct stat st;
+		if (!strchr(w[i], '/') || !strcmp(w[i], "/")) /* `cd /` does not mean "show everything" */
+			continue;
+		path = w[i][0] == '/' ? xstrdup(w[i]) : s->dir ? xasprintf("%s/%s", s->dir, w[i]) : NULL;
+		if (path && stat(path, &st) == 0) {
+			char *real = realpath(path, NULL);
+			/* relative ones at their real place: the path as named means nothing outside dir */
+			bind_ro(a, w[i][0] == '/' ? path : real);
+			free(real);
+			max--;
+		}
+		free(path);
+	}
+	free_words(w);
+}
+
+/* CS_LEAN_DIR and its .lake (bound again when it is a link to elsewhere). */
+static void bind_project(struct args *a, const char *dir)
+{
+	char *lake, *real;
+	if (!dir)
+		return;
+	bind_ro(a, dir);
+	lake = xasprintf("%s/.lake", dir);
+	real = realpath(lake, NULL);
+	if (real && !under(real, dir))
+		bind_ro(a, real);
+	free(real);
+	free(lake);
+}
+
+static void bind_extra(struct args *a, const char *list)
+{
+	char **w = list ? shell_words(list, ":") : NULL;
+	for (size_t i = 0; w && w[i]; i++)
+		bind_ro(a, w[i]);
+	free_words(w);
+}
+
+/* The system: /usr, the merged-/usr links (or directories) and the loader's /etc files. */
+static void bind_system(struct args *a)
+{
+	static const char *const top[] = { "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32" };
+	static const char *const etc[] = { "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d" };
+	bind_ro(a, "/usr");
+	for (size_t i = 0; i < CS_ARRAY_SIZE(top); i++) {
+		struct stat st;
+		char link[PATH_MAX];
+		ssize_t n;
+		if (lstat(top[i], &st))
+			continue;
+		if (S_ISLNK(st.st_mode) && (n = readlink(top[i], link, sizeof link - 1)) > 0) {
+			link[n] = '\0';
+			add3(a, "--symlink", link, top[i]);
+		} else if (S_ISDIR(st.st_mode)) {
+			bind_ro(a, top[i]);
+		}
+	}
+	for (size_t i = 0; i < CS_ARRAY_SIZE(etc); i++)
+		bind_ro(a, etc[i]);
+}
+
+static void sandbox_args(struct args *a, const struct lean_spawn *s)
+{
+	static const char *const fixed[] = { "--unshare-all", "--unshare-net", "--die-with-parent",
+					     "--new-session", "--dev", "/dev", "--proc", "/proc",
+					     "--tmpfs", "/tmp" };
+	const char *home = getenv("HOME");
+	/* a home inside the project or the system is shown as part of them */
+	int own_home = home && home[0] == '/' && strcmp(home, "/") && !(s->dir && under(home, s->dir)) &&
+		       !under(home, "/usr");
+	char *elan = NULL;
+	add_arg(a, s->bwrap);
+	for (size_t i = 0; i < CS_ARRAY_SIZE(fixed); i++)
+		add_arg(a, fixed[i]);
+	if (own_home) { /* at its own path: empty but for what is bound below it; read-only */
+		add_arg(a, "--tmpfs");
+		add_arg(a, home);
+	}
+	bind_system(a);
+	bind_programs(a, s, &elan);
+	bind_project(a, s->dir);
+	bind_named_paths(a, s);
+	bind_extra(a, s->extra_binds);
+	add3(a, "--bind", s->scratch, s->scratch);
+	add3(a, "--setenv", "TMPDIR", s->scratch);
+	add3(a, "--setenv", "HOME", own_home ? home : s->scratch);
+	if (elan)
+		add3(a, "--setenv", "ELAN_HOME", elan);
+	add_arg(a, "--chdir");
+	add_arg(a, s->dir ? s->dir : s->scratch);
+	if (own_home) {
+		add_arg(a, "--remount-ro");
+		add_arg(a, home);
+	}
+	add_arg(a, "--remount-ro");
+	add_arg(a, "/");
+	add_arg(a, "--");
+	free(elan);
+	for (size_t i = 0; i < a->ndest; i++)
+		free(a->dest[i]);
+	free(a->dest);
+	a->dest = NULL;
+	a->ndest = 0;
+}
+
+char *lean_sandbox_describe(const struct lean_spawn *s)
+{
+	struct args a = { 0 };
+	struct sbuf sb = SBUF_INIT;
+	sandbox_args(&a, s);
+	for (size_t i = 0; i < a.n; i++) {
+		sbuf_adds(&sb, i ? " " : "");
+		sbuf_adds(&sb, a.v[i]);
+		free(a.v[i]);
+	}
+	free(a.v);
+	return sbuf_detach(&sb);
+}
+
+/* argv of the REPL: [bwrap ... --] /bin/sh -c run. */
+static char **build_argv(const struct lean_spawn *s, const char *run)
+{
+	struct args a = { 0 };
+	if (s->bwrap)
+		sandbox_args(&a, s);
+	add_arg(&a, "/bin/sh");
+	add_arg(&a, "-c");
+	add_arg(&a, run);
+	return a.v;
 }
 
 /* The environment of the REPL: ours without secrets (names holding API_KEY, TOKEN,
@@ -264,7 +505,8 @@ static void free_argv(char **argv)
 	free(argv);
 }
 
-int lean_child_spawn(const struct lean_spawn *s, struct lean_child *c, char **why)
+/* lean_child_spawn running run (by /bin/sh -c) in the sandbox s describes. */
+static int spawn_run(const struct lean_spawn *s, const char *run, struct lean_child *c, char **why)
 {
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 }, life[2] = { -1, -1 };
 	char **argv, **envp;
@@ -276,7 +518,7 @@ int lean_child_spawn(const struct lean_spawn *s, struct lean_child *c, char **wh
 		*why = xasprintf("pipe: %s", strerror(errno));
 		goto fail;
 	}
-	argv = build_argv(s);
+	argv = build_argv(s, run);
 	envp = build_envp();
 	k = fork();
 	if (k < 0) {
@@ -317,6 +559,11 @@ fail:
 	close_pair(err);
 	close_pair(life);
 	return -1;
+}
+
+int lean_child_spawn(const struct lean_spawn *s, struct lean_child *c, char **why)
+{
+	return spawn_run(s, s->cmd, c, why);
 }
 
 void lean_child_hangup(struct lean_child *c)
@@ -374,32 +621,13 @@ char *lean_which(const char *prog)
 	}
 }
 
-int lean_sandbox_probe(const char *bwrap, char **why)
+int lean_sandbox_probe_spawn(const struct lean_spawn *s, char **why)
 {
-	char scratch[] = "/tmp/cs-probe.XXXXXX";
-	const char *tmp = getenv("TMPDIR");
-	char *dir = NULL;
-	struct lean_spawn s = { "exit 0", NULL, bwrap, NULL, 0, 0 };
 	struct lean_child c;
 	struct sbuf err = SBUF_INIT;
 	int status, rc = -1;
 	*why = NULL;
-	if (tmp && *tmp) {
-		dir = xasprintf("%s/cs-probe.XXXXXX", tmp);
-		if (!mkdtemp(dir)) {
-			free(dir);
-			dir = NULL;
-		}
-	}
-	if (!dir) {
-		if (!mkdtemp(scratch)) {
-			*why = xasprintf("mkdtemp: %s", strerror(errno));
-			return -1;
-		}
-		dir = xstrdup(scratch);
-	}
-	s.scratch = dir;
-	if (lean_child_spawn(&s, &c, why))
+	if (spawn_run(s, "exit 0", &c, why))
 		goto out;
 	close(c.in);
 	c.in = -1;
@@ -428,12 +656,41 @@ int lean_sandbox_probe(const char *bwrap, char **why)
 		while (n > 0 && strchr("\n\r ", err.buf[n - 1]))
 			n--;
 		char *msg = lean_utf8_clean(sbuf_str(&err), n);
-		*why = xasprintf("%s %s%s%s", bwrap, st, n ? ": " : "", msg);
+		*why = xasprintf("%s %s%s%s", s->bwrap, st, n ? ": " : "", msg);
 		free(st);
 		free(msg);
 	}
 out:
 	sbuf_release(&err);
+	return rc;
+}
+
+int lean_sandbox_probe(const char *bwrap, char **why)
+{
+	char scratch[] = "/tmp/cs-probe.XXXXXX";
+	const char *tmp = getenv("TMPDIR");
+	char *dir = NULL;
+	struct lean_spawn s = { 0 };
+	int rc;
+	*why = NULL;
+	if (tmp && *tmp) {
+		dir = xasprintf("%s/cs-probe.XXXXXX", tmp);
+		if (!mkdtemp(dir)) {
+			free(dir);
+			dir = NULL;
+		}
+	}
+	if (!dir) {
+		if (!mkdtemp(scratch)) {
+			*why = xasprintf("mkdtemp: %s", strerror(errno));
+			return -1;
+		}
+		dir = xstrdup(scratch);
+	}
+	s.cmd = "exit 0";
+	s.bwrap = bwrap;
+	s.scratch = dir;
+	rc = lean_sandbox_probe_spawn(&s, why);
 	rmdir(dir);
 	free(dir);
 	return rc;

@@ -43,9 +43,18 @@ char *lean_reply_why(const struct lean_reply *r);
  * quotes removed (how `#eval Lean.versionString` answers), malloc'd, or NULL. */
 char *lean_reply_info_string(const struct lean_reply *r);
 /* Axiom audit of name from the reply to `#print axioms name`: 0 when name depends on
- * nothing beyond propext, Classical.choice and Quot.sound; -1 with *why naming the
- * axiom (or saying the answer was not understood). */
-int lean_reply_axioms_ok(const struct lean_reply *r, const char *name, char **why);
+ * nothing beyond propext, Classical.choice and Quot.sound (with native, also what
+ * native_decide rests on: Lean.ofReduceBool, Lean.ofReduceNat, Lean.trustCompiler and
+ * the per-computation axioms NAME._native.*); -1 with *why naming the axiom (or saying
+ * the answer was not understood). */
+int lean_reply_axioms_ok(const struct lean_reply *r, const char *name, int native, char **why);
+/* Move the messages and sorries of from whose line lies in [first, last] to the end
+ * of to (NULL: drop them), their lines (and end lines) lowered by shift. Attributes
+ * the parts of one multi-command reply to the commands they came from. */
+void lean_reply_move_lines(struct lean_reply *from, int first, int last, int shift, struct lean_reply *to);
+/* Is s what Lean.versionString says (src/Init/Meta.lean: "MAJOR.MINOR.PATCH",
+ * then "-SPECIAL" such as "-rc2" or "-nightly-2025-01-01", or ", commit HASH")? 1 or 0. */
+int lean_is_lean_version(const char *s);
 
 /* Where one JSON object ends in a byte stream that arrives in pieces (the REPL
  * prints pretty-printed objects separated by blank lines): string, escape and
@@ -64,9 +73,10 @@ void lean_json_scan_reset(struct lean_json_scan *s);
 enum lean_verdict {
 	LEAN_PASS,     /* no error, no sorry, no "declaration uses 'sorry'" */
 	LEAN_SORRY,    /* no error, but sorries: what a sketch must be */
-	LEAN_FAIL,     /* Lean reported an error (or the axiom audit failed) */
+	LEAN_FAIL,     /* Lean reported an error, or an audit failed */
 	LEAN_TIMEOUT,  /* CS_LEAN_TIMEOUT expired; the process was killed */
-	LEAN_ERROR,    /* the checker crashed twice or could not be started */
+	LEAN_ERROR,    /* the check could not run: the checker could not be started, crashed
+			* twice, broke the protocol or was unreachable (never FAIL) */
 };
 const char *lean_verdict_name(enum lean_verdict v);
 /* Verdict of a parsed reply: PASS, SORRY or FAIL. */
@@ -76,42 +86,73 @@ struct lean_pool_config {
 	char *repl_cmd;     /* CS_LEAN_REPL, run by /bin/sh -c; owned */
 	char *lean_dir;     /* CS_LEAN_DIR, working directory; owned, may be NULL */
 	char *url;          /* CS_LEAN_URL: kimina-lean-server instead of local REPLs; owned */
-	int jobs;           /* CS_LEAN_JOBS, default: cores */
-	double timeout;     /* CS_LEAN_TIMEOUT, s, default 300 */
-	long memory_mb;     /* CS_LEAN_MEMORY in MiB, default 8192 */
-	long max_uses;      /* CS_LEAN_MAX_USES, default 200 */
-	int sandbox;        /* CS_LEAN_SANDBOX: 1 bwrap, 0 none (default: 1 when bwrap exists) */
-	int axioms;         /* CS_LEAN_AXIOMS=1: audit #print axioms of the checked theorem */
-	int max_headers;    /* distinct headers kept warm (LRU), default jobs */
+	char *sandbox_bind; /* CS_LEAN_SANDBOX_BIND: extra read-only paths (colon-separated); owned */
+	char *jobs_decision;/* how the default of jobs was chosen (lean_pool_default_jobs), printed
+			     * once when the first REPL starts; NULL when CS_LEAN_JOBS was set; owned */
+	int jobs;           /* CS_LEAN_JOBS (>= 1) */
+	double timeout;     /* CS_LEAN_TIMEOUT, s, per command (> 0) */
+	long memory_mb;     /* CS_LEAN_MEMORY in MiB (0: no limit) */
+	long max_uses;      /* CS_LEAN_MAX_USES (>= 1) */
+	int sandbox;        /* CS_LEAN_SANDBOX: 1 bwrap, 0 none (auto: 1 when bwrap exists) */
+	int axioms;         /* CS_LEAN_AXIOMS: audit what passes (#print axioms, statement type) */
+	int allow_native;   /* CS_ALLOW_NATIVE_DECIDE: the axiom audit admits native_decide's axioms */
+	int max_headers;    /* CS_LEAN_MAX_HEADERS: distinct headers kept warm (LRU, >= 1) */
 	int sandbox_explicit; /* CS_LEAN_SANDBOX=bwrap was asked for: a sandbox that does
 			       * not work is a configuration error, not a warning */
-	size_t max_reply;   /* CS_LEAN_MAX_REPLY bytes, default 256 MiB: a larger reply is a crash */
-	long max_msg;       /* CS_LEAN_MAX_MSG bytes of each message kept in messages_json (64 KiB) */
+	size_t max_reply;   /* CS_LEAN_MAX_REPLY bytes (>= 4096): a larger reply is a crash */
+	long max_msg;       /* CS_LEAN_MAX_MSG bytes of each message kept in messages_json */
 };
-/* Fill from the environment. 0, or -1 after printing why (e.g. no CS_LEAN_REPL). */
+/* Fill from the settings (lib/conf.c holds every default). 0, or -1 after printing
+ * why (e.g. no CS_LEAN_REPL). */
 int lean_pool_config_from_env(struct lean_pool_config *cfg);
 void lean_pool_config_release(struct lean_pool_config *cfg);
+/* The default of CS_LEAN_JOBS: the smaller of cores and MemAvailable / CS_LEAN_MEMORY
+ * (at least 1; cores for CS_LEAN_URL, whose memory is the server's). *decision
+ * (malloc'd, may be NULL) says how: "Lean pool: N REPLs (cores C, M MiB available /
+ * CS_LEAN_MEMORY L MiB)". For the effective configuration and the pool's reader. */
+int lean_pool_default_jobs(char **decision);
 
 struct lean_check {
 	void *udata;
 	enum lean_verdict verdict;
-	struct lean_reply reply;  /* owned; empty unless Lean answered */
+	struct lean_reply reply;  /* the body's reply, owned; empty unless Lean answered */
 	char *checker;            /* "repl" or "kimina"; owned */
-	char *version;            /* Lean.versionString of the process, owned, may be NULL */
-	int real_lean;            /* 0 when the checker announced itself as a test double */
+	char *version;            /* what the checker answered to Lean.versionString, owned,
+				   * NULL when it answered nothing understood */
+	int real_lean;            /* 1 only when version is a Lean version string
+				   * (lean_is_lean_version): not a test double, not unknown */
+	int audited;              /* 1 when the audits this check asked for ran (#print axioms;
+				   * the statement's type when a statement was given): PASS then
+				   * means audited; 0 when CS_LEAN_AXIOMS=0, no theorem was
+				   * named, or the body did not pass */
+	int infra;                /* 1 when the check could not run (verdict ERROR): a fault
+				   * of the checker (not started, crashed twice, protocol
+				   * broken, unreachable), not a verdict on the code */
 	char *messages_json;      /* the reply's messages as a JSON array, owned */
-	char *why;                /* for FAIL/TIMEOUT/ERROR: the first error or the cause; owned */
+	char *why;                /* for SORRY/FAIL/TIMEOUT/ERROR: the first error or the cause;
+				   * ERROR names the checker; owned */
 	double elapsed;           /* seconds of checking, queueing excluded */
+};
+
+/* What to check. */
+struct lean_request {
+	const char *header;    /* imports, options, opens; NULL or "" for none */
+	const char *body;      /* the declarations to check (no imports) */
+	const char *theorem;   /* the theorem whose axioms are audited, or NULL (no audit) */
+	const char *statement; /* the problem's own statement (`theorem NAME binders : T := by`),
+				* or NULL: then theorem's type must be definitionally equal to
+				* it elaborated in the header's environment alone */
 };
 
 struct lean_pool;
 /* Start nothing yet: processes are spawned on demand. NULL after printing why. */
 struct lean_pool *lean_pool_new(const struct lean_pool_config *cfg);
-/* Queue a check of body (declarations, no imports) in the environment of header
- * (imports, options, opens). theorem_name is audited when axioms are on (may be NULL).
- * Returns 0 or -1. */
-int lean_pool_submit(struct lean_pool *p, const char *header, const char *body,
-		     const char *theorem_name, void *udata);
+/* Queue a check of rq->body in the environment of rq->header. With CS_LEAN_AXIOMS
+ * and rq->theorem, a body that passes is audited: `#print axioms` of the theorem
+ * (only propext, Classical.choice, Quot.sound), and with rq->statement its type
+ * against the statement's (lean_pool.c says how). Strings are copied. Returns 0, or
+ * -1 after printing why (not UTF-8, a statement that is not a theorem). */
+int lean_pool_submit(struct lean_pool *p, const struct lean_request *rq, void *udata);
 /* Drive processes for at most timeout_ms. Returns checks not yet handed out. */
 int lean_pool_poll(struct lean_pool *p, int timeout_ms);
 /* For a caller's own poll(2) over the pool and other work: the descriptors to wait

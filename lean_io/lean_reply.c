@@ -1,5 +1,6 @@
 /* lean_reply.c: replies of the leanprover-community/repl: parsing, verdicts,
  * the axiom audit and finding where one reply ends in the output stream. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -303,8 +304,28 @@ char *lean_reply_info_string(const struct lean_reply *r)
 }
 
 static const char *const allowed_axioms[] = { "propext", "Classical.choice", "Quot.sound" };
+/* src/Init/Core.lean: what `native_decide` adds (Lean 4.29 and later: one axiom per
+ * native computation, named after the declaration, e.g. t._native.native_decide.ax_1_1). */
+static const char *const native_axioms[] = { "Lean.ofReduceBool", "Lean.ofReduceNat", "Lean.trustCompiler" };
 
-int lean_reply_axioms_ok(const struct lean_reply *r, const char *name, char **why)
+static int listed(const char *const *list, size_t n, const char *p, size_t len)
+{
+	for (size_t k = 0; k < n; k++)
+		if (strlen(list[k]) == len && !memcmp(p, list[k], len))
+			return 1;
+	return 0;
+}
+
+static int native_computation(const char *p, size_t len)
+{
+	static const char mark[] = "._native.";
+	for (size_t i = 0; i + sizeof mark - 1 <= len; i++)
+		if (!memcmp(p + i, mark, sizeof mark - 1))
+			return 1;
+	return 0;
+}
+
+int lean_reply_axioms_ok(const struct lean_reply *r, const char *name, int native, char **why)
 {
 	*why = NULL;
 	if (r->error) {
@@ -325,16 +346,16 @@ int lean_reply_axioms_ok(const struct lean_reply *r, const char *name, char **wh
 		if (!(p = strstr(m->data, "depends on axioms:")) || !(p = strchr(p, '[')) || !(end = strchr(p, ']')))
 			continue;
 		for (p++; p < end;) {
-			size_t n, k;
-			int ok = 0;
+			size_t n;
+			int ok;
 			while (p < end && strchr(" \t\r\n,", *p))
 				p++;
 			n = strcspn(p, " \t\r\n,]");
 			if (!n)
 				break;
-			for (k = 0; k < CS_ARRAY_SIZE(allowed_axioms); k++)
-				if (strlen(allowed_axioms[k]) == n && !memcmp(p, allowed_axioms[k], n))
-					ok = 1;
+			ok = listed(allowed_axioms, CS_ARRAY_SIZE(allowed_axioms), p, n) ||
+			     (native && (listed(native_axioms, CS_ARRAY_SIZE(native_axioms), p, n) ||
+					 native_computation(p, n)));
 			if (!ok) {
 				*why = xasprintf("axiom audit: %s depends on axiom %.*s", name, (int)n, p);
 				return -1;
@@ -411,4 +432,85 @@ int lean_json_scan_feed(struct lean_json_scan *s, const char *buf, size_t len, s
 garbage:
 	s->pos = i;
 	return -1;
+}
+
+static void lower(int *line, int shift)
+{
+	if (*line >= 0)
+		*line -= shift;
+}
+
+void lean_reply_move_lines(struct lean_reply *from, int first, int last, int shift, struct lean_reply *to)
+{
+	size_t keep = 0;
+	for (size_t i = 0; i < from->nmsg; i++) {
+		struct lean_message m = from->msgs[i];
+		if (m.line < first || m.line > last) {
+			from->msgs[keep++] = m;
+			continue;
+		}
+		lower(&m.line, shift);
+		lower(&m.end_line, shift);
+		if (!to) {
+			free(m.severity);
+			free(m.data);
+			continue;
+		}
+		to->msgs = xrealloc(to->msgs, (to->nmsg + 1) * sizeof *to->msgs);
+		to->msgs[to->nmsg++] = m;
+	}
+	from->nmsg = keep;
+	keep = 0;
+	for (size_t i = 0; i < from->nsorry; i++) {
+		struct lean_sorry s = from->sorries[i];
+		if (s.line < first || s.line > last) {
+			from->sorries[keep++] = s;
+			continue;
+		}
+		lower(&s.line, shift);
+		lower(&s.end_line, shift);
+		if (!to) {
+			free(s.goal);
+			continue;
+		}
+		to->sorries = xrealloc(to->sorries, (to->nsorry + 1) * sizeof *to->sorries);
+		to->sorries[to->nsorry++] = s;
+	}
+	from->nsorry = keep;
+}
+
+/* Digits at *p (at least one), advancing past them. */
+static int digits(const char **p)
+{
+	const char *s = *p;
+	while (**p >= '0' && **p <= '9')
+		(*p)++;
+	return *p > s;
+}
+
+int lean_is_lean_version(const char *s)
+{
+	const char *p = s;
+	if (!s || !digits(&p) || *p++ != '.' || !digits(&p) || *p++ != '.' || !digits(&p))
+		return 0;
+	if (!*p)
+		return 1;
+	if (*p == '-') { /* version.specialDesc, e.g. "rc2", "nightly-2025-01-01" */
+		if (!*++p)
+			return 0;
+		for (; *p; p++)
+			if (!(isalnum((unsigned char)*p) || *p == '-' || *p == '.' || *p == '_' || *p == '+'))
+				return 0;
+		return 1;
+	}
+	if (!strncmp(p, ", commit ", 9)) { /* a development build: githash */
+		p += 9;
+		if (!*p)
+			return 0;
+		for (; *p; p++)
+			if (!strchr("0123456789abcdef", *p))
+				return 0;
+		return 1;
+	}
+	return 0;
 }

@@ -427,14 +427,13 @@ int pipe_check(struct pipe *p, void *task, long long problem_id, const char *kin
 	       const char *statement, pipe_lean_cb cb)
 {
 	struct check *c = xcalloc(1, sizeof *c);
-	(void)statement; /* TODO(lead): pass to the pool's type comparison once it has one */
 	c->task = task;
 	c->cb = cb;
 	c->problem_id = problem_id;
 	c->kind = xstrdup(kind);
 	c->cache_key = dup_or_null(cache_key);
 	code_hash(header, body, c->code_hash);
-	if (lean_pool_submit(p->pool, header, body, theorem, c)) {
+	if (lean_pool_submit(p->pool, &(struct lean_request){ header, body, theorem, statement }, c)) {
 		free(c->kind);
 		free(c->cache_key);
 		free(c);
@@ -464,9 +463,9 @@ static void check_done(struct pipe *p, struct lean_check *chk)
 	struct check *c = chk->udata;
 	json_t *o = verification_record(c->problem_id, c->kind, c->cache_key, c->code_hash);
 	json_t *msgs = chk->messages_json ? json_loads(chk->messages_json, 0, NULL) : NULL;
-	json_object_update_new(o, json_pack("{s:s, s:o, s:b, s:s, s:o, s:o, s:f}",
+	json_object_update_new(o, json_pack("{s:s, s:o, s:b, s:b, s:s, s:o, s:o, s:f}",
 		"checker", chk->checker ? chk->checker : "repl", "version", str_or_null(chk->version),
-		"real_lean", chk->real_lean, "verdict", lean_verdict_name(chk->verdict),
+		"real_lean", chk->real_lean, "audited", chk->audited, "verdict", lean_verdict_name(chk->verdict),
 		"why", str_or_null(chk->why), "messages", msgs ? msgs : json_array(), "elapsed", chk->elapsed));
 	pipe_emit(p, o);
 	json_decref(o);

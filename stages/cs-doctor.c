@@ -47,12 +47,14 @@ static int check_lean(void)
 		return -1;
 	}
 	cfg.jobs = 1;
+	free(cfg.jobs_decision);
+	cfg.jobs_decision = NULL;
 	if (!(pool = lean_pool_new(&cfg))) {
 		printf("FAIL lean       cannot set up the pool\n");
 		lean_pool_config_release(&cfg);
 		return -1;
 	}
-	if (lean_pool_submit(pool, HEADER, PROBE, "coldstart_doctor", NULL) == 0) {
+	if (lean_pool_submit(pool, &(struct lean_request){ HEADER, PROBE, "coldstart_doctor", PROBE }, NULL) == 0) {
 		while (lean_pool_poll(pool, 100) > 0 && !(chk = lean_pool_next(pool)))
 			;
 		if (!chk)

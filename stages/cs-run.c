@@ -8,6 +8,7 @@
 #include "conf.h"
 #include "cs.h"
 #include "db.h"
+#include "lean_repl.h"
 #include "stage.h"
 
 static const char usage[] =
@@ -43,6 +44,18 @@ static void catch_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+}
+
+/* The computed defaults of the effective configuration. */
+static char *computed(const char *name)
+{
+	char *why = NULL;
+	if (!strcmp(name, "CS_LEAN_JOBS") || !strcmp(name, "CS_LEAN_MAX_HEADERS")) {
+		int jobs = lean_pool_default_jobs(&why);
+		free(why);
+		return xasprintf("%d", jobs);
+	}
+	return NULL;
 }
 
 static const char *status_of(int rc, int sig)
@@ -86,7 +99,7 @@ int main(int argc, char **argv)
 	if (!(db = db_open(db_path(), 0, &code)))
 		return code;
 	catch_signals();
-	config = cs_conf_json(NULL);
+	config = cs_conf_json(computed);
 	o.run_id = db_run_start(db, config);
 	free(config);
 	if (o.run_id < 0) {

@@ -68,6 +68,7 @@ static void emit_check(json_t *rec, const struct lean_check *c)
 	json_object_set_new(rec, "checker", json_string(c->checker ? c->checker : "repl"));
 	json_object_set_new(rec, "version", c->version ? json_string(c->version) : json_null());
 	json_object_set_new(rec, "real_lean", json_boolean(c->real_lean));
+	json_object_set_new(rec, "audited", json_boolean(c->audited));
 	json_object_set_new(rec, "messages", msgs ? msgs : json_array());
 	json_object_set_new(rec, "sorries", sorries_json(&c->reply));
 	json_object_set_new(rec, "elapsed", json_real(c->elapsed));
@@ -146,7 +147,7 @@ static int start(struct lean_pool *pool, const struct lean_policy *policy, json_
 		return 0;
 	}
 	name = theorem_name(rec, code, formal);
-	rc = lean_pool_submit(pool, header ? header : "", checked ? checked : code, name, rec);
+	rc = lean_pool_submit(pool, &(struct lean_request){ header ? header : "", checked ? checked : code, name, formal }, rec);
 	free(name);
 	free(checked);
 	if (rc)

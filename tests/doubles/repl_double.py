@@ -8,15 +8,34 @@ environment N; {"tactic": ..., "proofState": N}; unknown environments and proof
 states answered with {"message": ...}.
 
 What a command yields is decided by its text:
-  `#eval Lean.versionString`  info message "\"coldstart-test-double 0\"" (--version)
-  a line `import ...`         {"env": N} after --import-delay seconds
+  `#eval Lean.versionString`  info message "\"coldstart-test-double 0\"" (--version), or
+                              with --version-refused the error of a Lean that has
+                              no such constant
+  a line `import ...`         {"env": N} after --import-delay seconds; when the
+                              module's root is in --missing-modules, Lean's error
+                              "unknown module prefix 'X'..." at 1:0 instead (what
+                              Elab.processHeader reports for an .olean not found)
   `sorry` (a token outside comments and strings)
                               sorries with goals built from the statement and a
                               warning "declaration uses `sorry`" (--sorry-quote)
   `#print axioms NAME`        "'NAME' depends on axioms: [propext, Classical.choice,
-                              Quot.sound]", or what a `-- double: axioms A, B`
-                              (or `none`) marker in the environment says;
-                              an error when NAME is not declared there
+                              Quot.sound]" (plus sorryAx when NAME's proof holds a
+                              sorry or names a constant declared with one), or what
+                              a `-- double: axioms A, B` (or `none`) marker in the
+                              environment says; an error when NAME is not declared
+  `example : type_of% @A := @B`  passes when A and B are declared in the environment
+                              with the same binders and type as elaborated (text,
+                              whitespace aside, after the substitutions below); else
+                              Lean's "type mismatch" error (or "unknown identifier").
+                              Commands made only of these two lines (the pool's
+                              audit) do not count as checks.
+  `π` in a declaration's statement  "unknown identifier 'π'" unless `open ... Real`
+                              comes before it in the environment (Mathlib's scoped
+                              notation Real.pi)
+  `-- double: means A B`      (or `notation "A" => B`): in the declarations after it,
+                              the token A elaborates as B: a stand-in for what a
+                              model's code can do to the meaning of a statement's
+                              text (a notation, an instance, a shadowing def)
   `#eval IO.FS.writeFile "P" "C"`  writes P for real (so that a test sees whether a
                               forbidden command reached the REPL)
   `-- double: fail`           an error message (linarith failed) at the marker
@@ -31,8 +50,14 @@ What a command yields is decided by its text:
                               with the process's rlimits
   `-- double: alloc MB`       tries to allocate MB megabytes; says "alloc MB MB: ok"
                               or "alloc MB MB: MemoryError" in an info message
-A command holding imports and code (a kimina snippet) is both: the imports take
---import-delay, the code is checked with positions in the whole text.
+  `-- double: read PATH`      tries to read PATH; "read PATH: ok: <first line>" or
+                              "read PATH: <error>" in an info message
+  `-- double: list DIR`       "list DIR: a b c" (sorted entries) or "list DIR: <error>"
+A command holding imports and code is both: the imports take --import-delay, the
+code is checked with positions in the whole text. As a kimina-lean-server, the
+double splits a snippet as the server does (app/split.py: the leading import and
+blank lines are the header, the rest runs as one command in its environment, with
+positions counted from the rest's first line).
 Everything else passes after --check-delay seconds.
 
 Options (each also as an environment variable CS_DOUBLE_<NAME>, e.g.
@@ -47,6 +72,7 @@ CS_DOUBLE_IMPORT_DELAY=2):
   --pid-dir DIR                     create DIR/<pid> at start (tests count processes)
   --log FILE                        append one JSON line per command: pid, env, cmd
   --version V, --sorry-quote backtick|single, --big-mb N
+  --missing-modules A,B             imports of these module roots fail
   --tag WORD                        ignored: lets tests find these processes
   --kimina                          serve POST /api/check on 127.0.0.1 (port 0 or
                                     --port), print "PORT n"; --max-seconds bounds it
@@ -85,6 +111,8 @@ def parse_args(argv):
     ap.add_argument("--version", default=opt("version", DEFAULT_VERSION))
     ap.add_argument("--sorry-quote", choices=["backtick", "single"], default=opt("sorry-quote", "backtick"))
     ap.add_argument("--big-mb", type=float, default=opt("big-mb", 50.0, float))
+    ap.add_argument("--missing-modules", default=opt("missing-modules", ""))
+    ap.add_argument("--version-refused", action="store_true")
     ap.add_argument("--tag", default=None)
     ap.add_argument("--kimina", action="store_true")
     ap.add_argument("--listen", action="store_true")
@@ -351,6 +379,9 @@ class Repl:
             return {"message": "Unknown environment."}
         base = self.envs[env] if env is not None else ""
         if text.strip() == "#eval Lean.versionString":
+            if self.a.version_refused:
+                return {"messages": [msg("error", 1, 6, 1, 24, "unknown identifier 'Lean.versionString'")],
+                        "env": self.new_env(base, False)}
             return {"messages": [msg("info", 1, 0, 1, 5, json.dumps(self.a.version))],
                     "env": self.new_env(base, False)}
         if self.transcript is not None:
@@ -367,6 +398,16 @@ class Repl:
                                          "invalid 'import' command, it must be used in the beginning of the file")],
                         "env": self.new_env(base, False)}
             time.sleep(self.a.import_delay)
+            missing = [r for r in self.a.missing_modules.split(",") if r]
+            for mm in re.finditer(r"(?m)^\s*import\s+([^\s.]+)", masked):
+                if mm.group(1) in missing:
+                    pkg = mm.group(1)
+                    # src/Lean/Util/Path.lean findOLean, caught by Elab.processHeader
+                    return {"messages": [msg("error", 1, 0, 1, 6,
+                                             "unknown module prefix '%s'\n\nNo directory '%s' or file '%s.olean' "
+                                             "in the search path entries:\n/nonexistent/.lake/build/lib/lean"
+                                             % (pkg, pkg, pkg))],
+                            "env": self.new_env("", False)}
             # Imports, then maybe code (a kimina snippet is header and body in one):
             # blank the import lines, keep positions, and check the rest as a body.
             rest = re.sub(r"(?m)^[ \t]*import\b[^\n]*", lambda mm: " " * len(mm.group(0)), masked)
@@ -377,6 +418,8 @@ class Repl:
             m = re.match(r"\s*#print\s+axioms\s+(\S+)\s*$", masked)
             if m:
                 return self.axioms(m.group(1), base, text)
+            if masked.strip() and all(AUDIT_LINE.match(ln) for ln in masked.split("\n") if ln.strip()):
+                return self.audit(text, masked, base, env)
         self.nchecks = shared_count(self.a.count_file) if self.a.count_file else self.nchecks + 1
         marks = [(mm.group(1), mm.group(2).strip(), mm.start()) for mm in MARK.finditer(text)]
         kinds = {k for k, _, _ in marks}
@@ -411,6 +454,10 @@ class Repl:
                 messages.append(msg("info", line, col, line, col + 2, limits()))
             elif kind == "alloc":
                 messages.append(msg("info", line, col, line, col + 2, alloc(arg)))
+            elif kind == "read":
+                messages.append(msg("info", line, col, line, col + 2, read_file(arg)))
+            elif kind == "list":
+                messages.append(msg("info", line, col, line, col + 2, list_dir(arg)))
         for m in re.finditer(r'#eval\s+IO\.FS\.writeFile\s+"([^"]*)"\s+"([^"]*)"', text):
             line, col = line_col(text, m.start())
             try:
@@ -419,13 +466,9 @@ class Repl:
                 messages.append(msg("info", line, col, line, col + 5, "()"))
             except OSError as e:
                 messages.append(msg("error", line, col, line, col + 5, "%s: %s" % (m.group(1), e.strerror)))
-        for m in re.finditer(r"(?m)^[ \t]*#print\s+axioms\s+(\S+)", masked):
-            rep = self.axioms(m.group(1), base + "\n" + text[:m.start()], text)
-            line, col = line_col(text, m.start())
-            for mm in rep["messages"]:
-                mm["pos"] = {"line": line, "column": col}
-                mm["endPos"] = {"line": line, "column": col + 6}
-                messages.append(mm)
+        messages += self.type_checks(text, masked, base)
+        messages += scoped_errors(text, masked, base)
+        messages += self.axiom_lines(text, masked, base)
         decls = declarations(masked)
         warned = set()
         for off in tokens(masked, "sorry"):
@@ -456,10 +499,51 @@ class Repl:
         reply["env"] = self.new_env(base + "\n" + text, self.imports[env] if env is not None else False)
         return reply
 
+    def audit(self, text, masked, base, env):
+        """A command of `example : type_of% ...` and `#print axioms ...` lines only."""
+        messages = self.type_checks(text, masked, base) + self.axiom_lines(text, masked, base)
+        reply = {"messages": messages} if messages else {}
+        reply["env"] = self.new_env(base + "\n" + text, self.imports[env] if env is not None else False)
+        return reply
+
+    def axiom_lines(self, text, masked, base):
+        """Messages of each `#print axioms NAME` line of text, at that line."""
+        out = []
+        for m in re.finditer(r"(?m)^[ \t]*#print\s+axioms\s+(\S+)", masked):
+            rep = self.axioms(m.group(1), base + "\n" + text[:m.start()], text)
+            line, col = line_col(text, m.start())
+            for mm in rep["messages"]:
+                mm["pos"] = {"line": line, "column": col}
+                mm["endPos"] = {"line": line, "column": col + 6}
+                out.append(mm)
+        return out
+
+    def type_checks(self, text, masked, base):
+        """Messages of each `example : type_of% @A := @B` in text: none when A and B
+        state the same (binders and type, whitespace aside), else Lean's error."""
+        out = []
+        for m in TYPE_OF.finditer(masked):
+            env_text = base + "\n" + text[:m.start()]
+            a, b = m.group(1), m.group(2)
+            sa, sb = declared_statement(env_text, a), declared_statement(env_text, b)
+            for name, st, off in ((a, sa, m.start(1)), (b, sb, m.start(2))):
+                if st is None:
+                    line, col = line_col(text, off)
+                    out.append(msg("error", line, col, line, col + len(name), "unknown identifier '%s'" % name))
+                    break
+            else:
+                if sa != sb:
+                    line, col = line_col(text, m.start(2) - 1)
+                    out.append(msg("error", line, col, line, col + 1 + len(b),
+                                   "type mismatch\n  @%s\nhas type\n  %s : Prop\nbut is expected to have type\n  %s : Prop"
+                                   % (b, pi_type(sb), pi_type(sa))))
+        return out
+
     def axioms(self, name, base, text):
         masked = code_mask(base)
         line, col = 1, 0
-        if not re.search(r"\b(theorem|lemma|def|abbrev|instance)\s+" + re.escape(name) + r"(?![\w'.])", masked):
+        decl = declaration_of(masked, name)
+        if decl is None:
             return {"messages": [msg("error", 1, 15, 1, 15 + len(name), "unknown constant '%s'" % name)],
                     "env": self.new_env(base, False)}
         said = None
@@ -469,8 +553,97 @@ class Repl:
         if said == "none":
             data = "'%s' does not depend on any axioms" % name
         else:
-            data = "'%s' depends on axioms: [%s]" % (name, said or "propext, Classical.choice, Quot.sound")
+            found = said or "propext, Classical.choice, Quot.sound"
+            if said is None and uses_sorry(masked, decl):
+                found = "propext, sorryAx, Classical.choice, Quot.sound"
+            data = "'%s' depends on axioms: [%s]" % (name, found)
         return {"messages": [msg("info", line, col, line, col + 6, data)], "env": self.new_env(base, False)}
+
+
+SCOPED = {"π": "Real"}  # notation -> the namespace whose `open` brings it
+
+
+def scoped_errors(text, masked, base):
+    """Errors for scoped notation used in a declaration's statement without its open."""
+    out = []
+    for kw, name, off, _ in declarations(masked):
+        stop = masked.find(":=", off)
+        head = masked[off:stop if stop >= 0 else len(masked)]
+        before = code_mask(base) + "\n" + masked[:off]
+        for tok, ns in SCOPED.items():
+            hits = list(tokens(head, tok))
+            if hits and not re.search(r"(?m)^[ \t]*open\b[^\n]*\b%s\b" % ns, before):
+                line, col = line_col(text, off + hits[0])
+                out.append(msg("error", line, col, line, col + len(tok), "unknown identifier '%s'" % tok))
+    return out
+
+
+TYPE_OF = re.compile(r"(?m)^[ \t]*example\s*:\s*type_of%\s*@(\S+)\s*:=\s*@(\S+)")
+AUDIT_LINE = re.compile(r"^[ \t]*(example\s*:\s*type_of%\s*@\S+\s*:=\s*@\S+|#print\s+axioms\s+\S+)[ \t]*$")
+
+
+def declaration_of(masked, name):
+    """(offset of the keyword, offset of its `:=`, end of its proof) of the last
+    theorem/lemma/def/abbrev/instance `name` in masked text, or None."""
+    found = None
+    for m in re.finditer(r"\b(theorem|lemma|def|abbrev|instance)\s+" + re.escape(name) + r"(?![\w'.])", masked):
+        found = m
+    if found is None:
+        return None
+    assign = masked.find(":=", found.end())
+    if assign < 0:
+        assign = len(masked)
+    following = [d[2] for d in declarations(masked) if d[2] > found.start()]
+    return found.start(), assign, (following[0] if following else len(masked))
+
+
+NOTATION = re.compile(r'(?m)^[ \t]*(?:local |scoped )?notation\s+"([^"]+)"\s*=>\s*(\S+)')
+
+
+def declared_statement(text, name):
+    """(binders, type) of declaration `name` in text as elaborated there: whitespace
+    normalised, the substitutions declared before it applied; or None."""
+    masked = code_mask(text)
+    decl = declaration_of(masked, name)
+    if decl is None:
+        return None
+    _, binders, typ = statement_of(masked, decl[0], decl[1])
+    st = [" ".join(binders.split()), typ]
+    subs = [(m.start(), m.group(2).split()) for m in MARK.finditer(text) if m.group(1) == "means"]
+    subs += [(m.start(), [m.group(1), m.group(2)]) for m in NOTATION.finditer(text)]
+    for off, ab in sorted(subs):
+        if off < decl[0] and len(ab) == 2:
+            st = [substitute(x, ab[0], ab[1]) for x in st]
+    return tuple(st)
+
+
+def substitute(text, a, b):
+    """text with every token a (not inside a longer identifier) replaced by b."""
+    offs = list(tokens(text, a))
+    for off in reversed(offs):
+        text = text[:off] + b + text[off + len(a):]
+    return text
+
+
+def pi_type(st):
+    """How Lean would print a declaration's type: ∀ binders, T."""
+    binders, typ = st
+    return "∀ %s, %s" % (binders, typ) if binders else typ
+
+
+def uses_sorry(masked, decl):
+    """Does the proof of decl hold a sorry, or name a constant declared with one?"""
+    proof = masked[decl[1]:decl[2]]
+    if any(True for _ in tokens(proof, "sorry")):
+        return True
+    for d in declarations(masked):
+        if not d[1] or d[2] == decl[0]:
+            continue
+        other = declaration_of(masked, d[1])
+        if other and any(True for _ in tokens(masked[other[1]:other[2]], "sorry")) and \
+                any(True for _ in tokens(proof, d[1])):
+            return True
+    return False
 
 
 def msg(sev, line, col, eline, ecol, data):
@@ -520,6 +693,49 @@ def alloc(arg):
         return "alloc %d MB: ok" % mb
     except MemoryError:
         return "alloc %d MB: MemoryError" % mb
+
+
+def read_file(arg):
+    path = arg.strip()
+    try:
+        with open(path, errors="replace") as f:
+            return "read %s: ok: %s" % (path, f.readline().rstrip("\n"))
+    except OSError as e:
+        return "read %s: %s" % (path, e.strerror)
+
+
+def list_dir(arg):
+    path = arg.strip()
+    try:
+        return "list %s: %s" % (path, " ".join(sorted(os.listdir(path))))
+    except OSError as e:
+        return "list %s: %s" % (path, e.strerror)
+
+
+def split_snippet(code):
+    """kimina-lean-server's split (app/split.py): the leading lines that are blank or
+    start with `import ` are the header (imports only, Mathlib first, no repeats), the
+    rest is the body."""
+    lines = code.splitlines()
+    header_lines, body_lines, found_body = [], [], False
+    for line in lines:
+        if not found_body and (line.strip().startswith("import ") or line.strip() == ""):
+            header_lines.append(line)
+        else:
+            found_body = True
+            body_lines.append(line)
+    imports, seen, has_mathlib = [], set(), False
+    for line in header_lines:
+        stripped = line.strip()
+        if not stripped.startswith("import "):
+            continue
+        if stripped.startswith("import Mathlib"):
+            has_mathlib = True
+        elif stripped not in seen:
+            imports.append(stripped)
+            seen.add(stripped)
+    header = (["import Mathlib"] if has_mathlib else []) + imports
+    return "\n".join(header), "\n".join(body_lines)
 
 
 def load_transcript(path):
@@ -615,7 +831,12 @@ def serve_kimina(a):
                     with lock:
                         repl = state["repl"]
                         log_line(a.log, {"pid": os.getpid(), "kimina": True, "cmd": code})
-                        res["response"] = repl.handle({"cmd": code})
+                        header, body = split_snippet(code)
+                        env = None
+                        if header:
+                            hrep = repl.handle({"cmd": header})
+                            env = hrep.get("env")
+                        res["response"] = repl.handle({"cmd": body} if env is None else {"cmd": body, "env": env})
                 res["time"] = time.time() - t0
                 results.append(res)
             body = json.dumps({"results": results}, ensure_ascii=False).encode()

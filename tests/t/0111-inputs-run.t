@@ -43,9 +43,9 @@ test_expect_success 'coldstart run - reads records on stdin; what is there is no
 	test_eq "$(sql "SELECT count(*) FROM corpus")" 6
 '
 
-test_expect_success 'a refused record is reported and the run goes on' '
+test_expect_success 'a refused record is reported, the run goes on and exits 1' '
 	printf "%s\n" "{\"id\": \"x\", \"formal_statement\": \"theorem x : True := by\\n  trivial\"}" > proved.jsonl &&
-	CS_QUIET= coldstart run proved.jsonl 2>err &&
+	CS_QUIET= test_exit 1 coldstart run proved.jsonl 2>err &&
 	test_grep "proved.jsonl:1: x: the theorem comes with a proof" err &&
 	test_grep "some problems could not be loaded" err &&
 	test_eq "$(sql "SELECT reason FROM ingest_refusals WHERE name = '\''x'\''")" has-proof

@@ -65,12 +65,19 @@ test_expect_success 'real Lean replies (transcript mode) are judged right' '
 	fresh &&
 	{ rec 1 "def f (x : Unit) : Nat := by sorry" "\"allow_sorry\":true" ""
 	  rec 2 "def f (x : Bool) : Nat := by\n  by_cases x\n  { apply Nat.succ }" "" ""; } > in &&
-	CS_LEAN_REPL="$DOUBLE --transcript $FIXTURES/repl/readme.in" cs-verify -j 1 in > out1 &&
+	CS_LEAN_REPL="$DOUBLE --transcript $FIXTURES/repl/readme.in" test_exit 1 cs-verify -j 1 in > out1 &&
 	test_eq "$(verdict 1 out1)" sorry &&
 	test_grep "\"goal\":\"x : Unit\\\\n⊢ Nat\"" out1 &&
-	CS_LEAN_REPL="$DOUBLE --transcript $FIXTURES/repl/incomplete.in" cs-verify -j 1 in > out2 &&
+	CS_LEAN_REPL="$DOUBLE --transcript $FIXTURES/repl/incomplete.in" test_exit 1 cs-verify -j 1 in > out2 &&
 	test_eq "$(verdict 2 out2)" fail &&
 	test_grep "\"id\":2,.*\"why\":\"3:19: unsolved goals …\"" out2
+'
+
+test_expect_success 'a command the REPL refuses is an error of the checker, not a failure of the code' '
+	test_eq "$(verdict 2 out1)" error &&
+	test_grep "\"id\":2,.*\"why\":\"the REPL (CS_LEAN_REPL=python3 [^\"]*) refused our command (coldstart-test-double: no reply in the transcript" out1 &&
+	test_grep "\"id\":2,.*crashed once before" out1 &&
+	test_eq "$(verdict 1 out2)" error
 '
 
 test_expect_success 'bad records are reported and skipped; exit 1' '

@@ -38,6 +38,19 @@ imports() { grep -c '"cmd": "import' double.log; }
 bodies() { grep -c '"cmd": "theorem' double.log; }
 starts() { ls pids | wc -l; }
 fresh() { rm -f pids/* double.log; }
+# kimina_up PORTFILE [DOUBLE-OPTIONS]: a kimina-lean-server double in the background,
+# killed when the test ends; sets KURL to its URL. Inside a test body only.
+kimina_up() {
+	kf=$1
+	shift
+	rm -f "$kf"
+	{ python3 "$DOUBLES/repl_double.py" --kimina --tag $TAG --max-seconds 120 "$@" > "$kf" & }
+	kpid=$!
+	test_when_finished "kill $kpid"
+	wait_for "grep -q PORT $kf" || return 1
+	KURL=http://127.0.0.1:$(sed -n "s/^PORT //p" "$kf")
+}
+
 # Kill what is left of this test (for test_when_finished and the end of the file).
 kill_tagged() { for k in $(pgrep -f -- "$TAG"); do kill -9 "$k" 2>/dev/null; done; true; }
 trap 'kill_tagged; test_cleanup' EXIT

@@ -436,7 +436,7 @@ static void synthetic(void)
 		};
 		for (size_t i = 0; i < CS_ARRAY_SIZE(cases); i++) {
 			ok(lean_reply_parse(cases[i].json, strlen(cases[i].json), &r, &why) == 0, "audit case %zu parses", i);
-			is_int(lean_reply_axioms_ok(&r, "t", &why), cases[i].rc, "audit case %zu", i);
+			is_int(lean_reply_axioms_ok(&r, "t", 0, &why), cases[i].rc, "audit case %zu", i);
 			is_str(why, cases[i].why, "audit case %zu: why", i);
 			free(why);
 			why = NULL;
@@ -464,6 +464,90 @@ static void synthetic(void)
 	}
 }
 
+/* native_decide's axioms: refused unless CS_ALLOW_NATIVE_DECIDE. */
+static void native_axioms(void)
+{
+	static const char *const lists[] = {
+		"[propext, Lean.ofReduceBool]", "[Lean.ofReduceBool, Lean.trustCompiler]",
+		"[propext, t._native.native_decide.ax_1_1]",
+	};
+	for (size_t i = 0; i < CS_ARRAY_SIZE(lists); i++) {
+		char *json = xasprintf("{\"messages\":[{\"severity\":\"info\",\"pos\":{\"line\":1,\"column\":0},"
+				       "\"endPos\":null,\"data\":\"'t' depends on axioms: %s\"}],\"env\":2}", lists[i]);
+		struct lean_reply r;
+		char *why = NULL;
+		ok(lean_reply_parse(json, strlen(json), &r, &why) == 0, "native case %zu parses", i);
+		is_int(lean_reply_axioms_ok(&r, "t", 0, &why), -1, "native case %zu refused by default", i);
+		ok(why && strstr(why, "depends on axiom "), "native case %zu: why %s", i, why ? why : "");
+		free(why);
+		why = NULL;
+		is_int(lean_reply_axioms_ok(&r, "t", 1, &why), 0, "native case %zu admitted with native_decide", i);
+		free(why);
+		lean_reply_release(&r);
+		free(json);
+	}
+	{
+		const char *json = "{\"messages\":[{\"severity\":\"info\",\"pos\":{\"line\":1,\"column\":0},"
+				   "\"endPos\":null,\"data\":\"'t' depends on axioms: [Lean.ofReduceBool, sorryAx]\"}]}";
+		struct lean_reply r;
+		char *why = NULL;
+		ok(lean_reply_parse(json, strlen(json), &r, &why) == 0, "native and sorryAx parses");
+		is_int(lean_reply_axioms_ok(&r, "t", 1, &why), -1, "sorryAx stays refused with native_decide");
+		is_str(why, "axiom audit: t depends on axiom sorryAx", "naming sorryAx");
+		free(why);
+		lean_reply_release(&r);
+	}
+}
+
+/* Versions as Lean.versionString prints them (src/Init/Meta.lean), and what is not one. */
+static void versions(void)
+{
+	static const struct { const char *s; int lean; } cases[] = {
+		{ "4.9.0-rc2", 1 }, { "4.15.0", 1 }, { "4.22.0-nightly-2025-07-01", 1 },
+		{ "4.3.0, commit 8e5cc6a2ba7cbd4fa6b8a9dc2bac2e8cefc3ddcc", 1 }, { "4.0.0-m5", 1 },
+		{ "coldstart-test-double 0", 0 }, { "", 0 }, { "4.9", 0 }, { "4.9.0-", 0 },
+		{ "4.9.0 ", 0 }, { "v4.9.0", 0 }, { "4.9.0, commit ", 0 }, { "4.9.0, commit XYZ", 0 },
+		{ "Lean (version 4.9.0)", 0 }, { "4.9.0-rc2 more", 0 },
+	};
+	for (size_t i = 0; i < CS_ARRAY_SIZE(cases); i++)
+		is_int(lean_is_lean_version(cases[i].s), cases[i].lean, "version \"%s\"", cases[i].s);
+	is_int(lean_is_lean_version(NULL), 0, "no version");
+}
+
+/* One reply of several commands given back to its parts by line. */
+static void move_lines(void)
+{
+	const char *json =
+		"{\"sorries\":[{\"proofState\":0,\"pos\":{\"line\":3,\"column\":2},\"goal\":\"⊢ True\","
+		"\"endPos\":{\"line\":3,\"column\":7}}],\"messages\":["
+		"{\"severity\":\"warning\",\"pos\":{\"line\":1,\"column\":0},\"endPos\":{\"line\":1,\"column\":7},"
+		"\"data\":\"declaration uses 'sorry'\"},"
+		"{\"severity\":\"error\",\"pos\":{\"line\":6,\"column\":0},\"endPos\":null,\"data\":\"type mismatch\"},"
+		"{\"severity\":\"info\",\"pos\":{\"line\":7,\"column\":0},\"endPos\":{\"line\":7,\"column\":6},"
+		"\"data\":\"'t' depends on axioms: [propext]\"}],\"env\":4}";
+	struct lean_reply r, first = { 0 }, tail = { 0 };
+	char *why = NULL;
+	ok(lean_reply_parse(json, strlen(json), &r, &why) == 0, "a reply of three parts parses");
+	free(why);
+	lean_reply_move_lines(&r, 1, 2, 0, NULL);
+	is_int(r.nmsg, 2, "lines 1-2 dropped: their warning is gone");
+	lean_reply_move_lines(&r, 3, 4, 2, &first);
+	is_int(first.nsorry, 1, "the sorry of lines 3-4 moved");
+	is_int(first.sorries[0].line, 1, "renumbered from the part's first line");
+	is_int(first.sorries[0].end_line, 1, "its end too");
+	is_int(r.nsorry, 0, "and gone from the rest");
+	lean_reply_move_lines(&r, 6, 1000, 5, &tail);
+	is_int(tail.nmsg, 2, "lines 6 on: two messages");
+	is_int(tail.msgs[0].line, 1, "the error on the tail's line 1");
+	is_int(tail.msgs[0].end_line, -1, "an absent end stays absent");
+	is_int(tail.msgs[1].line, 2, "the axioms on its line 2");
+	is_int(r.nmsg, 0, "nothing left");
+	is_int(r.env, 4, "env untouched");
+	lean_reply_release(&r);
+	lean_reply_release(&first);
+	lean_reply_release(&tail);
+}
+
 int main(void)
 {
 	int rc = nftw(FIXTURES, visit, 16, FTW_PHYS);
@@ -488,5 +572,8 @@ int main(void)
 	is_int(tally.nsorry, 66, "sorries");
 	hand_checked();
 	synthetic();
+	versions();
+	move_lines();
+	native_axioms();
 	return done_testing();
 }
