@@ -29,6 +29,7 @@ int main(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "include-doubles", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *format = "sft";
@@ -40,6 +41,7 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "hf:D", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h': cs_usage(usage, CS_OK);
+		case 'V': cs_print_version();
 		case 'f': format = optarg; break;
 		case 'D': doubles = 1; break;
 		default: cs_usage(usage, CS_EUSAGE);
