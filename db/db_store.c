@@ -146,14 +146,15 @@ static long long store_verification(sqlite3 *db, const json_t *rec, char **why)
 	return vid;
 }
 
-static int store_proof(sqlite3 *db, long long pid, const char *how, const json_t *proof, char **why)
+static int store_proof(sqlite3 *db, long long pid, const char *how, const json_t *proof,
+		       long long run_id, char **why)
 {
 	sqlite3_stmt *st;
 	int rc;
 	if (!json_is_object(proof) || !str(proof, "code") || !str(proof, "body"))
 		BAD("proof without code or body");
-	st = db_prepare(db, "INSERT INTO proofs (problem_id, how, body, code, attempt_id, real_lean)"
-			    " VALUES (?,?,?,?,?,?) ON CONFLICT (problem_id) DO NOTHING");
+	st = db_prepare(db, "INSERT INTO proofs (problem_id, how, body, code, attempt_id, real_lean, run_id)"
+			    " VALUES (?,?,?,?,?,?,?) ON CONFLICT (problem_id) DO NOTHING");
 	if (!st)
 		return -2;
 	db_bind_int(st, 1, pid);
@@ -166,6 +167,10 @@ static int store_proof(sqlite3 *db, long long pid, const char *how, const json_t
 	else
 		sqlite3_bind_null(st, 5);
 	db_bind_int(st, 6, json_is_true(json_object_get(proof, "real_lean")));
+	if (run_id > 0)
+		db_bind_int(st, 7, run_id);
+	else
+		sqlite3_bind_null(st, 7);
 	rc = db_step_done(db, st) ? -2 : 0;
 	sqlite3_finalize(st);
 	return rc;
@@ -404,7 +409,7 @@ static int store_result(sqlite3 *db, const json_t *rec, long long run_id, char *
 		}
 		if (!strcmp(result, "proved")) {
 			const char *how = e2e ? "e2e" : "prover";
-			if ((rc = store_proof(db, pid, how, json_object_get(rec, "proof"), why)))
+			if ((rc = store_proof(db, pid, how, json_object_get(rec, "proof"), run_id, why)))
 				return rc;
 			return set_status(db, pid, "proved", how, NULL);
 		}
@@ -418,7 +423,7 @@ static int store_result(sqlite3 *db, const json_t *rec, long long run_id, char *
 		int rc;
 		if (!strcmp(result, "proved")) {
 			json_t *c = json_object_get(rec, "corpus");
-			if ((rc = store_proof(db, pid, "decomposition", json_object_get(rec, "proof"), why)))
+			if ((rc = store_proof(db, pid, "decomposition", json_object_get(rec, "proof"), run_id, why)))
 				return rc;
 			if (json_is_object(c) && (rc = store_corpus(db, pid, c, run_id, why)))
 				return rc;
