@@ -52,6 +52,29 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Endpoints whose key must be set when they name DeepSeek's API. */
+static const struct {
+	const char *role, *url, *key, *fallback;
+} roles[] = {
+	{ "decomposer", "CS_DECOMPOSER_URL", "CS_DECOMPOSER_API_KEY", "DEEPSEEK_API_KEY" },
+	{ "prover", "CS_PROVER_URL", "CS_PROVER_API_KEY", NULL },
+};
+
+/* The endpoint of roles[i] (a valid URL) is DeepSeek's API and no key is set: every
+ * request would be refused (401). */
+static int missing_key(size_t i)
+{
+	const struct cs_conf *c = cs_conf_find(roles[i].url);
+	const char *url = cs_env(c->name, c->def);
+	char *why = NULL;
+	if (!url || cs_conf_check(c, url, &why)) {
+		free(why);
+		return 0;
+	}
+	return strstr(url, "://api.deepseek.com") && !cs_env(roles[i].key, NULL) &&
+	       !(roles[i].fallback && cs_env(roles[i].fallback, NULL));
+}
+
 /* Every setting of the table that is set, and every unknown CS_* variable. quiet:
  * report on stderr only what is wrong (for -s). Returns the number of bad values. */
 static int check_settings(int quiet)
@@ -88,7 +111,20 @@ static int check_settings(int quiet)
 		unknown = xrealloc(unknown, (nunknown + 1) * sizeof *unknown);
 		unknown[nunknown++] = name;
 	}
-	qsort(unknown, nunknown, sizeof *unknown, by_name);
+	for (size_t i = 0; i < CS_ARRAY_SIZE(roles); i++) {
+		char *msg;
+		if (!missing_key(i))
+			continue;
+		msg = xasprintf("no %s API key for DeepSeek's API (set %s%s%s)", roles[i].role, roles[i].key,
+				roles[i].fallback ? " or " : "", roles[i].fallback ? roles[i].fallback : "");
+		if (quiet)
+			warning("%s", msg);
+		else
+			line("warn", "settings", "%s", msg);
+		free(msg);
+	}
+	if (nunknown)
+		qsort(unknown, nunknown, sizeof *unknown, by_name);
 	for (size_t i = 0; i < nunknown; i++) {
 		if (quiet)
 			warning("unknown setting %s (typo?)", unknown[i]);
@@ -112,10 +148,6 @@ static int check_endpoint(const char *role, double limit)
 		line("FAIL", role, "endpoint configuration (see above)");
 		return -1;
 	}
-	if (!ep.api_key && strstr(ep.url, "://api.deepseek.com"))
-		line("warn", role, "no API key for DeepSeek's API (CS_%s_API_KEY%s)",
-		     !strcmp(role, "decomposer") ? "DECOMPOSER" : "PROVER",
-		     !strcmp(role, "decomposer") ? " or DEEPSEEK_API_KEY" : "");
 	if (ep.timeout > limit)
 		ep.timeout = limit;
 	if (ep.connect_timeout > limit)
