@@ -93,7 +93,7 @@ static void put_attempt(int in, const json_t *a)
 {
 	const char *verdict = jsonl_str(a, "verdict");
 	indent(in);
-	printf("sample %s #%lld: ", s_of(a, "stage"), i_of(a, "sample_index"));
+	printf("%s sample %lld: ", s_of(a, "stage"), i_of(a, "sample_index"));
 	if (!strcmp(s_of(a, "status"), "failed")) {
 		fputs("request failed: ", stdout);
 		put_cut(s_of(a, "error"), WHY_CUT);
