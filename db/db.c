@@ -262,6 +262,26 @@ json_t *db_row_json(sqlite3_stmt *st)
 	return o;
 }
 
+long db_rows(sqlite3 *db, sqlite3_stmt *st, int (*emit)(json_t *row, void *ctx), void *ctx)
+{
+	long n = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *row = db_row_json(st);
+		rc = emit(row, ctx);
+		json_decref(row);
+		if (rc) {
+			sqlite3_finalize(st);
+			return -2;
+		}
+		n++;
+	}
+	if (rc != SQLITE_DONE)
+		n = error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return n;
+}
+
 int db_problem_insert(sqlite3 *db, const struct db_problem *p, long long *id, int *inserted)
 {
 	static const char *ins =

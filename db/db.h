@@ -50,6 +50,10 @@ int db_step_done(sqlite3 *db, sqlite3_stmt *st);
 json_t *db_column_json(sqlite3_stmt *st, int i);
 /* The current row as a JSON object keyed by column names; caller owns it. */
 json_t *db_row_json(sqlite3_stmt *st);
+/* Step st to its end, handing each row (db_row_json, freed after the call) to emit,
+ * then finalize st. Rows emitted, -1 after printing a SQLite error, -2 when emit
+ * returned non-zero. */
+long db_rows(sqlite3 *db, sqlite3_stmt *st, int (*emit)(json_t *row, void *ctx), void *ctx);
 
 /* Problems */
 struct db_problem {

@@ -5,6 +5,7 @@
 
 #include "cs.h"
 #include "db.h"
+#include "jsonl.h"
 
 static int exec(sqlite3 *db, const char *sql)
 {
@@ -80,7 +81,7 @@ static const char q_ancestors[] =
 	"   AND c.id NOT IN (SELECT id FROM temp.retry_sel) AND c.id NOT IN (SELECT id FROM temp.retry_anc))";
 
 static const char q_report[] =
-	"SELECT p.id, p.name, p.depth, p.why, CASE WHEN a.id IS NULL THEN 'new' ELSE 'decomposed' END"
+	"SELECT p.id, p.name, p.depth, p.why, CASE WHEN a.id IS NULL THEN 'new' ELSE 'decomposed' END AS status"
 	" FROM problems p LEFT JOIN temp.retry_anc a ON a.id = p.id"
 	" WHERE p.id IN (SELECT id FROM temp.retry_sel) OR a.id IS NOT NULL"
 	" ORDER BY p.depth DESC, p.name, p.id";
@@ -96,13 +97,30 @@ static const char *const q_apply[] = {
 	" WHERE id IN (SELECT id FROM temp.retry_anc)",
 };
 
+struct reporter {
+	int (*emit)(const struct db_retried *r, void *ctx);
+	void *ctx;
+};
+
+static int report(json_t *row, void *ctx)
+{
+	struct reporter *rep = ctx;
+	struct db_retried r = {
+		.id = jsonl_int(row, "id", 0),
+		.name = jsonl_str(row, "name"),
+		.depth = (int)jsonl_int(row, "depth", 0),
+		.old_why = jsonl_str(row, "why"),
+		.status = jsonl_str(row, "status"),
+	};
+	return rep->emit ? rep->emit(&r, rep->ctx) : 0;
+}
+
 long db_retry(sqlite3 *db, const struct db_retry_filter *f,
 	      int (*emit)(const struct db_retried *r, void *ctx), void *ctx)
 {
 	pcre2_code *re = NULL;
-	sqlite3_stmt *st = NULL;
-	long n = 0, added;
-	int step;
+	sqlite3_stmt *st;
+	long n, added;
 	if (f->why_regex && !(re = compile(f->why_regex)))
 		return -2;
 	if (db_begin(db))
@@ -119,24 +137,9 @@ long db_retry(sqlite3 *db, const struct db_retry_filter *f,
 	} while (added > 0);
 	if (!(st = db_prepare(db, q_report)))
 		goto fail;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct db_retried r = {
-			.id = sqlite3_column_int64(st, 0),
-			.name = (const char *)sqlite3_column_text(st, 1),
-			.depth = sqlite3_column_int(st, 2),
-			.old_why = (const char *)sqlite3_column_text(st, 3),
-			.status = (const char *)sqlite3_column_text(st, 4),
-		};
-		if (emit && emit(&r, ctx))
-			goto fail;
-		n++;
-	}
-	if (step != SQLITE_DONE) {
-		error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+	n = db_rows(db, st, report, &(struct reporter){ emit, ctx });
+	if (n < 0)
 		goto fail;
-	}
-	sqlite3_finalize(st);
-	st = NULL;
 	if (f->dry_run) {
 		db_rollback(db);
 	} else {
@@ -149,7 +152,6 @@ long db_retry(sqlite3 *db, const struct db_retry_filter *f,
 	pcre2_code_free(re);
 	return n;
 fail:
-	sqlite3_finalize(st);
 	db_rollback(db);
 	pcre2_code_free(re);
 	return -1;

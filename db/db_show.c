@@ -31,24 +31,20 @@ static const char q_proof[] =
 	"   AND v.kind IN ('recombined', 'fallback'))) ORDER BY v.id DESC LIMIT 1) AS checked_by"
 	" FROM proofs pr WHERE pr.problem_id = ?";
 
+static int append(json_t *row, void *ctx)
+{
+	return json_array_append(ctx, row);
+}
+
 /* Rows of sql with ?1 = id, as an array of objects. NULL after printing why. */
 static json_t *rows(sqlite3 *db, const char *sql, long long id)
 {
 	sqlite3_stmt *st = db_prepare(db, sql);
-	json_t *a;
-	int rc;
-	if (!st)
-		return NULL;
-	a = json_array();
-	db_bind_int(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(a, db_row_json(st));
-	if (rc != SQLITE_DONE) {
-		error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+	json_t *a = json_array();
+	if (!st || (db_bind_int(st, 1, id), db_rows(db, st, append, a) < 0)) {
 		json_decref(a);
-		a = NULL;
+		return NULL;
 	}
-	sqlite3_finalize(st);
 	return a;
 }
 

@@ -45,29 +45,9 @@ const struct db_report *db_reports(size_t *n)
 
 long db_report(sqlite3 *db, const char *name, int (*emit)(json_t *row, void *ctx), void *ctx)
 {
-	const char *sql = NULL;
 	sqlite3_stmt *st;
-	long n = 0;
-	int rc;
 	for (size_t i = 0; i < CS_ARRAY_SIZE(reports); i++)
 		if (!strcmp(reports[i].r.name, name))
-			sql = reports[i].sql;
-	if (!sql)
-		return error("no report '%s'", name);
-	if (!(st = db_prepare(db, sql)))
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		json_t *row = db_row_json(st);
-		rc = emit(row, ctx);
-		json_decref(row);
-		if (rc) {
-			sqlite3_finalize(st);
-			return -2;
-		}
-		n++;
-	}
-	if (rc != SQLITE_DONE)
-		n = error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
-	sqlite3_finalize(st);
-	return n;
+			return (st = db_prepare(db, reports[i].sql)) ? db_rows(db, st, emit, ctx) : -1;
+	return error("no report '%s'", name);
 }

@@ -29,7 +29,9 @@ body=$(printf '%s\n' "$help" | awk -v p="$prog" '
 # The driver lists commands, not a sentence: describe it from the README's first line.
 case $prog in
 coldstart) what="cold-start training data for Lean 4 provers, the way DeepSeek-Prover-V2 made it" ;;
-*) what=$(printf '%s\n' "$body" | sed -n '/^[^ ]/{p;q;}' | sed 's/\..*//') ;;
+*) # the first sentence of the first paragraph
+	what=$(printf '%s\n' "$body" | awk '/^[ \t]/ || /^$/ { if (s) exit; next } { s = s (s ? " " : "") $0 } END { print s }' |
+		sed -E 's/[:;] .*//; s/\. [A-Z].*//; s/[.:;]$//') ;;
 esac
 
 cat <<EOT
@@ -51,12 +53,10 @@ printf '%s\n' "$body" | esc | awk '
 	END { if (nf) print ".fi" }'
 if [ "$prog" = coldstart ]; then
 	echo '.SH ENVIRONMENT'
-	echo 'Every setting, its default and its meaning (\fBcs\-doctor \-l\fR prints this list;'
-	echo '\fBcoldstart doctor\fR validates the values set and prints those in effect):'
-	echo '.PP'
-	echo '.nf'
+	printf '%s\n' 'Every setting, its default and its meaning (\fBcs\-doctor \-l\fR prints this list;' \
+		'\fBcoldstart doctor\fR validates the values set and prints those in effect):' '.PP' '.nf'
 	"$dir/cs-doctor" -l | esc
-	echo '.fi'
+	printf '%s\n' '.fi'
 fi
 cat <<'EOT'
 .SH EXIT STATUS

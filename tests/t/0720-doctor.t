@@ -5,11 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 TAG=cs-t0720-$$
-. "$TEST_DIR/llm-double.sh"
-mkdir -p lean
-export CS_DB=$TRASH/c.db CS_LEAN_DIR=$TRASH/lean CS_LEAN_SANDBOX=none CS_LEAN_JOBS=1 \
-	CS_LEAN_REPL="python3 $DOUBLES/repl_double.py --tag $TAG" CS_SAMPLES=2 \
-	CS_PROVER_MODEL=prover-double CS_DECOMPOSER_MODEL=decomposer-double
+. "$TEST_DIR/pipeline.sh"
 start_double --oracle "$FIXTURES/dsp2" --models prover-double,decomposer-double
 # The check lines (not the configuration), ports and this test's directory replaced.
 checks() { sed -n '/^Configuration in effect/q; /^$/d; p' "$1" | sed "s/127\.0\.0\.1:[0-9]*/127.0.0.1:PORT/; s#$TRASH#TRASH#g; s/^\(ok   settings   \)[0-9]*/\1N/"; }
@@ -57,7 +53,7 @@ test_expect_success 'a line as each check starts and ends, then the configuratio
 	EOT
 	test_cmp want got &&
 	test_grep "^CS_SAMPLES=2$" out && test_grep "^CS_MAX_DEPTH=3$" out &&
-	test_grep "^CS_LEAN_JOBS=1$" out && test_grep "^CS_LLM_TIMEOUT=600$" out &&
+	test_grep "^CS_LEAN_JOBS=2$" out && test_grep "^CS_LEAN_MAX_HEADERS=2$" out && test_grep "^CS_LLM_TIMEOUT=600$" out &&
 	test_grep "^CS_PROVER_API_KEY=(set)$" out && test_grep "^CS_DECOMPOSER_API_KEY=(unset)$" out &&
 	test_no_grep "sk-planted-0720" out &&
 	test_grep "^Sandbox: off (CS_LEAN_SANDBOX=none)" out &&
@@ -84,7 +80,7 @@ test_expect_success 'with CS_DB unset, no ./coldstart.db is created' '
 '
 
 test_expect_success 'an existing corpus is read, not changed' '
-	cs-ingest -q "$SRC_DIR/data/demo.jsonl" &&
+	cs-ingest -q "$DEMO" &&
 	cp "$CS_DB" before.db &&
 	cs-doctor > out 2> err &&
 	test_grep "^ok   corpus     .*c.db is writable (schema 2): 5 problems, 0 corpus rows" out &&
@@ -117,7 +113,7 @@ test_expect_success '-s: silent when the settings are valid; bad ones on stderr,
 
 test_expect_success 'coldstart run: a bad setting stops it before anything is asked or stored' '
 	for bad in CS_SAMPLES=x CS_WORKERS=abc CS_EXTRACT=foo CS_MAX_DEPTH=banana; do
-		env "$bad" coldstart run "$SRC_DIR/data/demo.jsonl" > out 2> err; rc=$?
+		env "$bad" coldstart run "$DEMO" > out 2> err; rc=$?
 		test "$rc" = 3 || { echo "$bad: exit $rc"; cat err; exit 1; }
 		grep -q "^cs-doctor: ${bad%%=*}=" err || { echo "$bad: not named"; cat err; exit 1; }
 		grep -q "syntax error\|integer expression" err && { echo "$bad: a shell error"; cat err; exit 1; }

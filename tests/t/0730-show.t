@@ -6,12 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 TAG=cs-t0730-$$
-. "$TEST_DIR/llm-double.sh"
-mkdir -p lean
-export CS_DB=$TRASH/c.db CS_LEAN_DIR=$TRASH/lean CS_LEAN_SANDBOX=none CS_LEAN_JOBS=2 \
-	CS_LEAN_REPL="python3 $DOUBLES/repl_double.py --tag $TAG" CS_SAMPLES=2 CS_QUIET=1 \
-	CS_PROVER_MODEL=prover-double CS_DECOMPOSER_MODEL=decomposer-double \
-	CS_LLM_BACKOFF=0.01 CS_LLM_BACKOFF_MAX=0.2
+. "$TEST_DIR/pipeline.sh"
 EXPECT=$TEST_DIR/expect/0730-show.txt
 # Ids, elapsed times and timestamps vary from run to run.
 normalise() { sed -E 's/#[0-9]+/#N/g; s/[0-9]+\.[0-9]{2} s\b/T s/g; s/updated [0-9T:-]+Z/updated DATE/g'; }
@@ -19,7 +14,7 @@ normalise() { sed -E 's/#[0-9]+/#N/g; s/[0-9]+\.[0-9]{2} s\b/T s/g; s/updated [0
 start_double --oracle "$FIXTURES/dsp2"
 
 test_expect_success 'the demo corpus' '
-	coldstart run "$SRC_DIR/data/demo.jsonl" 2>err &&
+	coldstart run "$DEMO" 2>err &&
 	test_eq "$(sql "SELECT depth FROM problems WHERE name = '\''mathd_algebra_37_h₂_h₂'\''")" 2
 '
 
@@ -59,7 +54,7 @@ test_expect_success '-j: the same tree as JSON, down to depth 2' '
 '
 
 test_expect_success 'a failed problem shows why, down to the subgoal that failed' '
-	CS_DB=$TRASH/d1.db CS_MAX_DEPTH=1 coldstart run "$SRC_DIR/data/demo.jsonl" 2>err &&
+	CS_DB=$TRASH/d1.db CS_MAX_DEPTH=1 coldstart run "$DEMO" 2>err &&
 	CS_DB=$TRASH/d1.db coldstart show mathd_algebra_37 > f &&
 	test_grep "^mathd_algebra_37 #[0-9]*: failed: a subgoal failed: mathd_algebra_37_h" f &&
 	test_grep "^      mathd_algebra_37_h₂ #[0-9]*: failed: not proved at CS_MAX_DEPTH (depth 1" f

@@ -4,14 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 
 TAG=cs-t0740-$$
-. "$TEST_DIR/llm-double.sh"
-mkdir -p lean
-export CS_DB=$TRASH/c.db CS_LEAN_DIR=$TRASH/lean CS_LEAN_SANDBOX=none CS_LEAN_JOBS=2 \
-	CS_LEAN_REPL="python3 $DOUBLES/repl_double.py --tag $TAG" CS_SAMPLES=2 CS_QUIET=1 \
-	CS_PROVER_MODEL=prover-double CS_DECOMPOSER_MODEL=decomposer-double \
-	CS_LLM_BACKOFF=0.01 CS_LLM_BACKOFF_MAX=0.2
-DEMO=$SRC_DIR/data/demo.jsonl
-theorem_of() { sed -n '/^theorem /,$p' "$1" | sed 's/[ 	]*$//'; }
+. "$TEST_DIR/pipeline.sh"
 # Every problem as "name status why", to compare before and after.
 states() { sql "SELECT name || ' ' || status || ' ' || coalesce(why, '-') FROM problems ORDER BY name"; }
 id_of() { sql "SELECT id FROM problems WHERE name = '$1'"; }
