@@ -2,6 +2,8 @@
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 SHAREDIR ?= $(PREFIX)/share/coldstart
+MANDIR ?= $(PREFIX)/share/man/man1
+DOCDIR ?= $(PREFIX)/share/doc/coldstart
 DESTDIR ?=
 PKG_CONFIG ?= pkg-config
 PKGS = sqlite3 libcurl jansson libpcre2-8
@@ -14,6 +16,17 @@ WARN = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-prot
 ifdef DEVELOPER
 WARN += -Werror
 endif
+# Quiet by default: make V=1 prints every command.
+ifeq ($(V),1)
+Q =
+else
+Q = @
+MAKEFLAGS += --no-print-directory
+endif
+# The version every program prints (--version) and every run records: git describe
+# in a git checkout of coldstart, else the file VERSION (a release tarball).
+VERSION := $(shell if [ "$$(git -C '$(CURDIR)' rev-parse --show-toplevel 2>/dev/null)" = '$(CURDIR)' ]; \
+	then git -C '$(CURDIR)' describe --always --dirty; else cat '$(CURDIR)/VERSION'; fi)
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
 # Layers point down only, and the include path of each layer says which headers it
@@ -47,48 +60,66 @@ SAN_LIB_OBJ := $(patsubst %.c,build/san/%.o,$(LIB_SRC)) build/san/embed.o
 SAN_PROGS := $(patsubst stages/%.c,build/san/bin/%,$(STAGE_SRC))
 UNIT_BINS := $(patsubst tests/unit/%.c,build/san/tests/%.t,$(UNIT_SRC))
 
-all: $(PROGS) bin/coldstart
+# One man page per program, made from its --help (scripts/mkman.sh).
+MANPAGES := $(patsubst bin/%,build/man/%.1,$(PROGS)) build/man/coldstart.1
+EXAMPLES := scripts/coldstart.cron scripts/coldstart.service scripts/coldstart.timer scripts/coldstart.env
 
-bin/coldstart: scripts/coldstart
+all: $(PROGS) bin/coldstart $(MANPAGES)
+
+bin/coldstart: scripts/coldstart build/version.h
 	@mkdir -p bin
-	cp scripts/coldstart $@ && chmod +x $@
+	$(Q)sed 's/@VERSION@/$(VERSION)/' scripts/coldstart > $@.tmp && chmod +x $@.tmp && mv $@.tmp $@
+
+# Rewritten only when the version changes: only util.o and the driver depend on it.
+build/version.h: FORCE
+	@mkdir -p build
+	@printf '#define CS_VERSION "%s"\n' '$(VERSION)' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+build/lib/util.o build/san/lib/util.o build/fuzz/obj/lib/util.o: build/version.h
+
+build/man/coldstart.1: bin/coldstart bin/cs-doctor scripts/mkman.sh
+	@mkdir -p build/man
+	$(Q)sh scripts/mkman.sh bin/coldstart '$(VERSION)' > $@.tmp && mv $@.tmp $@
+build/man/%.1: bin/% scripts/mkman.sh
+	@mkdir -p build/man
+	$(Q)sh scripts/mkman.sh bin/$* '$(VERSION)' > $@.tmp && mv $@.tmp $@
 
 build/embed.c: $(EMBED_SRC) scripts/embed.sh
 	@mkdir -p build
-	sh scripts/embed.sh build/embed $(EMBED_SRC)
+	$(Q)sh scripts/embed.sh build/embed $(EMBED_SRC)
 build/embed.h: build/embed.c
 
 build/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(call layer_inc,$<) -c $< -o $@
+	$(Q)$(CC) $(BASE_CFLAGS) $(call layer_inc,$<) -c $< -o $@
 build/embed.o: build/embed.c build/embed.h
-	$(CC) $(BASE_CFLAGS) $(INC_lib) -c $< -o $@
+	$(Q)$(CC) $(BASE_CFLAGS) $(INC_lib) -c $< -o $@
 build/libcs.a: $(LIB_OBJ)
-	rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && ar rcs $@ $^
 bin/%: stages/%.c build/libcs.a $(HDRS)
 	@mkdir -p bin
-	$(CC) $(ALL_CFLAGS) $< build/libcs.a $(LIBS) -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) $< build/libcs.a $(LIBS) -o $@
 
 build/san/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(call layer_inc,$<) $(SAN) -c $< -o $@
+	$(Q)$(CC) $(BASE_CFLAGS) $(call layer_inc,$<) $(SAN) -c $< -o $@
 build/san/embed.o: build/embed.c build/embed.h
 	@mkdir -p build/san
-	$(CC) $(BASE_CFLAGS) $(INC_lib) $(SAN) -c $< -o $@
+	$(Q)$(CC) $(BASE_CFLAGS) $(INC_lib) $(SAN) -c $< -o $@
 build/san/libcs.a: $(SAN_LIB_OBJ)
-	rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && ar rcs $@ $^
 build/san/bin/%: stages/%.c build/san/libcs.a $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SAN) $< build/san/libcs.a $(LIBS) -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN) $< build/san/libcs.a $(LIBS) -o $@
 build/san/tests/%.t: tests/unit/%.c tests/unit/tap.h build/san/libcs.a $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit $(SAN) $< build/san/libcs.a $(LIBS) -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $(SAN) $< build/san/libcs.a $(LIBS) -o $@
 
 BENCH_SRC := $(sort $(wildcard bench/*.c))
 BENCH_BINS := $(patsubst bench/%.c,build/bench/%,$(BENCH_SRC))
 build/bench/%: bench/%.c build/libcs.a $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $< build/libcs.a $(LIBS) -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) $< build/libcs.a $(LIBS) -o $@
 
 sanitize: $(SAN_PROGS) $(UNIT_BINS)
 
@@ -96,41 +127,47 @@ sanitize: $(SAN_PROGS) $(UNIT_BINS)
 # With clang's libFuzzer at hand, each fuzz target also runs briefly (seeded: the
 # same runs every time); without it that step says so and is skipped.
 test: all sanitize fuzz-replay
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 prove -f $(UNIT_BINS)
+	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 prove -f $(UNIT_BINS)
 	@if printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n' | \
 	    clang -fsanitize=fuzzer -x c - -o build/fuzz-probe 2>/dev/null; then \
 	  $(MAKE) --no-print-directory fuzz-smoke; \
 	else echo "# fuzz-smoke skipped: no clang with libFuzzer (apt-get install clang libclang-rt-14-dev)"; fi
-	CS_TEST_BIN=$(CURDIR)/build/san/bin ASAN_OPTIONS=detect_leaks=0 \
+	$(Q)CS_TEST_BIN=$(CURDIR)/build/san/bin ASAN_OPTIONS=detect_leaks=0 \
 	  prove -f $(sort $(wildcard tests/t/*.t))
 
 # Shell tests against the optimised programs only.
 test-fast: all
-	CS_TEST_BIN=$(CURDIR)/bin prove -f $(sort $(wildcard tests/t/*.t))
+	$(Q)CS_TEST_BIN=$(CURDIR)/bin prove -f $(sort $(wildcard tests/t/*.t))
 
 bench: all $(BENCH_BINS)
-	sh bench/run.sh
+	$(Q)sh bench/run.sh
 
 # libFuzzer targets (clang) and their replay under ASan: tests/fuzz/Makefile, which
 # includes this file.
 ifndef FUZZ_MAKEFILE
 fuzz fuzz-smoke:
-	$(MAKE) -f tests/fuzz/Makefile $@
+	$(Q)$(MAKE) -f tests/fuzz/Makefile $@
 fuzz-replay: build/san/libcs.a
-	$(MAKE) -f tests/fuzz/Makefile $@
+	$(Q)$(MAKE) -f tests/fuzz/Makefile $@
 endif
 
+# Programs, man pages, the documentation and the scheduling examples (cron, systemd,
+# the environment file both read), prompts, data and the test doubles of the demo.
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/prompts $(DESTDIR)$(SHAREDIR)/data \
-	  $(DESTDIR)$(SHAREDIR)/doubles/dsp2
-	install -m 755 $(PROGS) bin/coldstart $(DESTDIR)$(BINDIR)
-	install -m 644 prompts/*.txt $(DESTDIR)$(SHAREDIR)/prompts
-	install -m 644 data/*.jsonl data/PROVENANCE.md $(DESTDIR)$(SHAREDIR)/data
-	install -m 644 tests/doubles/*.py $(DESTDIR)$(SHAREDIR)/doubles
-	install -m 644 tests/fixtures/dsp2/*.lean $(DESTDIR)$(SHAREDIR)/doubles/dsp2
+	$(Q)install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/prompts $(DESTDIR)$(SHAREDIR)/data \
+	  $(DESTDIR)$(SHAREDIR)/doubles/dsp2 $(DESTDIR)$(MANDIR) $(DESTDIR)$(DOCDIR)/examples
+	$(Q)install -m 755 $(PROGS) bin/coldstart $(DESTDIR)$(BINDIR)
+	$(Q)install -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)
+	$(Q)install -m 644 README.md lean_io/SANDBOX.md $(DESTDIR)$(DOCDIR)
+	$(Q)install -m 644 $(EXAMPLES) $(DESTDIR)$(DOCDIR)/examples
+	$(Q)install -m 644 prompts/*.txt $(DESTDIR)$(SHAREDIR)/prompts
+	$(Q)install -m 644 data/*.jsonl data/PROVENANCE.md $(DESTDIR)$(SHAREDIR)/data
+	$(Q)install -m 644 tests/doubles/*.py $(DESTDIR)$(SHAREDIR)/doubles
+	$(Q)install -m 644 tests/fixtures/dsp2/*.lean $(DESTDIR)$(SHAREDIR)/doubles/dsp2
 
 clean:
 	rm -rf build bin
 
-.PHONY: all test test-fast bench fuzz fuzz-smoke fuzz-replay install clean sanitize
+FORCE:
+.PHONY: all test test-fast bench fuzz fuzz-smoke fuzz-replay install clean sanitize FORCE
 .SECONDARY:

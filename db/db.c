@@ -1,6 +1,9 @@
 #include <stdarg.h>
+
+#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conf.h"
 #include "cs.h"
@@ -130,6 +133,59 @@ void db_close(sqlite3 *db)
 		sqlite3_close(db);
 }
 
+sqlite3 *db_open_existing(const char *path, int readonly, int *code)
+{
+	if (access(path, F_OK)) {
+		error("%s: no corpus here (`coldstart run` creates it; CS_DB names the corpus)", path);
+		if (code)
+			*code = CS_ECONFIG;
+		return NULL;
+	}
+	return db_open(path, readonly, code);
+}
+
+static long long count_of(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	long long n = -1;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+void db_probe(const char *path, struct db_probe *out)
+{
+	char copy[sizeof out->dir];
+	sqlite3 *db = NULL;
+	memset(out, 0, sizeof *out);
+	out->version = -1;
+	out->problems = out->rows = -1;
+	snprintf(copy, sizeof copy, "%s", path);
+	snprintf(out->dir, sizeof out->dir, "%s", dirname(copy));
+	out->exists = access(path, F_OK) == 0;
+	out->writable = access(out->dir, W_OK) == 0 && (!out->exists || access(path, W_OK) == 0);
+	if (!out->exists)
+		return;
+	/* Read-only, without creating: the file exists and stays as it is. */
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		snprintf(out->why, sizeof out->why, "cannot open: %s", db ? sqlite3_errmsg(db) : "out of memory");
+		sqlite3_close(db);
+		return;
+	}
+	sqlite3_busy_timeout(db, (int)cs_conf_long("CS_DB_BUSY_MS"));
+	out->version = (int)count_of(db, "PRAGMA user_version");
+	if (out->version < 0)
+		snprintf(out->why, sizeof out->why, "not a coldstart corpus: %s", sqlite3_errmsg(db));
+	else if (out->version > 0) {
+		out->problems = count_of(db, "SELECT count(*) FROM problems");
+		out->rows = count_of(db, "SELECT count(*) FROM corpus");
+	}
+	sqlite3_close(db);
+}
+
 int db_begin(sqlite3 *db)
 {
 	return exec(db, sqlite3_db_filename(db, "main"), "BEGIN IMMEDIATE");
@@ -208,6 +264,26 @@ json_t *db_row_json(sqlite3_stmt *st)
 	return o;
 }
 
+long db_rows(sqlite3 *db, sqlite3_stmt *st, int (*emit)(json_t *row, void *ctx), void *ctx)
+{
+	long n = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *row = db_row_json(st);
+		rc = emit(row, ctx);
+		json_decref(row);
+		if (rc) {
+			sqlite3_finalize(st);
+			return -2;
+		}
+		n++;
+	}
+	if (rc != SQLITE_DONE)
+		n = error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return n;
+}
+
 int db_problem_insert(sqlite3 *db, const struct db_problem *p, long long *id, int *inserted)
 {
 	static const char *ins =
@@ -284,10 +360,11 @@ long long db_run_start(sqlite3 *db, const char *config_json)
 		return -1;
 	}
 	sqlite3_finalize(st);
-	if (!(st = db_prepare(db, "INSERT INTO runs (started_at, config) VALUES (?, ?)")))
+	if (!(st = db_prepare(db, "INSERT INTO runs (started_at, config, version) VALUES (?, ?, ?)")))
 		return -1;
 	db_bind_text(st, 1, now);
 	db_bind_text(st, 2, config_json ? config_json : "{}");
+	db_bind_text(st, 3, cs_version());
 	if (!db_step_done(db, st))
 		id = sqlite3_last_insert_rowid(db);
 	sqlite3_finalize(st);

@@ -18,6 +18,20 @@ const char *db_path(void);
  * *code (if not NULL) receives the exit code to use (CS_ECONFIG or CS_EIO). */
 sqlite3 *db_open(const char *path, int readonly, int *code);
 void db_close(sqlite3 *db);
+/* db_open of a corpus that must exist already (readers, cs-retry): a missing file is
+ * reported ("no corpus here") with *code CS_ECONFIG instead of being created. */
+sqlite3 *db_open_existing(const char *path, int readonly, int *code);
+
+/* What can be said of a corpus without creating or changing it (cs-doctor). */
+struct db_probe {
+	int exists;               /* the file exists */
+	int version;              /* PRAGMA user_version; -1 when unreadable (why says) */
+	int writable;             /* the file (when it exists) and its directory are writable */
+	long long problems, rows; /* problems and corpus rows; -1 when unknown */
+	char dir[4096];           /* the directory of the corpus */
+	char why[512];
+};
+void db_probe(const char *path, struct db_probe *out);
 
 /* Transactions. Each returns 0 or -1 after printing the SQLite error. */
 int db_begin(sqlite3 *db);   /* BEGIN IMMEDIATE: writers queue here, not mid-way */
@@ -48,6 +62,10 @@ int db_step_done(sqlite3 *db, sqlite3_stmt *st);
 json_t *db_column_json(sqlite3_stmt *st, int i);
 /* The current row as a JSON object keyed by column names; caller owns it. */
 json_t *db_row_json(sqlite3_stmt *st);
+/* Step st to its end, handing each row (db_row_json, freed after the call) to emit,
+ * then finalize st. Rows emitted, -1 after printing a SQLite error, -2 when emit
+ * returned non-zero. */
+long db_rows(sqlite3 *db, sqlite3_stmt *st, int (*emit)(json_t *row, void *ctx), void *ctx);
 
 /* Problems */
 struct db_problem {
@@ -81,7 +99,8 @@ int db_refusals_any(sqlite3 *db);
 long db_refusal_counts(sqlite3 *db, int (*emit)(json_t *rec, void *ctx), void *ctx);
 
 /* Runs */
-/* Record a run start with the configuration JSON (no keys). Returns the run id or -1.
+/* Record a run start with the configuration JSON (no keys) and this coldstart's
+ * version (cs_version). Returns the run id or -1.
  * The caller holds the run lock (CS_DB.lock): runs still 'running' died without
  * recording their end (SIGKILL, power loss) and are marked 'killed' first. */
 long long db_run_start(sqlite3 *db, const char *config_json);
@@ -162,5 +181,50 @@ struct db_export_left {
 };
 /* 0, or -1 after printing why. */
 int db_export_left_out(sqlite3 *db, int flags, struct db_export_left *out);
+
+/* Reports of cs-stats (db_stats.c): name ("progress", "failures", "refusals", "cost",
+ * "verdicts", "corpus", "runs") and title, in the order shown. Static. */
+struct db_report {
+	const char *name, *title;
+};
+const struct db_report *db_reports(size_t *n);
+/* Stream the rows of report name to emit, each a JSON object with the columns in
+ * order (freed after the call). Rows emitted, -1 after printing why, -2 when emit
+ * failed. */
+long db_report(sqlite3 *db, const char *name, int (*emit)(json_t *row, void *ctx), void *ctx);
+
+/* Retry (db_retry.c): which failed problems go back into the queue. */
+struct db_retry_filter {
+	const char *why_regex;  /* PCRE2 pattern searched in problems.why, or NULL */
+	const char *name_glob;  /* SQLite GLOB on problems.name, or NULL */
+	int depth;              /* exact depth, or -1 for any */
+	int dry_run;            /* report what would change, change nothing */
+};
+/* One re-queued problem; strings valid during the callback only. */
+struct db_retried {
+	long long id;
+	const char *name;
+	int depth;
+	const char *old_why;    /* may be NULL */
+	const char *status;     /* its new status: "new", or "decomposed" for an ancestor */
+};
+/* In one transaction: the failed problems matching f go back to 'new' (why cleared,
+ * e2e_tried, sketches_tried, attempts and sketches kept; an accepted sketch becomes
+ * 'superseded', so that only a new decomposition is recombined), and the ancestors
+ * that failed only because of them ("a subgoal failed: ...") go back to 'decomposed'
+ * with their sketch, waiting for those subgoals again. Each is handed to emit (may be
+ * NULL) before anything changes, deepest first. Returns how many, -1 after printing a
+ * database error, -2 for a bad filter (printed). Answers cached in attempts are
+ * reused by the next run wherever it asks the same question. */
+long db_retry(sqlite3 *db, const struct db_retry_filter *f,
+	      int (*emit)(const struct db_retried *r, void *ctx), void *ctx);
+
+/* The whole tree of the problems named key (or of the problem with id key, when it
+ * is a number), as a JSON array (empty when none): per problem its row, "attempts"
+ * (metadata, verdict and why of every sample; not the answers), "checks"
+ * (recombination checks), "sketches" (each with "subgoals", each with its "child"
+ * problem's tree, or {id, name, depth, status, "shown_above": true} when it appeared
+ * earlier) and "proof" (or null). Caller owns; NULL after printing why. */
+json_t *db_show(sqlite3 *db, const char *key);
 
 #endif

@@ -73,17 +73,18 @@ static int store_verification(sqlite3 *db, const json_t *rec, long long run_id, 
 			   str(rec, "verdict"), str(rec, "why"), aid));
 }
 
-static int store_proof(sqlite3 *db, long long pid, const char *how, const json_t *proof, char **why)
+static int store_proof(sqlite3 *db, long long pid, const char *how, const json_t *proof,
+		       long long run_id, char **why)
 {
 	long long aid;
 	if (!json_is_object(proof) || !str(proof, "code") || !str(proof, "body"))
 		BAD("proof without code or body");
 	if (attempt_id(db, str(proof, "cache_key"), &aid) < 0)
 		return CS_STOP;
-	return RUN(db_exec(db, "INSERT INTO proofs (problem_id, how, body, code, attempt_id, real_lean)"
-			       " VALUES (?,?,?,?, nullif(?, 0), ?) ON CONFLICT (problem_id) DO NOTHING",
-			   "Ittt" "Ii", pid, how, str(proof, "body"), str(proof, "code"), aid,
-			   json_is_true(json_object_get(proof, "real_lean"))));
+	return RUN(db_exec(db, "INSERT INTO proofs (problem_id, how, body, code, attempt_id, real_lean, run_id)"
+			       " VALUES (?,?,?,?, nullif(?, 0), ?, nullif(?, 0)) ON CONFLICT (problem_id) DO NOTHING",
+			   "Ittt" "IiI", pid, how, str(proof, "body"), str(proof, "code"), aid,
+			   json_is_true(json_object_get(proof, "real_lean")), run_id));
 }
 
 static int store_subgoals(sqlite3 *db, long long pid, long long sketch_id, const json_t *goals,
@@ -193,7 +194,7 @@ static int store_corpus(sqlite3 *db, long long pid, const json_t *c, long long r
 		json_is_true(json_object_get(c, "real_lean")), run_id));
 }
 
-static int store_prove(sqlite3 *db, long long pid, const json_t *rec, char **why)
+static int store_prove(sqlite3 *db, long long pid, const json_t *rec, long long run_id, char **why)
 {
 	const char *result = str(rec, "result"), *stage = str(rec, "stage");
 	int e2e = stage && !strcmp(stage, "prove_e2e"), rc;
@@ -201,7 +202,7 @@ static int store_prove(sqlite3 *db, long long pid, const json_t *rec, char **why
 		return CS_STOP;
 	if (!strcmp(result, "proved")) {
 		const char *how = e2e ? "e2e" : "prover";
-		if ((rc = store_proof(db, pid, how, json_object_get(rec, "proof"), why)))
+		if ((rc = store_proof(db, pid, how, json_object_get(rec, "proof"), run_id, why)))
 			return rc;
 		return set_status(db, pid, "proved", how, NULL);
 	}
@@ -216,7 +217,7 @@ static int store_recombine(sqlite3 *db, long long pid, const json_t *rec, long l
 	int rc;
 	if (!strcmp(result, "proved")) {
 		json_t *c = json_object_get(rec, "corpus");
-		if ((rc = store_proof(db, pid, "decomposition", json_object_get(rec, "proof"), why)))
+		if ((rc = store_proof(db, pid, "decomposition", json_object_get(rec, "proof"), run_id, why)))
 			return rc;
 		if (json_is_object(c) && (rc = store_corpus(db, pid, c, run_id, why)))
 			return rc;
@@ -242,7 +243,7 @@ static int store_result(sqlite3 *db, const json_t *rec, long long run_id, char *
 	if (!str(rec, "result"))
 		BAD("%s record without 'result'", type);
 	if (!strcmp(type, "prove"))
-		return store_prove(db, pid, rec, why);
+		return store_prove(db, pid, rec, run_id, why);
 	if (!strcmp(type, "decompose"))
 		return store_decompose(db, pid, rec, why);
 	if (!strcmp(type, "recombine"))

@@ -127,8 +127,15 @@ int cs_utf8_valid(const char *s, size_t len, size_t *bad);
 
 /* Print "prog: usage text" and exit: CS_OK to stdout for -h, CS_EUSAGE to stderr otherwise. */
 void cs_usage(const char *text, int code) CS_NORETURN;
-/* True if argv holds "--help" (programs also take -h via getopt). */
+/* The standard long options every program takes, before its getopt loop: true if
+ * argv holds "--help" (programs also take -h via getopt); "--version" prints
+ * "PROG (coldstart) VERSION" on stdout and exits CS_OK. */
 int cs_wants_help(int argc, char **argv);
+/* The version of this coldstart (CS_VERSION, set by the Makefile: `git describe
+ * --always --dirty` in a git checkout, else the file VERSION). Static. */
+const char *cs_version(void);
+/* Print "PROG (coldstart) VERSION" on stdout and exit CS_OK. */
+void cs_print_version(void) CS_NORETURN;
 
 #define CS_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cs.h"
+#include "version.h" /* CS_VERSION, written by the Makefile */
 
 const char *cs_progname = "coldstart";
 int cs_verbose;
@@ -260,6 +261,17 @@ void cs_usage(const char *text, int code)
 	exit(code);
 }
 
+const char *cs_version(void)
+{
+	return CS_VERSION;
+}
+
+void cs_print_version(void)
+{
+	printf("%s (coldstart) %s\n", cs_progname, CS_VERSION);
+	exit(CS_OK);
+}
+
 int cs_wants_help(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
@@ -267,6 +279,8 @@ int cs_wants_help(int argc, char **argv)
 			break;
 		if (!strcmp(argv[i], "--help"))
 			return 1;
+		if (!strcmp(argv[i], "--version"))
+			cs_print_version();
 	}
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include "db.h"
 #include "jsonl.h"
 #include "lean_audit.h"
+#include "lean_repl.h"
 #include "lean_text.h"
 
 #define MAX_FAULTS 3 /* checker errors in a row that stop the audit */
@@ -115,12 +116,13 @@ int main(int argc, char **argv)
 		{ "all", no_argument, NULL, 'a' },
 		{ "name", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct lean_audit_config cfg;
 	struct audit_ctx x = { 0 };
 	const char *glob = NULL;
-	long limit = 0, submitted = 0, cores = sysconf(_SC_NPROCESSORS_ONLN);
+	long limit = 0, submitted = 0;
 	long long after = 0;
 	int opt, all = 0, code, lock, jobs, rc, exit_code = CS_OK, stop = 0;
 	char *why = NULL;
@@ -132,6 +134,7 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "han:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h': cs_usage(usage, CS_OK);
+		case 'V': cs_print_version();
 		case 'a': all = 1; break;
 		case 'N': glob = optarg; break;
 		case 'n': {
@@ -146,7 +149,7 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc)
 		cs_usage(usage, CS_EUSAGE);
-	jobs = (int)cs_conf_long_or("CS_LEAN_JOBS", cores > 0 ? cores : 1);
+	jobs = (int)cs_conf_long_or("CS_LEAN_JOBS", lean_pool_default_jobs(NULL)); /* a Lean each, as the pool */
 	if (lean_audit_config_from_env(&cfg))
 		return CS_ECONFIG;
 	x.cmd = cfg.cmd;

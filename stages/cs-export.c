@@ -271,6 +271,7 @@ int main(int argc, char **argv)
 		{ "include-doubles", no_argument, NULL, 'D' },
 		{ "require-audit", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *format = "sft", *out = NULL;
@@ -282,6 +283,7 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "hf:o:DA", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h': cs_usage(usage, CS_OK);
+		case 'V': cs_print_version();
 		case 'f': format = optarg; break;
 		case 'o': out = optarg; break;
 		case 'D': flags |= DB_EXPORT_UNVERIFIED; break;

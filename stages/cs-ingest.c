@@ -379,6 +379,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "field", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ingest g = { 0 };
@@ -388,6 +389,7 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "hqs:f:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h': cs_usage(usage, CS_OK);
+		case 'V': cs_print_version();
 		case 'q': quiet = 1; break;
 		case 's': g.source = optarg; break;
 		case 'f': set_field(&g, optarg); break;

@@ -1,68 +1,160 @@
 /* cs-stats: what is done, pending and failed, and what it cost. */
 #include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cs.h"
 #include "db.h"
 
 static const char usage[] =
-	"\n"
+	"[-r REPORT]...\n"
 	"Print the state of the corpus (CS_DB): problems per depth and status, why\n"
-	"problems failed, samples and tokens per model and stage, verdicts, the corpus.\n";
+	"problems failed, what the policy refused, samples and tokens per model and\n"
+	"stage, verdicts, the corpus, and the last runs (requests, tokens, cache hits,\n"
+	"seconds, rows added: the view v_runs).\n"
+	"  -r REPORT  only this report (repeatable): progress, failures, refusals,\n"
+	"             cost, verdicts, corpus, runs\n";
 
-static void table(sqlite3 *db, const char *title, const char *sql)
+/* The rows of one report, kept to align the columns (reports are a few rows). */
+struct table {
+	json_t *rows;
+};
+
+static int keep(json_t *row, void *ctx)
 {
-	sqlite3_stmt *st = db_prepare(db, sql);
-	int n, rows = 0;
-	if (!st)
-		return;
-	n = sqlite3_column_count(st);
-	printf("%s\n", title);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (!rows++) {
-			for (int i = 0; i < n; i++)
-				printf("%s%s", i ? "\t" : "  ", sqlite3_column_name(st, i));
-			printf("\n");
-		}
-		for (int i = 0; i < n; i++) {
-			const unsigned char *v = sqlite3_column_text(st, i);
-			printf("%s%s", i ? "\t" : "  ", v ? (const char *)v : "-");
-		}
-		printf("\n");
+	struct table *t = ctx;
+	json_array_append(t->rows, row);
+	return 0;
+}
+
+static char *cell(const json_t *v)
+{
+	if (json_is_string(v))
+		return xstrdup(json_string_value(v));
+	if (json_is_integer(v))
+		return xasprintf("%lld", (long long)json_integer_value(v));
+	if (json_is_real(v))
+		return xasprintf("%.10g", json_real_value(v));
+	return xstrdup("-");
+}
+
+/* Display width: UTF-8 continuation bytes take no column. */
+static size_t width(const char *s)
+{
+	size_t w = 0;
+	for (; *s; s++)
+		w += ((unsigned char)*s & 0xc0) != 0x80;
+	return w;
+}
+
+static void print_padded(const char *s, size_t w, int last)
+{
+	fputs(s, stdout);
+	if (!last)
+		for (size_t i = width(s); i < w + 2; i++)
+			putchar(' ');
+}
+
+static int report(sqlite3 *db, const struct db_report *r)
+{
+	struct table t = { json_array() };
+	size_t ncol = 0, *w = NULL, i, j;
+	json_t *row, *v;
+	const char *key;
+	long n = db_report(db, r->name, keep, &t);
+	if (n < 0) {
+		json_decref(t.rows);
+		return -1;
 	}
-	if (!rows)
+	printf("%s\n", r->title);
+	if (n == 0)
 		printf("  (none)\n");
+	json_array_foreach(t.rows, i, row) {
+		ncol = json_object_size(row);
+		if (!w) {
+			w = xcalloc(ncol, sizeof *w);
+			j = 0;
+			json_object_foreach(row, key, v)
+				w[j++] = width(key);
+		}
+		j = 0;
+		json_object_foreach(row, key, v) {
+			char *c = cell(v);
+			if (j < ncol && width(c) > w[j])
+				w[j] = width(c);
+			j++;
+			free(c);
+		}
+	}
+	json_array_foreach(t.rows, i, row) {
+		if (i == 0) {
+			j = 0;
+			fputs("  ", stdout);
+			json_object_foreach(row, key, v) {
+				print_padded(key, w[j], j + 1 == ncol);
+				j++;
+			}
+			putchar('\n');
+		}
+		j = 0;
+		fputs("  ", stdout);
+		json_object_foreach(row, key, v) {
+			char *c = cell(v);
+			print_padded(c, w[j], j + 1 == ncol);
+			free(c);
+			j++;
+		}
+		putchar('\n');
+	}
 	printf("\n");
-	sqlite3_finalize(st);
+	free(w);
+	json_decref(t.rows);
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	int opt, code;
+	const char **only = NULL;
+	size_t nonly = 0, n;
+	const struct db_report *reports;
+	int opt, code, bad = 0;
 	sqlite3 *db;
 
 	cs_init(argv[0]);
 	if (cs_wants_help(argc, argv))
 		cs_usage(usage, CS_OK);
-	while ((opt = getopt(argc, argv, "h")) != -1)
-		cs_usage(usage, opt == 'h' ? CS_OK : CS_EUSAGE);
+	reports = db_reports(&n);
+	while ((opt = getopt(argc, argv, "hr:")) != -1) {
+		switch (opt) {
+		case 'h': cs_usage(usage, CS_OK);
+		case 'r': {
+			size_t i;
+			for (i = 0; i < n && strcmp(reports[i].name, optarg); i++)
+				;
+			if (i == n)
+				die(CS_EUSAGE, "no report '%s' (progress, failures, refusals, cost, verdicts, corpus, runs)",
+				    optarg);
+			only = xrealloc(only, (nonly + 1) * sizeof *only);
+			only[nonly++] = reports[i].name;
+			break;
+		}
+		default: cs_usage(usage, CS_EUSAGE);
+		}
+	}
 	if (optind != argc)
 		cs_usage(usage, CS_EUSAGE);
-	if (!(db = db_open(db_path(), 1, &code)))
+	if (!(db = db_open_existing(db_path(), 1, &code))) {
+		free(only);
 		return code;
-	table(db, "Problems by depth and status:",
-	      "SELECT depth, status, problems FROM v_progress ORDER BY depth, status");
-	table(db, "Why problems failed:",
-	      "SELECT depth, coalesce(why, '?') AS why, count(*) AS problems FROM problems"
-	      " WHERE status = 'failed' GROUP BY 1, 2 ORDER BY 1, 3 DESC LIMIT 20");
-	table(db, "Samples, tokens and time per model and stage:",
-	      "SELECT role, model, stage, samples, failed, prompt_tokens, completion_tokens,"
-	      " cache_hit_tokens, seconds FROM v_cost ORDER BY role, stage");
-	table(db, "Verdicts per kind of check:",
-	      "SELECT kind, verdict, CASE real_lean WHEN 1 THEN 'lean' ELSE checker || ' (not Lean)' END"
-	      " AS checked_by, count(*) AS checks, round(sum(elapsed), 1) AS seconds"
-	      " FROM verifications GROUP BY 1, 2, 3 ORDER BY 1, 2");
-	table(db, "Corpus:", "SELECT * FROM v_corpus_summary");
-	table(db, "Runs:", "SELECT id, started_at, ended_at, status, counts FROM runs ORDER BY id DESC LIMIT 5");
+	}
+	for (size_t i = 0; i < n; i++) {
+		int wanted = !nonly;
+		for (size_t k = 0; k < nonly; k++)
+			wanted |= !strcmp(only[k], reports[i].name);
+		if (wanted && report(db, &reports[i]))
+			bad = 1;
+	}
+	free(only);
 	db_close(db);
-	return CS_OK;
+	return bad ? CS_EIO : CS_OK;
 }

@@ -11,14 +11,16 @@
 
 static const char usage[] =
 	"[-p LABEL -t TOTAL] [FILE...]\n"
-	"       cs-store -S CONFIG_JSON | -E RUN_ID STATUS\n"
+	"       cs-store -S [CONFIG_JSON] | -E RUN_ID STATUS\n"
 	"Store the JSONL result records of cs-prove, cs-decompose and cs-recombine in the\n"
 	"corpus (CS_DB), one transaction per record. A bad record is reported with its\n"
 	"line and skipped; the rest is stored.\n"
 	"  -p LABEL  show a progress line on a terminal (records of type prove,\n"
 	"            decompose or recombine count as done); -t TOTAL for the ETA\n"
-	"  -S JSON   record the start of a run, print its id (runs left 'running' by\n"
-	"            a killed run are marked 'killed': the caller holds the run lock)\n"
+	"  -S        record the start of a run with this coldstart's version and the\n"
+	"            configuration in effect (secrets never), print its id; runs left\n"
+	"            'running' by a killed run are marked 'killed' (the caller holds the\n"
+	"            run lock). -S JSON records JSON as the configuration instead\n"
 	"  -E ID ST  record the end of run ID with status ST (done, failed, killed)\n"
 	"Environment: CS_DB, CS_RUN_ID (run the records belong to).\n";
 
@@ -51,30 +53,39 @@ static int run_end(sqlite3 *db, long long run_id, const char *status)
 int main(int argc, char **argv)
 {
 	struct progress prog = { 0 };
-	const char *start = NULL;
-	int opt, code, end = 0, bad = 0;
+	int opt, code, start = 0, end = 0, bad = 0;
 	long long run_id;
 	sqlite3 *db;
 
 	cs_init(argv[0]);
 	if (cs_wants_help(argc, argv))
 		cs_usage(usage, CS_OK);
-	while ((opt = getopt(argc, argv, "hp:t:S:E")) != -1) {
+	while ((opt = getopt(argc, argv, "hp:t:SE")) != -1) {
 		switch (opt) {
 		case 'h': cs_usage(usage, CS_OK);
 		case 'p': prog.label = optarg; break;
 		case 't': prog.total = atol(optarg); break;
-		case 'S': start = optarg; break;
+		case 'S': start = 1; break;
 		case 'E': end = 1; break;
 		default: cs_usage(usage, CS_EUSAGE);
 		}
 	}
-	if (end && optind != argc - 2)
+	if ((end && optind != argc - 2) || (start && (end || optind < argc - 1)))
 		cs_usage(usage, CS_EUSAGE);
 	if (!(db = db_open(db_path(), 0, &code)))
 		return code;
 	if (start) {
-		long long id = db_run_start(db, start);
+		char *conf = optind < argc ? NULL : cs_conf_json(NULL);
+		json_t *given = conf ? NULL : json_loads(argv[optind], 0, NULL);
+		long long id;
+		if (!conf && !json_is_object(given)) {
+			json_decref(given);
+			db_close(db);
+			die(CS_EUSAGE, "-S %s: not a JSON object", argv[optind]);
+		}
+		json_decref(given);
+		id = db_run_start(db, conf ? conf : argv[optind]);
+		free(conf);
 		db_close(db);
 		if (id < 0)
 			return CS_EIO;

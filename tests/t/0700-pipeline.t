@@ -4,15 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 
 TAG=cs-t0700-$$
-. "$TEST_DIR/llm-double.sh"
-mkdir -p lean
-export CS_DB=$TRASH/c.db CS_LEAN_DIR=$TRASH/lean CS_LEAN_SANDBOX=none CS_LEAN_JOBS=2 \
-	CS_LEAN_REPL="python3 $DOUBLES/repl_double.py --tag $TAG" CS_SAMPLES=2 CS_QUIET=1 \
-	CS_PROVER_MODEL=prover-double CS_DECOMPOSER_MODEL=decomposer-double \
-	CS_LLM_BACKOFF=0.01 CS_LLM_BACKOFF_MAX=0.2
-DEMO=$SRC_DIR/data/demo.jsonl
-# The theorem of a Lean file, trailing blanks of each line aside.
-theorem_of() { sed -n '/^theorem /,$p' "$1" | sed 's/[ 	]*$//'; }
+. "$TEST_DIR/pipeline.sh"
 corpus_field() { sql "SELECT $2 FROM corpus WHERE name = '$1'"; }
 
 start_double --oracle "$FIXTURES/dsp2"

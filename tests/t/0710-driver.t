@@ -16,7 +16,8 @@ test_expect_success 'doctor: one ok line per endpoint, the Lean REPL and the cor
 	test_grep "^ok   decomposer .*serves decomposer-double" out &&
 	test_grep "^ok   prover .*serves prover-double" out &&
 	test_grep "^ok   lean .*1 + 1 = 2" out &&
-	test_grep "^ok   corpus .*c.db is writable" out
+	test_grep "^ok   corpus .*c.db does not exist yet: the first run creates it" out &&
+	test ! -e "$CS_DB"
 '
 
 test_expect_success 'doctor: a model the endpoint does not serve, a REPL that does not start' '

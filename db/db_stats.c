@@ -1,0 +1,53 @@
+/* db_stats: the reports of cs-stats, as named queries over the corpus views. */
+#include <string.h>
+
+#include "cs.h"
+#include "db.h"
+
+struct report {
+	struct db_report r;
+	const char *sql;
+};
+
+static const struct report reports[] = {
+	{ { "progress", "Problems by depth and status:" },
+	  "SELECT depth, status, problems FROM v_progress ORDER BY depth, status" },
+	{ { "failures", "Why problems failed:" },
+	  "SELECT depth, coalesce(why, '?') AS why, count(*) AS problems FROM problems"
+	  " WHERE status = 'failed' GROUP BY 1, 2 ORDER BY 1, 3 DESC LIMIT 20" },
+	/* A policy reason names where it struck ("forbidden `sorry` at 3:5"): grouped without it. */
+	{ { "refusals", "Refused before Lean (policy), by reason:" },
+	  "SELECT kind, CASE WHEN instr(why, ' at ') > 0 THEN substr(why, 1, instr(why, ' at ') - 1)"
+	  " ELSE coalesce(why, '?') END AS reason, count(*) AS refusals FROM verifications"
+	  " WHERE checker = 'policy' GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT 20" },
+	{ { "cost", "Samples, tokens and time per model and stage:" },
+	  "SELECT role, model, stage, samples, failed, prompt_tokens, completion_tokens,"
+	  " cache_hit_tokens, seconds FROM v_cost ORDER BY role, stage" },
+	{ { "verdicts", "Verdicts per kind of check:" },
+	  "SELECT kind, verdict, CASE real_lean WHEN 1 THEN 'lean' ELSE checker || ' (not Lean)' END"
+	  " AS checked_by, count(*) AS checks, round(sum(elapsed), 1) AS seconds"
+	  " FROM verifications GROUP BY 1, 2, 3 ORDER BY 1, 2" },
+	{ { "corpus", "Corpus:" }, "SELECT * FROM v_corpus_summary" },
+	{ { "runs", "Runs (the last 5; v_runs has them all):" },
+	  "SELECT id, status, version, started_at, seconds, requests, failed_requests AS failed,"
+	  " prompt_tokens, completion_tokens, cache_hit_tokens AS cache_hits, answers_reused,"
+	  " rows_added, problems_proved AS proved FROM v_runs ORDER BY id DESC LIMIT 5" },
+};
+
+const struct db_report *db_reports(size_t *n)
+{
+	static struct db_report list[CS_ARRAY_SIZE(reports)];
+	for (size_t i = 0; i < CS_ARRAY_SIZE(reports); i++)
+		list[i] = reports[i].r;
+	*n = CS_ARRAY_SIZE(reports);
+	return list;
+}
+
+long db_report(sqlite3 *db, const char *name, int (*emit)(json_t *row, void *ctx), void *ctx)
+{
+	sqlite3_stmt *st;
+	for (size_t i = 0; i < CS_ARRAY_SIZE(reports); i++)
+		if (!strcmp(reports[i].r.name, name))
+			return (st = db_prepare(db, reports[i].sql)) ? db_rows(db, st, emit, ctx) : -1;
+	return error("no report '%s'", name);
+}
