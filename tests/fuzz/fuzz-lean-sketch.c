@@ -1,8 +1,9 @@
 /* fuzz-lean-sketch.c: sketch analysis and recombination (lean_io/lean_sketch.c,
  * lean_recombine.c) and lemmas from REPL goal strings (lean_goal.c).
- * Invariants: subgoals are the sketch's `sorry` tokens in source order; splicing
- * nothing (NULL proofs or lemmas) or `sorry` back gives the sketch byte for byte;
- * splicing real proofs gives code whose theorem still parses. */
+ * Invariants: subgoals are the sketch's `sorry` tokens in source order; way 3's
+ * lemma is there or its reason is, never both, and is way 1's when way 1 is
+ * faithful; splicing nothing (NULL proofs or lemmas) or `sorry` back gives the
+ * sketch byte for byte; splicing real proofs gives code whose theorem still parses. */
 #include <string.h>
 
 #include "cs.h"
@@ -82,6 +83,15 @@ static void check_sketch(const char *code, const char *name)
 		FUZZ_CHECK(!*g->statement || (g->lemma_a && g->lemma_b));
 		FUZZ_CHECK(!g->is_final || !g->have_name);
 		FUZZ_CHECK(g->line >= 1 && g->col >= 0 && g->depth >= 0);
+		FUZZ_CHECK(!g->text_lemma_a == !g->text_lemma_b && !g->text_lemma_b == !!g->text_reason);
+		FUZZ_CHECK(!g->text_lemma_b || !strncmp(g->text_lemma_b, "theorem ", 8));
+		FUZZ_CHECK(g->needs_goal_state || !g->lemma_b || (g->text_lemma_b && !strcmp(g->text_lemma_b, g->lemma_b)));
+		FUZZ_CHECK(g->have_line >= 1 && g->have_line <= g->line);
+		{
+			char *w = lean_subgoal_where(g);
+			FUZZ_CHECK(w && *w);
+			free(w);
+		}
 		prev = g->sorry_end;
 	}
 	proofs = xcalloc(sk.n + 1, sizeof *proofs);
