@@ -504,12 +504,15 @@ static char *text_reason(const struct an *a, const struct step *s)
 	return NULL;
 }
 
-/* Count the in-place changes in scope. */
-static int changes(const struct an *a)
+/* Count the in-place changes in scope; *locals: way 3's locals in scope. */
+static int changes(const struct an *a, int *locals)
 {
 	int n = 0;
-	for (size_t i = 0; i < a->ne; i++)
+	*locals = 0;
+	for (size_t i = 0; i < a->ne; i++) {
 		n += a->e[i].kind == ENT_CHANGED;
+		*locals |= a->e[i].kind == ENT_CTX;
+	}
 	return n;
 }
 
@@ -560,9 +563,17 @@ static int subgoal(struct an *a, const struct step *s)
 		g->goal_reason = reason(a, s->goal_tok, "may change the goal");
 	g->needs_goal_state = g->goal_reason != NULL;
 	if (!(g->text_reason = text_reason(a, s))) {
-		g->text_lemma_a = lemma_text(a, g->lemma_name, s->text_type, 0, 1);
-		g->text_lemma_b = lemma_text(a, g->lemma_name, s->text_type, 1, 1);
-		g->text_changed = changes(a);
+		int locals;
+		g->text_changed = changes(a, &locals);
+		if (!locals && s->known && s->text_type.p == s->type.p) {
+			/* way 1's lemma: nothing before it is read differently */
+			g->text_lemma_a = xstrdup(g->lemma_a);
+			g->text_lemma_b = xstrdup(g->lemma_b);
+			a->lemma_bytes += strlen(g->lemma_a) + strlen(g->lemma_b);
+		} else {
+			g->text_lemma_a = lemma_text(a, g->lemma_name, s->text_type, 0, 1);
+			g->text_lemma_b = lemma_text(a, g->lemma_name, s->text_type, 1, 1);
+		}
 	}
 	if (a->lemma_bytes > LEAN_MAX_LEMMA_BYTES) {
 		a->why = xasprintf("the lemmas of this sketch exceed %u MiB of text", LEAN_MAX_LEMMA_BYTES >> 20);

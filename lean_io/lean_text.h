@@ -109,6 +109,27 @@ char *lean_recombine(const char *code, const struct lean_sketch *sk, const char 
 char *lean_recombine_fallback(const char *code, const struct lean_sketch *sk,
 			      const char *const *lemmas, char **why);
 
+/* Where subgoal i went in a recombined text: 1-based lines, 0 when its sorry was
+ * left. For a splice, from the line of the `by` (or `:=`) before the sorry, where
+ * Lean reports unsolved goals, to the proof's last line; for a lemma, its `exact`
+ * call and, apart, its declaration before the theorem. */
+struct lean_spot {
+	int first_line, last_line;   /* the spliced proof or the `exact` call */
+	int lemma_first, lemma_last; /* the lemma declaration (0 when spliced) */
+};
+/* Per subgoal: by_lemma[i] ? close sorry i by its lemma (lemmas[i], as in
+ * lean_recombine_fallback) : splice proofs[i] (as in lean_recombine); a NULL text
+ * leaves the sorry. spots (NULL, or sk->n of them) receive where each went.
+ * malloc'd, NULL with why. */
+char *lean_recombine_mixed(const char *code, const struct lean_sketch *sk, const char *const *proofs,
+			   const char *const *lemmas, const unsigned char *by_lemma, struct lean_spot *spots,
+			   char **why);
+/* Mark hit[i] = 1 for every subgoal whose spot (spliced proof, exact call or lemma)
+ * holds line, as Lean reports an error in the recombined text (spots on one line,
+ * as in `⟨sorry, sorry⟩`, are all marked). Returns how many hold it (0: the error
+ * is the sketch's own). */
+size_t lean_spots_at(const struct lean_spot *spots, size_t n, int line, unsigned char *hit);
+
 /* Normalize a statement for identity: comments dropped, runs of whitespace made
  * one space, trimmed. malloc'd. Used to prove identical lemmas once. */
 char *lean_normalize(const char *text);

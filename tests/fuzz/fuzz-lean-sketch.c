@@ -139,6 +139,32 @@ static void check_sketch(const char *code, const char *name)
 			FUZZ_CHECK(!lemmas[i] || strstr(out, lemmas[i]));
 		free(out);
 		free(why);
+		why = NULL;
+		/* Every other one by lemma: spots in order, inside the text, found again. */
+		{
+			unsigned char *by = xcalloc(sk.n + 1, 1);
+			struct lean_spot *sp = xcalloc(sk.n + 1, sizeof *sp);
+			int last = 0, lines = 1;
+			for (size_t i = 0; i < sk.n; i++)
+				by[i] = i % 2;
+			out = lean_recombine_mixed(code, &sk, proofs, (const char *const *)lemmas, by, sp, &why);
+			/* by is reused below to collect hits */
+			FUZZ_CHECK((out == NULL) == (why != NULL));
+			for (const char *q = out; q && (q = strchr(q, '\n')); q++)
+				lines++;
+			for (size_t i = 0; out && i < sk.n; i++) {
+				if (!sp[i].first_line)
+					continue;
+				FUZZ_CHECK(sp[i].first_line >= last && sp[i].first_line <= sp[i].last_line && sp[i].last_line <= lines);
+				memset(by, 0, sk.n);
+				FUZZ_CHECK(lean_spots_at(sp, sk.n, sp[i].last_line, by) >= 1 && by[i]);
+				last = sp[i].last_line;
+			}
+			free(out);
+			free(why);
+			free(sp);
+			free(by);
+		}
 		for (size_t i = 0; i < sk.n; i++)
 			free(lemmas[i]);
 		free(lemmas);

@@ -589,6 +589,81 @@ static void test_wrapper(void)
 	lean_sketch_release(&sk);
 }
 
+/* Per subgoal: splice some, close others by their lemma; where each went. */
+static void test_mixed(void)
+{
+	const char *code = "open Real\n\n/-- doc -/\n"
+			   "theorem t (x : ℝ) (h₀ : x = 1) : x + 1 = 2 := by\n"
+			   "  have h₁ : x = 1 := by sorry\n"
+			   "  have h₂ : x + 1 = 2 := by\n"
+			   "    sorry\n"
+			   "  exact h₂";
+	const char *proofs[2] = { "exact h₀", "rw [h₁]\nnorm_num" };
+	const char *lemmas[2] = { "theorem t_h₁ (x : ℝ) (h₀ : x = 1) :\n  x = 1 := by\n  exact h₀\n",
+				  "theorem t_h₂ (x : ℝ) (h₀ : x = 1) (h₁ : x = 1) :\n  x + 1 = 2 := by\n  norm_num [h₁]" };
+	unsigned char none[2] = { 0, 0 }, first[2] = { 1, 0 }, both[2] = { 1, 1 };
+	struct lean_spot sp[2];
+	struct lean_sketch sk;
+	char *why = NULL, *r;
+	ok(lean_sketch_analyze(code, "t", &sk, &why) == 0 && sk.n == 2, "mixed: sketch");
+	if (sk.n != 2)
+		return;
+	r = lean_recombine_mixed(code, &sk, proofs, lemmas, none, sp, &why);
+	is_str(r, "open Real\n\n/-- doc -/\ntheorem t (x : ℝ) (h₀ : x = 1) : x + 1 = 2 := by\n"
+		  "  have h₁ : x = 1 := by exact h₀\n  have h₂ : x + 1 = 2 := by\n    rw [h₁]\n    norm_num\n  exact h₂",
+	       "nothing by lemma: the splice");
+	ok(sp[0].first_line == 5 && sp[0].last_line == 5 && !sp[0].lemma_first, "inline proof: its line (%d-%d)",
+	   sp[0].first_line, sp[0].last_line);
+	ok(sp[1].first_line == 6 && sp[1].last_line == 8, "block proof: from the `by` line to its last (%d-%d)",
+	   sp[1].first_line, sp[1].last_line);
+	{
+		char *plain = lean_recombine(code, &sk, proofs, &why);
+		is_str(plain, r, "lean_recombine is the mixed form with no lemma");
+		free(plain);
+	}
+	free(r);
+	r = lean_recombine_mixed(code, &sk, proofs, lemmas, first, sp, &why);
+	is_str(r, "open Real\n\ntheorem t_h₁ (x : ℝ) (h₀ : x = 1) :\n  x = 1 := by\n  exact h₀\n\n/-- doc -/\n"
+		  "theorem t (x : ℝ) (h₀ : x = 1) : x + 1 = 2 := by\n"
+		  "  have h₁ : x = 1 := by exact t_h₁ x h₀\n  have h₂ : x + 1 = 2 := by\n    rw [h₁]\n    norm_num\n  exact h₂",
+	       "first by its lemma (before the docstring), second spliced");
+	ok(sp[0].lemma_first == 3 && sp[0].lemma_last == 5, "the lemma's lines (%d-%d)", sp[0].lemma_first, sp[0].lemma_last);
+	ok(sp[0].first_line == 9 && sp[0].last_line == 9, "its exact call, shifted by the lemma (%d-%d)", sp[0].first_line,
+	   sp[0].last_line);
+	ok(sp[1].first_line == 10 && sp[1].last_line == 12 && !sp[1].lemma_first, "the splice after it shifted too (%d-%d)",
+	   sp[1].first_line, sp[1].last_line);
+	{
+		static const struct { int line; size_t n; unsigned char hit0, hit1; const char *what; } at[] = {
+			{ 11, 1, 0, 1, "an error at line 11 is the second spot's" },
+			{ 4, 1, 1, 0, "an error in the lemma is the first's" },
+			{ 9, 1, 1, 0, "and at its exact call" },
+			{ 13, 0, 0, 0, "the sketch's own `exact h₂` is no spot" },
+			{ 1, 0, 0, 0, "nor the header" },
+		};
+		for (size_t k = 0; k < CS_ARRAY_SIZE(at); k++) {
+			unsigned char hit[2] = { 0, 0 };
+			size_t n = lean_spots_at(sp, 2, at[k].line, hit);
+			ok(n == at[k].n && hit[0] == at[k].hit0 && hit[1] == at[k].hit1, "%s", at[k].what);
+		}
+	}
+	free(r);
+	r = lean_recombine_mixed(code, &sk, proofs, lemmas, both, sp, &why);
+	{
+		char *fb = lean_recombine_fallback(code, &sk, lemmas, &why);
+		is_str(r, fb, "every one by lemma: the fallback form");
+		ok(r && strstr(r, "  have h₂ : x + 1 = 2 := by\n    exact t_h₂ x h₀ h₁\n"), "exact call in a block");
+		ok(sp[1].lemma_first == 7 && sp[1].lemma_last == 9 && sp[1].first_line == 14 && sp[1].last_line == 15, "spots of the fallback (%d, %d-%d)",
+		   sp[1].lemma_first, sp[1].first_line, sp[1].last_line);
+		free(fb);
+	}
+	free(r);
+	lemmas[1] = NULL;
+	r = lean_recombine_mixed(code, &sk, proofs, lemmas, both, sp, &why);
+	ok(r && strstr(r, "    sorry\n") && sp[1].first_line == 0, "by lemma without one: the sorry stays, no spot");
+	free(r);
+	lean_sketch_release(&sk);
+}
+
 static void test_bounds(void)
 {
 	struct sbuf sb = SBUF_INIT;
@@ -631,6 +706,7 @@ int main(void)
 	test_goal_lemmas();
 	test_text_lemmas();
 	test_wrapper();
+	test_mixed();
 	test_bounds();
 	test_dsp2_roundtrip();
 	return done_testing();
