@@ -130,6 +130,13 @@ char *lean_recombine_mixed(const char *code, const struct lean_sketch *sk, const
  * is the sketch's own). */
 size_t lean_spots_at(const struct lean_spot *spots, size_t n, int line, unsigned char *hit);
 
+/* One Lean command that elaborates the lemma statements lemmas[0..n) (each
+ * "theorem NAME … := by", NULL ones skipped) as `theorem … := by sorry`, a blank
+ * line apart, before their proofs are paid for; spots[i] (n of them) receive each
+ * one's lines, so that lean_spots_at tells which ones an error belongs to.
+ * malloc'd. */
+char *lean_lemmas_command(const char *const *lemmas, size_t n, struct lean_spot *spots);
+
 /* Normalize a statement for identity: comments dropped, runs of whitespace made
  * one space, trimmed. malloc'd. Used to prove identical lemmas once. */
 char *lean_normalize(const char *text);

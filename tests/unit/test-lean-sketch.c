@@ -420,6 +420,18 @@ static void test_goal_lemmas(void)
 	why = NULL;
 	ok(!lean_lemma_from_goal("g", "x : ℕ\n⊢ ?m.5 = x", &why) && why, "metavariable refused");
 	free(why);
+	{
+		const char *lemmas[3] = { "theorem a (x : ℕ) :\n  x = x := by", NULL, "theorem c :\n  True := by\n" };
+		struct lean_spot sp[3];
+		unsigned char hit[3] = { 0, 0, 0 };
+		l = lean_lemmas_command(lemmas, 3, sp);
+		is_str(l, "theorem a (x : ℕ) :\n  x = x := by sorry\n\ntheorem c :\n  True := by sorry\n\n",
+		       "lemma check: one command of `… := by sorry`");
+		ok(sp[0].first_line == 1 && sp[0].last_line == 2 && !sp[1].first_line && sp[2].first_line == 4 &&
+		   sp[2].last_line == 5, "each lemma's lines");
+		ok(lean_spots_at(sp, 3, 5, hit) == 1 && hit[2] && !hit[0], "an error at line 5 is the third lemma's");
+		free(l);
+	}
 }
 
 /* Way 3: the lemma read from the text, per tactic kind; the last subgoal's forms. */
