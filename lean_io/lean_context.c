@@ -189,41 +189,31 @@ static char *paren(const char *s)
 	return r;
 }
 
-/* s as the left of → (parenthesized unless its top binds tighter), malloc'd. */
-static char *arrow_left(const char *s)
+/* The top of text s (SH_OTHER when it does not scan). */
+static enum shape top_of(const char *s)
 {
 	struct tv t;
-	char *w = NULL, *r;
+	char *w = NULL;
 	size_t lo = 0, hi, at;
 	enum shape sh;
 	if (tv_init(&t, s, &w)) {
 		free(w);
-		return xasprintf("(%s)", s);
+		return SH_OTHER;
 	}
 	hi = t.n;
 	sh = shape(&t, &lo, &hi, &at);
-	r = sh == SH_ATOM || sh == SH_NOT || sh == SH_NE || sh == SH_OR || sh == SH_AND ? xstrdup(s)
-											    : xasprintf("(%s)", s);
 	free(t.v);
-	return r;
+	return sh;
 }
 
-/* s as the right of → (parenthesized when its top is ↔ or unreadable), malloc'd. */
-static char *arrow_right(const char *s)
+/* s as the left (left) or right of →: parenthesized unless its top binds
+ * tighter (left), or when its top is ↔ or unreadable (right). malloc'd. */
+static char *arrow_side(const char *s, int left)
 {
-	struct tv t;
-	char *w = NULL, *r;
-	size_t lo = 0, hi, at;
-	enum shape sh;
-	if (tv_init(&t, s, &w)) {
-		free(w);
-		return xasprintf("(%s)", s);
-	}
-	hi = t.n;
-	sh = shape(&t, &lo, &hi, &at);
-	r = sh == SH_IFF || sh == SH_OTHER ? xasprintf("(%s)", s) : xstrdup(s);
-	free(t.v);
-	return r;
+	enum shape sh = top_of(s);
+	int bare = left ? sh == SH_ATOM || sh == SH_NOT || sh == SH_NE || sh == SH_OR || sh == SH_AND
+			: sh != SH_IFF && sh != SH_OTHER;
+	return bare ? xstrdup(s) : xasprintf("(%s)", s);
 }
 
 static void add_local(struct lean_locals *l, char *name, char *type)
@@ -400,7 +390,7 @@ static int first_binder(const struct tv *t, size_t lo, size_t hi, int exists, ch
 			}
 		} else if (k == b + 1) {
 			/* binder predicate: ∀ x > 0, P is ∀ x, x > 0 → P */
-			char *pred = slice(t, b, comma), *pb = exists ? paren(body) : arrow_right(body);
+			char *pred = slice(t, b, comma), *pb = exists ? paren(body) : arrow_side(body, 0);
 			*rest = xasprintf(exists ? "%s ∧ %s" : "%s → %s", pred, pb);
 			free(pred);
 			free(pb);
@@ -638,7 +628,7 @@ int lean_ctx_destruct(const char *type, const char *pat, struct lean_locals *out
 					chi = ct.n;
 					if (shape(&ct, &clo, &chi, &at) == SH_IFF) {
 						char *a = slice(&ct, clo, at), *b = slice(&ct, at + 1, chi);
-						char *la = arrow_left(a), *lb = arrow_left(b);
+						char *la = arrow_side(a, 1), *lb = arrow_side(b, 1);
 						char *ab = xasprintf("%s → %s", la, b), *ba = xasprintf("%s → %s", lb, a);
 						rc = lean_ctx_destruct(ab, ps[0], out, why);
 						if (rc == 0)
@@ -770,7 +760,7 @@ static char *project(char *ty, const char *f, size_t len, char **why)
 		if (sh == SH_AND) {
 			r = unparen(first ? a : b);
 		} else {
-			char *l = arrow_left(first ? a : b);
+			char *l = arrow_side(first ? a : b, 1);
 			r = xasprintf("%s → %s", l, first ? b : a);
 			free(l);
 		}

@@ -12,6 +12,7 @@
 #include "cs.h"
 #include "lean_scan.h"
 #include "lean_decl.h"
+#include "lean_context.h"
 #include "lean_text.h"
 #include "tap.h"
 #include "sketch_cut.h"
@@ -676,6 +677,89 @@ static void test_mixed(void)
 	lean_sketch_release(&sk);
 }
 
+static const char *ctx_lookup(void *ctx, const char *name, size_t len, int *stale)
+{
+	const char *const *kv = ctx;
+	*stale = 0;
+	for (; *kv; kv += 2)
+		if (strlen(*kv) == len && !memcmp(*kv, name, len))
+			return kv[1];
+	return NULL;
+}
+
+/* lean_context on its own: types read at their top only. */
+static void test_context(void)
+{
+	const char *kv[] = { "h₀", "0 < a ∧ 0 < b ∧ 0 < c", "h₂", "∀ n, a (n + 2) = a n + 1", "hi", "p ↔ q ∧ r",
+			     "hf", "∀ x > 0, ∀ y : ℝ, f x y = 1", "hq", "∀ {x : ℕ}, x = x", NULL };
+	struct lean_locals l = { 0 };
+	char *why = NULL, *r, *rest;
+	int stale = 0;
+	static const struct { const char *term, *type; } infer[] = {
+		{ "h₀.2.1", "0 < b" }, { "h₀.right.right", "0 < c" }, { "h₂ 1", "a (1 + 2) = a 1 + 1" },
+		{ "h₂ (k + 1)", "a ((k + 1) + 2) = a (k + 1) + 1" }, { "hi.mp", "p → q ∧ r" }, { "hi.2", "q ∧ r → p" },
+		{ "hf 2 two_pos 3", "f 2 3 = 1" }, { "(h₂ 0)", "a (0 + 2) = a 0 + 1" },
+		{ "Finset.mem_Icc.mp hn", NULL }, { "h₀.le", NULL }, { "hq 1", NULL }, { "h₂ _", NULL }, { "h₀ ▸ h₂", NULL },
+	};
+	for (size_t i = 0; i < CS_ARRAY_SIZE(infer); i++) {
+		r = lean_ctx_infer(infer[i].term, ctx_lookup, (void *)kv, &stale, &why);
+		if (infer[i].type)
+			is_str(r, infer[i].type, "infer %s", infer[i].term);
+		else
+			ok(!r && why && *why, "infer %s refused: %s", infer[i].term, why ? why : "");
+		free(r);
+		free(why);
+		why = NULL;
+	}
+	ok(lean_ctx_destruct("∃ x > 0, P x ∧ Q", "⟨x, hx, hp, hq⟩", &l, &why) == 0 && l.n == 4 && !l.v[0].type &&
+	   !strcmp(l.v[1].type, "x > 0") && !strcmp(l.v[2].type, "P x") && !strcmp(l.v[3].type, "Q"),
+	   "∃ with a binder predicate, then ∧");
+	lean_locals_release(&l);
+	ok(lean_ctx_destruct("∃ (m : ℕ) (k : ℤ), m = k", "⟨m, hm⟩", &l, &why) == 0 && l.n == 2 &&
+	   !strcmp(l.v[1].type, "∃ (k : ℤ), m = k"), "fewer patterns than binders: the rest as one");
+	lean_locals_release(&l);
+	ok(lean_ctx_destruct("A ↔ B", "⟨h1, h2⟩", &l, &why) == 0 && l.n == 2 && !strcmp(l.v[0].type, "A → B") &&
+	   !strcmp(l.v[1].type, "B → A"), "↔ into its two directions");
+	lean_locals_release(&l);
+	ok(lean_ctx_destruct("∃ x : ℕ, x = 1", "⟨y, (hy : y = 1)⟩", &l, &why) == 0 && l.n == 2 && !strcmp(l.v[1].type, "y = 1"),
+	   "a typed pattern names the type");
+	lean_locals_release(&l);
+	ok(lean_ctx_destruct("A ∨ B", "⟨h1, h2⟩", &l, &why) == -1 && why, "∨ is not taken apart: %s", why ? why : "");
+	lean_locals_release(&l);
+	free(why);
+	why = NULL;
+	ok(lean_ctx_destruct("∃ k, n = 2 * k", "⟨k, rfl⟩", &l, &why) == -1 && why, "rfl refused: %s", why ? why : "");
+	lean_locals_release(&l);
+	free(why);
+	why = NULL;
+	ok(lean_ctx_intro("∀ x, ∃ y, y > x", (const char *const[]){ "y" }, 1, 0, &l, &rest, &why) == -1 &&
+	   why && strstr(why, "capture"), "renaming x to y would be captured by ∃ y: %s", why ? why : "");
+	lean_locals_release(&l);
+	free(why);
+	why = NULL;
+	ok(lean_ctx_intro("P x", NULL, 0, 0, &l, &rest, &why) == -1 && why, "intro on a goal not written ∀/→: %s", why ? why : "");
+	lean_locals_release(&l);
+	free(why);
+	why = NULL;
+	ok(lean_ctx_intro("A ↔ B → C", NULL, 0, 0, &l, &rest, &why) == -1, "↔ binds looser than →: no intro");
+	lean_locals_release(&l);
+	free(why);
+	why = NULL;
+	ok(lean_ctx_intro("∀ x > 0, A ↔ B", (const char *const[]){ "x", "hx" }, 2, 0, &l, &rest, &why) == 0 &&
+	   !strcmp(rest, "A ↔ B"), "a binder predicate's body keeps its ↔");
+	free(rest);
+	lean_locals_release(&l);
+	r = lean_ctx_subst("x.den + f x = x", "x", "k + 1", &why);
+	is_str(r, "(k + 1).den + f (k + 1) = (k + 1)", "subst: fields and applications");
+	free(r);
+	r = lean_ctx_negate("¬(a = b)");
+	is_str(r, "a = b", "negate ¬q: q");
+	free(r);
+	r = lean_ctx_negate("a ≤ b");
+	is_str(r, "¬(a ≤ b)", "negate: ¬(goal)");
+	free(r);
+}
+
 static void test_bounds(void)
 {
 	struct sbuf sb = SBUF_INIT;
@@ -716,6 +800,7 @@ int main(void)
 	test_obtain_suffices();
 	test_text_forms();
 	test_goal_lemmas();
+	test_context();
 	test_text_lemmas();
 	test_wrapper();
 	test_mixed();
