@@ -38,16 +38,21 @@
  * := e with hx` ((x : T) (hx : x = e)) and `let x : T := e` ((x : T) (_ : x = e)).
  * A hypothesis changed in place (`rw … at h`, `simp … at h`, `norm_num at h`,
  * `simp_all`, `subst`) keeps its type as written; so does the goal after `set`
- * and `subst`. Anything else that may touch the context (`cases`, `induction`,
- * `by_contra!` untyped, `match`, alternatives, `set` without a type, an intro on a
- * goal the text no longer states) leaves text_lemma NULL with text_reason.
- * Soundness: every premise way 3 writes is implied by the theorem's hypotheses at
- * that point of the proof — a local as the tactic introduced it, a hypothesis
- * rewritten in place as the original it was derived from (the rewritten form
- * follows from it) — so whenever the sorry's goal holds there, the lemma is a true
- * theorem. Destructuring a hypothesis changed in place is refused: its witnesses
- * need not be the original's. Whether the lemma's proof fits the spot is decided
- * by verifying the recombined proof, as for every lemma.
+ * and `subst`. `by_contra! h` and `contrapose(!) h` are read as what Mathlib
+ * defines them to be: by_contra/contrapose, then (for !) `push_neg at h`, an
+ * in-place change. Anything else that may touch the context (`cases`,
+ * `induction`, `match`, alternatives, `by_contra!` with a pattern, `set` without a
+ * type, an intro on a goal the text no longer states) leaves text_lemma NULL with
+ * text_reason.
+ * Soundness: the lemma's premises give back the context at the sorry — a local as
+ * the tactic introduced it; a hypothesis changed in place follows from the
+ * original, kept as written, it was derived from; what a tactic removed (rcases
+ * consuming h, contrapose reverting it) stays as a premise, which only weakens the
+ * lemma — so whenever the sorry's goal holds there, the lemma (its untyped
+ * binders inferred as in the theorem) is a true theorem. Destructuring a
+ * hypothesis changed in place is refused: its witnesses need not be the
+ * original's. Whether the lemma's proof fits the spot is decided by verifying the
+ * recombined proof, as for every lemma.
  *
  * At most LEAN_MAX_SUBGOALS sorries, and LEAN_MAX_LEMMA_BYTES of lemma text in
  * all: larger sketches are refused. */
