@@ -1,4 +1,5 @@
-/* lean_lemma_from_goal: a lemma statement from a goal as the Lean REPL prints it.
+/* lean_lemma_from_goal: a lemma statement from a goal as the Lean REPL prints it;
+ * lean_lemmas_command: lemma statements to elaborate before proving them.
  *
  * The pretty-printed goal is "NAMES : TYPE" lines, TYPE continued on indented lines,
  * an optional "case TAG" line first, then "⊢ TARGET". What does not round-trip and is
@@ -298,4 +299,27 @@ out:
 	sbuf_release(&target);
 	sbuf_release(&sb);
 	return ret;
+}
+
+char *lean_lemmas_command(const char *const *lemmas, size_t n, struct lean_spot *spots)
+{
+	struct sbuf sb = SBUF_INIT;
+	int line = 1;
+	memset(spots, 0, n * sizeof *spots);
+	for (size_t i = 0; i < n; i++) {
+		size_t len;
+		if (!lemmas[i])
+			continue;
+		len = strlen(lemmas[i]);
+		while (len && strchr(" \t\r\n", lemmas[i][len - 1]))
+			len--;
+		spots[i].first_line = line;
+		for (size_t k = 0; k < len; k++)
+			line += lemmas[i][k] == '\n';
+		spots[i].last_line = line;
+		sbuf_add(&sb, lemmas[i], len);
+		sbuf_adds(&sb, " sorry\n\n");
+		line += 2;
+	}
+	return sbuf_detach(&sb);
 }

@@ -1,4 +1,5 @@
-/* lean_recombine, lean_recombine_fallback: proofs spliced into a sketch's sorries.
+/* lean_recombine, lean_recombine_fallback, lean_recombine_mixed: proofs spliced
+ * into a sketch's sorries, or the sorries closed by proven lemmas, per subgoal.
  *
  * Where the sorry stands decides the shape (L1..Lk: the proof's lines):
  * - first on its line:        L1 in its place, L2.. at the sorry's column
@@ -10,7 +11,9 @@
  * - after `:=` (term mode):   `by L1`, or `by` and the lines as after `by`;
  * - elsewhere in a term:      `(by L1)`, or `(by` and the lines as after `by`, `)`.
  * Everything else is copied byte for byte; inserted line breaks follow the
- * sketch's (CRLF when its lines end so). A NULL proof leaves its sorry. */
+ * sketch's (CRLF when its lines end so). A NULL proof leaves its sorry. The lines
+ * each subgoal's text took are counted as it goes, so that Lean's errors in the
+ * recombined text can be told apart per spot (lean_spots_at). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,13 +106,26 @@ static void add_lines(struct sbuf *sb, char **l, size_t n, size_t from, const ch
 	}
 }
 
-static char *splice(const char *code, const struct lean_sketch *sk, const char *const *proofs, char **why)
+/* Line breaks in s[0..n). */
+static int count_lines(const char *s, size_t n)
+{
+	int k = 0;
+	for (const char *p = s; (p = memchr(p, '\n', n - (size_t)(p - s))); p++)
+		k++;
+	return k;
+}
+
+static char *splice(const char *code, const struct lean_sketch *sk, const char *const *proofs,
+		    struct lean_spot *spots, char **why)
 {
 	struct toks t;
 	struct sbuf sb = SBUF_INIT;
-	size_t at = 0, len = strlen(code);
+	size_t at = 0, len = strlen(code), counted = 0;
+	int line = 1; /* of the output's end */
 	const char *nl = strstr(code, "\r\n") ? "\r\n" : "\n";
 	*why = NULL;
+	if (spots)
+		memset(spots, 0, sk->n * sizeof *spots);
 	if (lean_tokenize(code, len, 1, &t.v, &t.n, why))
 		return NULL;
 	for (size_t i = 0; i < sk->n; i++) {
@@ -147,6 +163,13 @@ static char *splice(const char *code, const struct lean_sketch *sk, const char *
 				c0 = (size_t)t.v[j].col;
 				break;
 			}
+		if (spots) {
+			/* the sorry's line in the output; the `by`/`:=` before it may stand higher */
+			int first = line + count_lines(code + at, g->sorry_start - at);
+			if (p != (size_t)-1 && !prev_line && (lean_tok_is(code, &t.v[p], "by") || lean_tok_is(code, &t.v[p], ":=")))
+				first -= t.v[k].line - t.v[p].line;
+			spots[i].first_line = first;
+		}
 		ind = xasprintf("%.*s%*s", (int)ws, code + lstart, (int)((size_t)t.v[k].col - ws), "");
 		ind2 = xasprintf("%.*s%*s", (int)ws, code + lstart, (int)(c0 + 2 - ws), "");
 		l = split_lines(proofs[i], &nlines);
@@ -201,6 +224,10 @@ static char *splice(const char *code, const struct lean_sketch *sk, const char *
 		free(ind);
 		free(ind2);
 		at = g->sorry_end;
+		line += count_lines(sb.buf + counted, sb.len - counted);
+		counted = sb.len;
+		if (spots)
+			spots[i].last_line = line;
 	}
 	sbuf_add(&sb, code + at, len - at);
 	free(t.v);
@@ -213,7 +240,7 @@ fail:
 
 char *lean_recombine(const char *code, const struct lean_sketch *sk, const char *const *proofs, char **why)
 {
-	return splice(code, sk, proofs, why);
+	return splice(code, sk, proofs, NULL, why);
 }
 
 /* The arguments that close a sorry by lemma `lemma`: its explicit binders' names,
@@ -271,41 +298,21 @@ static char *exact_call(const char *lemma, char **why)
 	return sbuf_detach(&sb);
 }
 
-char *lean_recombine_fallback(const char *code, const struct lean_sketch *sk, const char *const *lemmas,
-			      char **why)
+/* Token index of the keyword of the theorem holding the sketch's first sorry (the
+ * last declaration before it whose span holds it: a `theorem` token inside a term
+ * names no declaration), its first token in *d; -1 with why. */
+static long holder(const char *code, const struct lean_tok *v, size_t n, const struct lean_sketch *sk,
+		   struct lean_decl *d, char **why)
 {
-	char **calls = xcalloc(sk->n ? sk->n : 1, sizeof *calls);
-	char *spliced = NULL, *ret = NULL;
-	struct lean_tok *v = NULL;
-	struct lean_decl d;
-	size_t n, kw = (size_t)-1, decl_start;
-	struct sbuf sb = SBUF_INIT;
-
-	*why = NULL;
-	if (!sk->n) {
-		*why = xstrdup("the sketch has no sorry to close");
-		goto out;
-	}
-	for (size_t i = 0; i < sk->n; i++) {
-		char *w = NULL;
-		if (lemmas[i] && !(calls[i] = exact_call(lemmas[i], &w))) {
-			*why = xasprintf("lemma %zu (%s): %s", i, sk->goals[i].lemma_name, w ? w : "?");
-			free(w);
-			goto out;
-		}
-	}
-	/* the theorem holding the sorries: the last declaration before the first sorry
-	 * whose span holds it (a `theorem` token inside a term names no declaration) */
-	if (lean_tokenize(code, strlen(code), 1, &v, &n, why))
-		goto out;
+	long kw = -1;
 	for (size_t i = 0; i + 1 < n && v[i].start < sk->goals[0].sorry_start; i++) {
 		struct lean_decl c;
 		char *name, *w = NULL;
+		size_t j = i + 1;
 		int rc;
 		if (v[i].kind != LEAN_TOK_IDENT ||
 		    !(lean_tok_is(code, &v[i], "theorem") || lean_tok_is(code, &v[i], "lemma")))
 			continue;
-		size_t j = i + 1;
 		while (j + 1 < n && (v[j].kind == LEAN_TOK_COMMENT || v[j].kind == LEAN_TOK_DOC))
 			j++;
 		name = xstrndup(code + v[j].start, v[j].end - v[j].start);
@@ -313,35 +320,113 @@ char *lean_recombine_fallback(const char *code, const struct lean_sketch *sk, co
 		free(name);
 		free(w);
 		if (rc == 0 && c.kw == i && v[c.last].end >= sk->goals[0].sorry_end) {
-			d = c;
-			kw = i;
+			*d = c;
+			kw = (long)i;
 		}
 	}
-	if (kw == (size_t)-1) {
+	if (kw < 0)
 		*why = xstrdup("no theorem holds the sketch's first sorry");
+	return kw;
+}
+
+char *lean_recombine_mixed(const char *code, const struct lean_sketch *sk, const char *const *proofs,
+			   const char *const *lemmas, const unsigned char *by_lemma, struct lean_spot *spots,
+			   char **why)
+{
+	char **calls = xcalloc(sk->n ? sk->n : 1, sizeof *calls);
+	const char **texts = xcalloc(sk->n ? sk->n : 1, sizeof *texts);
+	struct lean_spot *sp = spots ? spots : xcalloc(sk->n ? sk->n : 1, sizeof *sp);
+	char *spliced = NULL, *ret = NULL;
+	struct lean_tok *v = NULL;
+	struct lean_decl d;
+	size_t n, decl_start;
+	int any = 0, line, added = 0;
+	struct sbuf sb = SBUF_INIT;
+
+	*why = NULL;
+	for (size_t i = 0; i < sk->n; i++) {
+		char *w = NULL;
+		if (!by_lemma[i]) {
+			texts[i] = proofs[i];
+			continue;
+		}
+		if (lemmas[i] && !(calls[i] = exact_call(lemmas[i], &w))) {
+			*why = xasprintf("lemma %zu (%s): %s", i, sk->goals[i].lemma_name, w ? w : "?");
+			free(w);
+			goto out;
+		}
+		texts[i] = calls[i];
+		any |= lemmas[i] != NULL;
+	}
+	if (!(spliced = splice(code, sk, texts, sp, why)))
+		goto out;
+	if (!any) {
+		ret = spliced;
+		spliced = NULL;
 		goto out;
 	}
-	decl_start = v[d.first].start;
-	if (!(spliced = splice(code, sk, (const char *const *)calls, why)))
+	if (lean_tokenize(code, strlen(code), 1, &v, &n, why) || holder(code, v, n, sk, &d, why) < 0)
 		goto out;
+	decl_start = v[d.first].start; /* the same offset in spliced: every sorry lies after it */
 	sbuf_add(&sb, spliced, decl_start);
+	line = 1 + count_lines(spliced, decl_start);
 	for (size_t i = 0; i < sk->n; i++) {
 		size_t len;
-		if (!lemmas[i])
+		if (!by_lemma[i] || !lemmas[i])
 			continue;
 		len = strlen(lemmas[i]);
 		while (len && strchr(" \t\r\n", lemmas[i][len - 1]))
 			len--;
+		sp[i].lemma_first = line + added;
+		sp[i].lemma_last = sp[i].lemma_first + count_lines(lemmas[i], len);
 		sbuf_add(&sb, lemmas[i], len);
 		sbuf_adds(&sb, "\n\n");
+		added += count_lines(lemmas[i], len) + 2;
 	}
+	for (size_t i = 0; i < sk->n; i++)
+		if (sp[i].first_line) {
+			sp[i].first_line += added;
+			sp[i].last_line += added;
+		}
 	sbuf_adds(&sb, spliced + decl_start);
 	ret = sbuf_detach(&sb);
 out:
 	for (size_t i = 0; i < sk->n; i++)
 		free(calls[i]);
 	free(calls);
+	free(texts);
+	if (!spots)
+		free(sp);
 	free(spliced);
 	free(v);
 	return ret;
+}
+
+char *lean_recombine_fallback(const char *code, const struct lean_sketch *sk, const char *const *lemmas,
+			      char **why)
+{
+	unsigned char *all;
+	char *r;
+	*why = NULL;
+	if (!sk->n) {
+		*why = xstrdup("the sketch has no sorry to close");
+		return NULL;
+	}
+	all = xmalloc(sk->n);
+	memset(all, 1, sk->n);
+	r = lean_recombine_mixed(code, sk, lemmas, lemmas, all, NULL, why);
+	free(all);
+	return r;
+}
+
+size_t lean_spots_at(const struct lean_spot *spots, size_t n, int line, unsigned char *hit)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if ((spots[i].first_line && line >= spots[i].first_line && line <= spots[i].last_line) ||
+		    (spots[i].lemma_first && line >= spots[i].lemma_first && line <= spots[i].lemma_last)) {
+			hit[i] = 1;
+			k++;
+		}
+	return k;
 }

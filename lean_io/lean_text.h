@@ -71,12 +71,23 @@ struct lean_subgoal {
 	char *lemma_name;    /* unique Lean identifier, e.g. mathd_algebra_10_h₃ */
 	char *statement;     /* the have's type verbatim; with binders "(n : ℕ) (hn : 0 < n) : P n";
 			      * "" when the text does not state the goal (then lemma_a/b NULL) */
+	/* Way 1, the faithful lemma: the theorem's binders, the have's own binders, its type. */
 	char *lemma_a;       /* form (a): "theorem NAME <theorem binders> <have binders> :\n  T := by" */
 	char *lemma_b;       /* form (b): as (a) plus every earlier have in scope as (name : T)
 			      * ((h : ∀ binders, T) for a have with binders), before the have binders */
 	int is_final;        /* the top-level sorry closing the original goal */
-	int needs_goal_state;/* syntax cannot state this subgoal faithfully */
-	char *goal_reason;   /* why (e.g. "intro before line 7"), or NULL */
+	int needs_goal_state;/* way 1 cannot state this subgoal faithfully */
+	char *goal_reason;   /* why (e.g. "`intro` at line 7 may change the hypotheses"), or NULL */
+	/* Way 3, the lemma read from the text: as way 1 with the locals the tactics before
+	 * it introduce where the text says what they are (intro, by_contra, obtain, set…),
+	 * in source order among the premises; hypotheses changed in place kept as written.
+	 * Equal to way 1's when nothing before it changed the context. */
+	char *text_lemma_a;  /* form (a) plus those locals; NULL when the text cannot state it */
+	char *text_lemma_b;  /* form (b) plus those locals; NULL likewise */
+	char *text_reason;   /* why way 3 cannot (the tactic and its line), or NULL */
+	int text_changed;    /* in-place changes (`rw … at h`) of hypotheses it keeps as written */
+	int have_line;       /* line of the step's `have`/`obtain`/`suffices` (the sorry's line
+			      * for the final sorry and unstated goals) */
 	size_t sorry_start, sorry_end; /* byte range of the `sorry` token */
 	int line, col;       /* position of the `sorry` as the REPL reports it */
 	int depth;           /* nesting of have blocks around it (0: top level) */
@@ -86,12 +97,18 @@ struct lean_sketch {
 	struct lean_subgoal *goals; /* owned */
 };
 /* Analyze a sketch (the code of one theorem `theorem_name` holding sorries):
- * every sorry becomes a subgoal, in source order. Refused: a sorry outside the
- * theorem's proof or inside a have's statement, more than 256 sorries. Decisions
- * (which tactics force goal states, obtain) are documented in lean_sketch.c.
+ * every sorry becomes a subgoal, in source order. A have whose block holds the
+ * sorries of further haves (a wrapper) is no subgoal itself: its inner steps are,
+ * with the theorem's binders and every earlier have in scope (outer first) as
+ * premises. Refused: a sorry outside the theorem's proof or inside a have's
+ * statement, more than 256 sorries. Decisions (which tactics force goal states,
+ * what way 3 reads) are documented in lean_sketch.c.
  * 0, or -1 with why. Release with lean_sketch_release. */
 int lean_sketch_analyze(const char *code, const char *theorem_name, struct lean_sketch *out,
 			char **why);
+/* Where subgoal g stands, for messages: "`have h₃` at line 7" ("the final `sorry`
+ * at line 9", "the `sorry` at line 4"), malloc'd. */
+char *lean_subgoal_where(const struct lean_subgoal *g);
 void lean_sketch_release(struct lean_sketch *sk);
 
 /* A lemma statement ("theorem NAME binders :\n  T := by") built from a REPL goal
@@ -113,6 +130,34 @@ char *lean_recombine(const char *code, const struct lean_sketch *sk, const char 
  * its sorry. malloc'd, NULL with why. */
 char *lean_recombine_fallback(const char *code, const struct lean_sketch *sk,
 			      const char *const *lemmas, char **why);
+
+/* Where subgoal i went in a recombined text: 1-based lines, 0 when its sorry was
+ * left. For a splice, from the line of the `by` (or `:=`) before the sorry, where
+ * Lean reports unsolved goals, to the proof's last line; for a lemma, its `exact`
+ * call and, apart, its declaration before the theorem. */
+struct lean_spot {
+	int first_line, last_line;   /* the spliced proof or the `exact` call */
+	int lemma_first, lemma_last; /* the lemma declaration (0 when spliced) */
+};
+/* Per subgoal: by_lemma[i] ? close sorry i by its lemma (lemmas[i], as in
+ * lean_recombine_fallback) : splice proofs[i] (as in lean_recombine); a NULL text
+ * leaves the sorry. spots (NULL, or sk->n of them) receive where each went.
+ * malloc'd, NULL with why. */
+char *lean_recombine_mixed(const char *code, const struct lean_sketch *sk, const char *const *proofs,
+			   const char *const *lemmas, const unsigned char *by_lemma, struct lean_spot *spots,
+			   char **why);
+/* Mark hit[i] = 1 for every subgoal whose spot (spliced proof, exact call or lemma)
+ * holds line, as Lean reports an error in the recombined text (spots on one line,
+ * as in `⟨sorry, sorry⟩`, are all marked). Returns how many hold it (0: the error
+ * is the sketch's own). */
+size_t lean_spots_at(const struct lean_spot *spots, size_t n, int line, unsigned char *hit);
+
+/* One Lean command that elaborates the lemma statements lemmas[0..n) (each
+ * "theorem NAME … := by", NULL ones skipped) as `theorem … := by sorry`, a blank
+ * line apart, before their proofs are paid for; spots[i] (n of them) receive each
+ * one's lines, so that lean_spots_at tells which ones an error belongs to.
+ * malloc'd. */
+char *lean_lemmas_command(const char *const *lemmas, size_t n, struct lean_spot *spots);
 
 /* Normalize a statement for identity: comments dropped, runs of whitespace made
  * one space, trimmed. malloc'd. Used to prove identical lemmas once. */

@@ -6,13 +6,17 @@ about in its knowledge base of complete proofs and answers as a model would:
 
 - decomposition prompt for a theorem or a `have` with a block: the statement
   from the prompt, then the block with each direct `have`'s own block replaced
-  by `sorry` (the proof's have skeleton);
-- prover prompt for a lemma whose `have` block holds no nested `have` (or only
-  haves restating the lemma itself, which no sketch may decompose into): the
-  original block (so recombination must rebuild the original text);
-- prover prompt for the theorem itself, or for a lemma whose block holds
-  other nested `have`s: a proof marked `-- double: fail`, which the REPL double
-  rejects, so that recursion is exercised.
+  by `sorry` (the proof's have skeleton), but a have restating the goal being
+  decomposed (a wrapper, `have h_main : GOAL := by …`) opened: its own haves are
+  cut the same way, and it is kept with its proof when it holds none (no sketch
+  may ask for the goal itself);
+- prover prompt for a lemma whose skeleton would cut nothing (its block holds no
+  have but, perhaps, haves restating it): the original block (so recombination
+  must rebuild the original text);
+- prover prompt for the theorem itself, or for a lemma whose skeleton would cut
+  something: a proof marked `-- double: fail`, which the REPL double rejects, so
+  that recursion is exercised.
+tests/unit/test-lean-replay.c replays the same answers without Lean or HTTP.
 
 With cheat=True the first answer to each prompt (and choice 0 of a prover
 request) is a cheating one: a changed statement, `apply?`, an `axiom`, an
@@ -38,6 +42,12 @@ def indent_of(line):
 
 def split_decl(head):
     """'have NAME BINDERS : T' or 'theorem NAME BINDERS : T' -> (name, T)."""
+    name, _, concl = split_decl3(head)
+    return name, concl
+
+
+def split_decl3(head):
+    """-> (name, binders text, T)."""
     words = head.split(None, 2)
     kw = words[0]
     rest = head[len(kw):].lstrip()
@@ -54,9 +64,9 @@ def split_decl(head):
         elif c in ")]}⦄⟩":
             depth -= 1
         elif c == ":" and depth == 0 and rest[i + 1:i + 2] != "=":
-            return name, rest[i + 1:]
+            return name, rest[name_end:i].strip(), rest[i + 1:]
         i += 1
-    return name, None
+    return name, "", None
 
 
 class Node:
@@ -68,6 +78,22 @@ class Node:
         self.children = []        # direct haves, in order
         self.inline = None        # (first, last) line of a one-line `have … := by TACTICS`
         self.span = None          # (first, last) line of a block have's header
+        self.binders = ""         # its binders (`have h (n : ℕ) : …`)
+
+    def restates(self, goal):
+        """Does this have state goal's conclusion again (a wrapper)?"""
+        return not self.binders and self.concl == goal.concl
+
+    def cuts(self, goal=None):
+        """The haves a sketch of goal (default: self) cuts in this block, in order."""
+        goal = goal or self
+        out = []
+        for c in self.children:
+            if c.restates(goal):
+                out.extend(c.cuts(goal))
+            else:
+                out.append(c)
+        return out
 
     def base(self):
         ind = [indent_of(l) for l in self.block if l.strip()]
@@ -99,13 +125,14 @@ def parse_block(lines):
             after = after.strip()
             if decl.startswith("have:"):
                 decl = "have :" + decl[5:]
-            name, concl = split_decl(decl)
+            name, binders, concl = split_decl3(decl)
             if not name or name.startswith(":"):
-                name = "this"
+                name, binders = "this", ""
             if after:
                 if concl is not None:
                     node = Node(name, decl, norm(concl), [" " * (base + 2) + after])
                     node.inline = (i, j)
+                    node.binders = binders
                     nodes.append(node)
                 i = j + 1
                 continue
@@ -122,6 +149,7 @@ def parse_block(lines):
                 node.children = parse_block(block)
                 node.inline = None
                 node.span = (i, j)
+                node.binders = binders
                 nodes.append(node)
             i = k
             continue
@@ -148,12 +176,13 @@ class Theorem:
         self.text = text
 
     def nodes(self):
-        """(node, path of have names from the theorem down to it)."""
+        """(node, path of the lemma names' have parts from the theorem down to it):
+        the nodes a replay asks for, each under the sketch that cuts it."""
         stack = [(self.root, [])]
         while stack:
             n, path = stack.pop()
             yield n, path
-            stack.extend((c, path + [c.name]) for c in n.children)
+            stack.extend((c, path + [c.name]) for c in n.cuts())
 
 
 def dedent(block, to):
@@ -162,13 +191,21 @@ def dedent(block, to):
     return [(" " * to + l[base:]) if l.strip() else "" for l in block]
 
 
-def skeleton(node):
-    """node's block with each direct have's proof replaced by `sorry`."""
+def skeleton(node, goal=None):
+    """node's block with each have of goal's sketch (node.cuts) cut to `sorry`."""
+    goal = goal or node
     out = []
     lines = node.block
     i = 0
     for child in node.children:
-        if child.inline:
+        if child.restates(goal):
+            if child.inline or not child.cuts(goal):
+                continue  # kept with its proof: its lines go with the rest
+            a, b = child.span
+            out.extend(lines[i:b + 1])
+            out.extend(skeleton(child, goal))
+            i = b + 1 + len(child.block)
+        elif child.inline:
             a, b = child.inline
             out.extend(lines[i:b])
             line = lines[b]
@@ -262,7 +299,7 @@ class Oracle:
                     "each a `have` below, and conclude from them.\n\n```lean4\n%s\n%s\n%s\n```\n"
                     % (key[0], header, stmt, "\n".join(body)))
         body = dedent(node.block, 2)
-        if is_root or any(c.concl != node.concl for c in node.children):
+        if is_root or node.cuts():
             return "```lean4\n%s\n%s\n  -- double: fail\n%s\n```" % (header, stmt, "\n".join(body))
         return "```lean4\n%s\n%s\n%s\n```" % (header, stmt, "\n".join(body))
 

@@ -1,8 +1,9 @@
 /* fuzz-lean-sketch.c: sketch analysis and recombination (lean_io/lean_sketch.c,
  * lean_recombine.c) and lemmas from REPL goal strings (lean_goal.c).
- * Invariants: subgoals are the sketch's `sorry` tokens in source order; splicing
- * nothing (NULL proofs or lemmas) or `sorry` back gives the sketch byte for byte;
- * splicing real proofs gives code whose theorem still parses. */
+ * Invariants: subgoals are the sketch's `sorry` tokens in source order; way 3's
+ * lemma is there or its reason is, never both, and is way 1's when way 1 is
+ * faithful; splicing nothing (NULL proofs or lemmas) or `sorry` back gives the
+ * sketch byte for byte; splicing real proofs gives code whose theorem still parses. */
 #include <string.h>
 
 #include "cs.h"
@@ -82,6 +83,15 @@ static void check_sketch(const char *code, const char *name)
 		FUZZ_CHECK(!*g->statement || (g->lemma_a && g->lemma_b));
 		FUZZ_CHECK(!g->is_final || !g->have_name);
 		FUZZ_CHECK(g->line >= 1 && g->col >= 0 && g->depth >= 0);
+		FUZZ_CHECK(!g->text_lemma_a == !g->text_lemma_b && !g->text_lemma_b == !!g->text_reason);
+		FUZZ_CHECK(!g->text_lemma_b || !strncmp(g->text_lemma_b, "theorem ", 8));
+		FUZZ_CHECK(g->needs_goal_state || !g->lemma_b || (g->text_lemma_b && !strcmp(g->text_lemma_b, g->lemma_b)));
+		FUZZ_CHECK(g->have_line >= 1 && g->have_line <= g->line);
+		{
+			char *w = lean_subgoal_where(g);
+			FUZZ_CHECK(w && *w);
+			free(w);
+		}
 		prev = g->sorry_end;
 	}
 	proofs = xcalloc(sk.n + 1, sizeof *proofs);
@@ -129,6 +139,32 @@ static void check_sketch(const char *code, const char *name)
 			FUZZ_CHECK(!lemmas[i] || strstr(out, lemmas[i]));
 		free(out);
 		free(why);
+		why = NULL;
+		/* Every other one by lemma: spots in order, inside the text, found again. */
+		{
+			unsigned char *by = xcalloc(sk.n + 1, 1);
+			struct lean_spot *sp = xcalloc(sk.n + 1, sizeof *sp);
+			int last = 0, lines = 1;
+			for (size_t i = 0; i < sk.n; i++)
+				by[i] = i % 2;
+			out = lean_recombine_mixed(code, &sk, proofs, (const char *const *)lemmas, by, sp, &why);
+			/* by is reused below to collect hits */
+			FUZZ_CHECK((out == NULL) == (why != NULL));
+			for (const char *q = out; q && (q = strchr(q, '\n')); q++)
+				lines++;
+			for (size_t i = 0; out && i < sk.n; i++) {
+				if (!sp[i].first_line)
+					continue;
+				FUZZ_CHECK(sp[i].first_line >= last && sp[i].first_line <= sp[i].last_line && sp[i].last_line <= lines);
+				memset(by, 0, sk.n);
+				FUZZ_CHECK(lean_spots_at(sp, sk.n, sp[i].last_line, by) >= 1 && by[i]);
+				last = sp[i].last_line;
+			}
+			free(out);
+			free(why);
+			free(sp);
+			free(by);
+		}
 		for (size_t i = 0; i < sk.n; i++)
 			free(lemmas[i]);
 		free(lemmas);

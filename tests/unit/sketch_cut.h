@@ -1,7 +1,10 @@
-/* sketch_cut.h: turn a real proof into a sketch by cutting each top-level
- * `have … := by BLOCK` to `:= by sorry`, remembering the blocks: shared by
- * tests/unit/test-lean-sketch.c and bench/lean_text_bench.c. Static functions:
- * include it once per program, after cs.h, lean_scan.h and lean_decl.h. */
+/* sketch_cut.h: the `have` tree of a real proof and the sketches cut from it,
+ * shared by tests/unit/test-lean-sketch.c, tests/unit/test-lean-replay.c and
+ * bench/lean_text_bench.c. A have block is `have NAME? BINDERS? : T := by BLOCK`
+ * at the column of its tactic block; its kids are the have blocks at the column of
+ * BLOCK (a BLOCK on the line of its `by` is a leaf). Static functions: include it
+ * once per program, after cs.h, lean_scan.h and lean_decl.h (static inline: a
+ * program may use some of them only). */
 #ifndef SKETCH_CUT_H
 #define SKETCH_CUT_H
 
@@ -13,14 +16,14 @@
 #include "lean_decl.h"
 #include "lean_scan.h"
 
-static int is_comment(const struct lean_tok *t)
+static inline int is_comment(const struct lean_tok *t)
 {
 	return t->kind == LEAN_TOK_COMMENT || t->kind == LEAN_TOK_DOC;
 }
 
 /* Text of a tactic block with its common indentation removed; the first line
  * counts as indented to its column. */
-static char *dedent(const char *code, size_t start, size_t end, int col)
+static inline char *dedent(const char *code, size_t start, size_t end, int col)
 {
 	struct sbuf sb = SBUF_INIT;
 	size_t m = (size_t)col;
@@ -50,50 +53,48 @@ static char *dedent(const char *code, size_t start, size_t end, int col)
 	return sbuf_detach(&sb);
 }
 
-struct cut {
-	size_t start, end;  /* the block */
-	char *proof;        /* dedented */
-	char *statement;    /* expected statement */
-	char *name;
+/* A have block (or the theorem: the root) of a proof. */
+struct hnode {
+	char *name;          /* have name, "this" when anonymous; the theorem's name at the root */
+	char *type;          /* its type verbatim (binders included); the conclusion at the root */
+	int has_binders;
+	size_t first, last;  /* code tokens of its block */
+	size_t start, end;   /* byte range of its block */
+	int col;             /* column of the block's first token */
+	struct hnode *kids;  /* owned */
+	size_t nkids;
 };
 
-/* The sketch of src: each top-level `have NAME? binders? : T := by BLOCK` cut. */
-/* Free what make_sketch put in cuts[0..n). */
-static void cuts_release(struct cut *cuts, size_t n)
+struct htree {
+	const char *src;     /* borrowed */
+	struct lean_tok *v;  /* owned */
+	size_t n;
+	struct lean_decl d;
+	struct hnode root;
+};
+
+static inline char *tok_range(const char *src, const struct lean_tok *v, size_t i, size_t j)
 {
-	for (size_t i = 0; i < n; i++) {
-		free(cuts[i].proof);
-		free(cuts[i].statement);
-		free(cuts[i].name);
-	}
+	while (i < j && is_comment(&v[i]))
+		i++;
+	while (j > i && is_comment(&v[j]))
+		j--;
+	return xstrndup(src + v[i].start, v[j].end - v[i].start);
 }
 
-static char *make_sketch(const char *src, struct cut *cuts, size_t *ncut, size_t max, char **thname)
+/* The have blocks at the column of node's block, recursively. */
+static inline void hnode_kids(struct htree *t, struct hnode *node)
 {
-	struct lean_tok *v;
-	struct lean_decl d;
-	size_t n, i, root = 0;
-	char *why = NULL;
-	struct sbuf sb = SBUF_INIT;
-	size_t at = 0;
-	*ncut = 0;
-	if (lean_tokenize(src, strlen(src), 1, &v, &n, &why) || lean_find_theorem(src, v, n, NULL, 1, &d, &why)) {
-		printf("# %s\n", why);
-		free(why);
-		free(v);
-		return NULL;
-	}
-	*thname = xstrndup(src + v[d.name].start, v[d.name].end - v[d.name].start);
-	for (i = d.by + 1; i <= d.last && is_comment(&v[i]); i++)
-		;
-	root = i;
-	for (i = root; i <= d.last; i++) {
-		size_t j, s, colon = 0, assign = 0, by, first, last, nm;
+	const char *src = t->src;
+	const struct lean_tok *v = t->v;
+	size_t cap = 0;
+	for (size_t i = node->first; i <= node->last; i++) {
+		size_t j, colon = 0, assign = 0, by, first, last, nm = i + 1;
 		long depth = 0;
-		if (is_comment(&v[i]) || !v[i].bol || v[i].col != v[root].col || !lean_tok_is(src, &v[i], "have"))
+		struct hnode *k;
+		if (is_comment(&v[i]) || !v[i].bol || v[i].col != node->col || !lean_tok_is(src, &v[i], "have"))
 			continue;
-		nm = i + 1;
-		for (j = i + 1; j <= d.last && !(v[j].bol && v[j].col <= v[root].col); j++) {
+		for (j = i + 1; j <= node->last && !(v[j].bol && v[j].col <= node->col); j++) {
 			if (is_comment(&v[j]))
 				continue;
 			if (strchr("([{", src[v[j].start]) || !strncmp(src + v[j].start, "⟨", 3))
@@ -116,40 +117,139 @@ static char *make_sketch(const char *src, struct cut *cuts, size_t *ncut, size_t
 		for (first = by + 1; is_comment(&v[first]); first++)
 			;
 		last = first;
-		for (j = first; j <= d.last && !(v[j].bol && v[j].col <= v[root].col); j++)
+		for (j = first; j <= node->last && !(v[j].bol && v[j].col <= node->col); j++)
 			if (!is_comment(&v[j]))
 				last = j;
-		if (*ncut == max)
-			break;
-		s = lean_tok_is(src, &v[nm], ":") ? colon + 1 : nm + 1;
-		if (s == colon)
-			s++;
-		{
-			size_t e = assign - 1;
-			while (is_comment(&v[s]))
-				s++;
-			while (is_comment(&v[e]))
-				e--;
-			cuts[*ncut].statement = xstrndup(src + v[s].start, v[e].end - v[s].start);
+		if (node->nkids == cap) {
+			cap = cap ? 2 * cap : 8;
+			node->kids = xrealloc(node->kids, cap * sizeof *node->kids);
 		}
-		cuts[*ncut].name = lean_tok_is(src, &v[nm], ":") ? xstrdup("this")
-				   : xstrndup(src + v[nm].start, v[nm].end - v[nm].start);
-		cuts[*ncut].start = v[first].start;
-		cuts[*ncut].end = v[last].end;
-		cuts[*ncut].proof = dedent(src, v[first].start, v[last].end, v[first].col);
-		sbuf_add(&sb, src + at, v[first].start - at);
-		sbuf_adds(&sb, "sorry");
-		at = v[last].end;
-		(*ncut)++;
+		k = &node->kids[node->nkids++];
+		memset(k, 0, sizeof *k);
+		k->name = lean_tok_is(src, &v[nm], ":") ? xstrdup("this") : xstrndup(src + v[nm].start, v[nm].end - v[nm].start);
+		k->type = tok_range(src, v, lean_tok_is(src, &v[nm], ":") ? colon + 1 : (nm + 1 == colon ? colon + 1 : nm + 1),
+				    assign - 1);
+		k->has_binders = !lean_tok_is(src, &v[nm], ":") && nm + 1 != colon;
+		k->first = first;
+		k->last = last;
+		k->start = v[first].start;
+		k->end = v[last].end;
+		k->col = v[first].col;
+		if (v[first].line != v[by].line)
+			hnode_kids(t, k);
 		i = last;
 	}
-	sbuf_adds(&sb, src + at);
-	free(v);
+}
+
+static inline void hnode_release(struct hnode *node)
+{
+	for (size_t i = 0; i < node->nkids; i++)
+		hnode_release(&node->kids[i]);
+	free(node->kids);
+	free(node->name);
+	free(node->type);
+}
+
+static inline void htree_release(struct htree *t)
+{
+	hnode_release(&t->root);
+	free(t->v);
+}
+
+/* The have tree of the last theorem of src. 0, or -1 after printing why. */
+static inline int htree_build(const char *src, struct htree *t)
+{
+	char *why = NULL;
+	size_t i;
+	memset(t, 0, sizeof *t);
+	t->src = src;
+	if (lean_tokenize(src, strlen(src), 1, &t->v, &t->n, &why) ||
+	    lean_find_theorem(src, t->v, t->n, NULL, 1, &t->d, &why)) {
+		printf("# %s\n", why);
+		free(why);
+		free(t->v);
+		t->v = NULL;
+		return -1;
+	}
+	for (i = t->d.by + 1; i <= t->d.last && is_comment(&t->v[i]); i++)
+		;
+	t->root.name = xstrndup(src + t->v[t->d.name].start, t->v[t->d.name].end - t->v[t->d.name].start);
+	t->root.type = tok_range(src, t->v, t->d.colon + 1, t->d.assign - 1);
+	t->root.first = i;
+	t->root.last = t->d.last;
+	t->root.start = t->v[i].start;
+	t->root.end = t->v[t->d.last].end;
+	t->root.col = t->v[i].col;
+	hnode_kids(t, &t->root);
+	return 0;
+}
+
+/* The tactic block of a leaf have, dedented. */
+static inline char *hnode_proof(const struct htree *t, const struct hnode *node)
+{
+	return dedent(t->src, node->start, node->end, node->col);
+}
+
+/* src[start, end) with the blocks of cuts[0..n) (in order, inside the range)
+ * replaced by `sorry`, appended to sb. */
+static inline void add_cut_text(struct sbuf *sb, const char *src, size_t start, size_t end, struct hnode *const *cuts,
+			 size_t n)
+{
+	size_t at = start;
+	for (size_t i = 0; i < n; i++) {
+		sbuf_add(sb, src + at, cuts[i]->start - at);
+		sbuf_adds(sb, "sorry");
+		at = cuts[i]->end;
+	}
+	sbuf_add(sb, src + at, end - at);
+}
+
+struct cut {
+	size_t start, end;  /* the block */
+	char *proof;        /* dedented */
+	char *statement;    /* expected statement */
+	char *name;
+};
+
+/* Free what make_sketch put in cuts[0..n). */
+static inline void cuts_release(struct cut *cuts, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(cuts[i].proof);
+		free(cuts[i].statement);
+		free(cuts[i].name);
+	}
+}
+
+/* The sketch of src: each top-level `have NAME? binders? : T := by BLOCK` cut. */
+static inline char *make_sketch(const char *src, struct cut *cuts, size_t *ncut, size_t max, char **thname)
+{
+	struct htree t;
+	struct hnode **k;
+	struct sbuf sb = SBUF_INIT;
+	*ncut = 0;
+	if (htree_build(src, &t))
+		return NULL;
+	*thname = xstrdup(t.root.name);
+	k = xcalloc(t.root.nkids + 1, sizeof *k);
+	for (size_t i = 0; i < t.root.nkids && *ncut < max; i++) {
+		struct hnode *h = &t.root.kids[i];
+		k[i] = h;
+		cuts[*ncut].statement = xstrdup(h->type);
+		cuts[*ncut].name = xstrdup(h->name);
+		cuts[*ncut].start = h->start;
+		cuts[*ncut].end = h->end;
+		cuts[*ncut].proof = hnode_proof(&t, h);
+		(*ncut)++;
+	}
+	add_cut_text(&sb, src, 0, strlen(src), k, *ncut);
+	free(k);
+	htree_release(&t);
 	return sbuf_detach(&sb);
 }
 
 /* s with whitespace-only lines emptied, malloc'd. */
-static char *blank_lines(const char *s)
+static inline char *blank_lines(const char *s)
 {
 	struct sbuf sb = SBUF_INIT;
 	while (*s) {

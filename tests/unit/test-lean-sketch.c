@@ -12,6 +12,7 @@
 #include "cs.h"
 #include "lean_scan.h"
 #include "lean_decl.h"
+#include "lean_context.h"
 #include "lean_text.h"
 #include "tap.h"
 #include "sketch_cut.h"
@@ -420,6 +421,343 @@ static void test_goal_lemmas(void)
 	why = NULL;
 	ok(!lean_lemma_from_goal("g", "x : ℕ\n⊢ ?m.5 = x", &why) && why, "metavariable refused");
 	free(why);
+	{
+		const char *lemmas[3] = { "theorem a (x : ℕ) :\n  x = x := by", NULL, "theorem c :\n  True := by\n" };
+		struct lean_spot sp[3];
+		unsigned char hit[3] = { 0, 0, 0 };
+		l = lean_lemmas_command(lemmas, 3, sp);
+		is_str(l, "theorem a (x : ℕ) :\n  x = x := by sorry\n\ntheorem c :\n  True := by sorry\n\n",
+		       "lemma check: one command of `… := by sorry`");
+		ok(sp[0].first_line == 1 && sp[0].last_line == 2 && !sp[1].first_line && sp[2].first_line == 4 &&
+		   sp[2].last_line == 5, "each lemma's lines");
+		ok(lean_spots_at(sp, 3, 5, hit) == 1 && hit[2] && !hit[0], "an error at line 5 is the third lemma's");
+		free(l);
+	}
+}
+
+/* Way 3: the lemma read from the text, per tactic kind; the last subgoal's forms. */
+static const struct {
+	const char *code;
+	const char *want_b;   /* text_lemma_b, NULL: refused */
+	const char *want;     /* a part of text_lemma_a (want_b) or of text_reason (refused) */
+	int changed;          /* text_changed */
+} text_cases[] = {
+	/* intro on ∀ with a written type, several names sharing it, then a hypothesis */
+	{ "theorem t : ∀ x y : ℝ, x < y → x ≤ y := by\n  intro x y h\n  have h2 : x ≤ y := by sorry\n  exact h2",
+	  "theorem t_h2 (x : ℝ) (y : ℝ) (h : x < y) :\n  x ≤ y := by", "t_h2 (x : ℝ) (y : ℝ) (h : x < y) :", 0 },
+	/* ∀ x ∈ s: the type is not written, Lean infers it from x ∈ s */
+	{ "theorem t (s : Finset ℕ) : ∀ x ∈ s, x ≥ 0 := by\n  intro x hx\n  have h : x ≥ 0 := by sorry\n  exact h",
+	  "theorem t_h (s : Finset ℕ) (x) (hx : x ∈ s) :\n  x ≥ 0 := by", "(x) (hx : x ∈ s)", 0 },
+	/* A → B */
+	{ "theorem t (p q : Prop) (hq : q) : p → q := by\n  intro hp\n  have h : q := by sorry\n  exact h",
+	  "theorem t_h (p q : Prop) (hq : q) (hp : p) :\n  q := by", NULL, 0 },
+	/* a bound name renamed, the closing sorry states the goal left */
+	{ "theorem t : ∀ n : ℕ, n + 0 = n := by\n  intro m\n  sorry",
+	  "theorem t_final (m : ℕ) :\n  m + 0 = m := by", NULL, 0 },
+	/* intros on arrows: anonymous hypotheses */
+	{ "theorem t (p q : Prop) : p → q → p := by\n  intros\n  sorry", "theorem t_final (p q : Prop) (_ : p) (_ : q) :\n  p := by", NULL, 0 },
+	/* ¬ and ≠ */
+	{ "theorem t (b : ℝ) : 1 - b ≠ 0 := by\n  intro h\n  have : b = 1 := by sorry\n  sorry",
+	  "theorem t_final (b : ℝ) (h : 1 - b = 0) (this : b = 1) :\n  False := by", "(h : 1 - b = 0) :", 0 },
+	/* by_contra: ¬goal, the goal is False */
+	{ "theorem t (x : ℝ) (h₀ : x > 0) : x ≥ 0 := by\n  by_contra h\n  have h1 : x < 0 := by sorry\n  sorry",
+	  "theorem t_final (x : ℝ) (h₀ : x > 0) (h : ¬(x ≥ 0)) (h1 : x < 0) :\n  False := by", NULL, 0 },
+	/* by_contra on ¬q introduces q */
+	{ "theorem t (x : ℝ) : ¬ (x = x + 1) := by\n  by_contra h\n  have h1 : (0 : ℝ) = 1 := by sorry\n  norm_num at h1",
+	  "theorem t_h1 (x : ℝ) (h : x = x + 1) :\n  (0 : ℝ) = 1 := by", NULL, 0 },
+	/* by_contra h : T, unnamed by_contra is `this` */
+	{ "theorem t (x : ℝ) : x ≥ 0 := by\n  by_contra h : x < 0\n  have h1 : x < 0 := by sorry\n  linarith",
+	  "theorem t_h1 (x : ℝ) (h : x < 0) :\n  x < 0 := by", NULL, 0 },
+	{ "theorem t (x : ℝ) : x ≥ 0 := by\n  by_contra\n  have h1 : x < 0 := by sorry\n  linarith",
+	  "theorem t_h1 (x : ℝ) (this : ¬(x ≥ 0)) :\n  x < 0 := by", NULL, 0 },
+	/* by_contra! is by_contra then push_neg at h: kept as written, changed in place */
+	{ "theorem t (x : ℝ) : x ≥ 0 := by\n  by_contra! h\n  have h1 : x < 0 := by sorry\n  linarith",
+	  "theorem t_h1 (x : ℝ) (h : ¬(x ≥ 0)) :\n  x < 0 := by", NULL, 1 },
+	/* obtain on ∃ with a written type, and on ∧ */
+	{ "theorem t (h : ∃ x : ℕ, x > 0 ∧ x < 5) : True := by\n  obtain ⟨y, hy, hy'⟩ := h\n  have h1 : y < 6 := by sorry\n  trivial",
+	  "theorem t_h1 (h : ∃ x : ℕ, x > 0 ∧ x < 5) (y : ℕ) (hy : y > 0) (hy' : y < 5) :\n  y < 6 := by", NULL, 0 },
+	/* rcases of a projection; cases' one level */
+	{ "theorem t (n : ℕ) (h₀ : 0 < n ∧ ∃ k : ℕ, n = 2 * k) : True := by\n  rcases h₀.2 with ⟨k, hk⟩\n  have h1 : n % 2 = 0 := by sorry\n  trivial",
+	  "theorem t_h1 (n : ℕ) (h₀ : 0 < n ∧ ∃ k : ℕ, n = 2 * k) (k : ℕ) (hk : n = 2 * k) :\n  n % 2 = 0 := by", NULL, 0 },
+	{ "theorem t (p q r : Prop) (h : p ∧ q ∧ r) : q := by\n  cases' h with hp hqr\n  have h1 : q := by sorry\n  exact h1",
+	  "theorem t_h1 (p q r : Prop) (h : p ∧ q ∧ r) (hp : p) (hqr : q ∧ r) :\n  q := by", NULL, 0 },
+	/* obtain with a stated type: the obtain is a subgoal, its names enter after it */
+	{ "theorem t (x : ℝ) : x = x := by\n  obtain ⟨y, hy⟩ : ∃ y : ℝ, y = x := by sorry\n  have h : y = x := by sorry\n  rfl",
+	  "theorem t_h (x : ℝ) (y : ℝ) (hy : y = x) :\n  y = x := by", NULL, 0 },
+	/* have h := e of an application: a premise, form (b) only */
+	{ "theorem t (u : ℕ → ℝ) (h₀ : ∀ k, u k = 2 * k) : u 1 = 2 := by\n  have h₁ := h₀ 1\n  have h₂ : u 1 = 2 * 1 := by sorry\n  simpa using h₂",
+	  "theorem t_h₂ (u : ℕ → ℝ) (h₀ : ∀ k, u k = 2 * k) (h₁ : u 1 = 2 * 1) :\n  u 1 = 2 * 1 := by", "t_h₂ (u : ℕ → ℝ) (h₀ : ∀ k, u k = 2 * k) :\n", 0 },
+	/* specialize: the instance as a premise h */
+	{ "theorem t (f : ℕ → ℕ) (h : ∀ n, f n = n) : f 2 = 2 := by\n  specialize h 2\n  have h2 : f 2 = 2 := by sorry\n  exact h2",
+	  "theorem t_h2 (f : ℕ → ℕ) (h : ∀ n, f n = n) (h : f 2 = 2) :\n  f 2 = 2 := by", NULL, 0 },
+	/* set with a type and `with` */
+	{ "theorem t (a b : ℝ) : a + b = b + a := by\n  set x : ℝ := a + b with hx\n  have h : x = b + a := by sorry\n  linarith",
+	  "theorem t_h (a b : ℝ) (x : ℝ) (hx : x = a + b) :\n  x = b + a := by", NULL, 0 },
+	/* in-place changes keep hypotheses as written */
+	{ "theorem t (x : ℝ) (h₀ : x + 0 = 1) : x = 1 := by\n  rw [add_zero] at h₀\n  norm_num at h₀\n  have h : x = 1 := by sorry\n  exact h",
+	  "theorem t_h (x : ℝ) (h₀ : x + 0 = 1) :\n  x = 1 := by", NULL, 2 },
+	/* a term in a rewriting tactic binds nothing */
+	{ "theorem t (u : ℕ → ℝ) : True := by\n  rw [show (fun n ↦ u n) = u by rfl]\n  have h : u = u := by sorry\n  trivial",
+	  "theorem t_h (u : ℕ → ℝ) :\n  u = u := by", NULL, 0 },
+	/* refused: the text cannot say */
+	{ "theorem t (x : ℝ) (h₀ : 0 < x) : x ≥ 0 := by\n  simp at h₀ ⊢\n  sorry", NULL, "`simp` at line 2: the text does not say what goal it leaves", 0 },
+	{ "theorem t (f : ℕ → ℕ) : Function.Injective f := by\n  apply foo\n  intro x\n  have h : x = x := by sorry\n  sorry",
+	  NULL, "`intro` at line 3: the text no longer states the goal", 0 },
+	{ "theorem t (n : ℕ) : n = n := by\n  induction n with\n  | zero => rfl\n  | succ k ih =>\n    have h : k = k := by sorry\n    rfl",
+	  NULL, "`induction` at line 2", 0 },
+	{ "theorem t (n : ℕ) : n = n := by\n  cases n\n  have h : n = n := by sorry\n  rfl", NULL, "`cases` at line 2", 0 },
+	{ "theorem t (a b : ℝ) : a = a := by\n  set x := a + b with hx\n  have h : x = x := by sorry\n  rfl", NULL, "`set` at line 2: the type of the name it binds is not written", 0 },
+	{ "theorem t (p q : Prop) (h : p ∨ q) : True := by\n  rcases h with hp | hq\n  have h1 : True := by sorry\n  trivial", NULL, "`rcases` at line 2", 0 },
+	{ "theorem t (h : ∃ x : ℕ, x > 0) : True := by\n  simp at h\n  obtain ⟨x, hx⟩ := h\n  have h1 : x > 0 := by sorry\n  trivial",
+	  NULL, "`obtain` at line 3: it takes apart a hypothesis changed in place", 0 },
+	{ "theorem t (x : ℝ) : x = x := by\n  have h := foo x\n  have h2 : x = x := by sorry\n  rfl", NULL, "`have` at line 2: the text does not say what `foo x` proves", 0 },
+	{ "theorem t (x : ℕ) (h : x < 3) : x < 5 := by\n  interval_cases x\n  have h1 : True := by sorry\n  all_goals omega", NULL, "`interval_cases` at line 2", 0 },
+	{ "theorem t (x : ℝ) : x ≥ 0 := by\n  by_contra! ⟨h1, h2⟩\n  have h3 : x < 0 := by sorry\n  linarith", NULL, "`by_contra!` at line 2", 0 },
+	{ "theorem t (x : ℝ) : x = x := by\n  constructor <;> intro h\n  have h2 : x = x := by sorry", NULL, "`constructor` at line 2", 0 },
+};
+
+static void test_text_lemmas(void)
+{
+	for (size_t i = 0; i < CS_ARRAY_SIZE(text_cases); i++) {
+		struct lean_sketch sk;
+		const struct lean_subgoal *g;
+		char *why = NULL;
+		if (lean_sketch_analyze(text_cases[i].code, "t", &sk, &why) || !sk.n) {
+			ok(0, "text case %zu analyzes: %s", i, why ? why : "no subgoal");
+			free(why);
+			continue;
+		}
+		g = &sk.goals[sk.n - 1];
+		if (text_cases[i].want_b) {
+			is_str(g->text_lemma_b, text_cases[i].want_b, "text case %zu: way 3's form (b)", i);
+			ok(!g->text_reason, "text case %zu: no reason (%s)", i, g->text_reason ? g->text_reason : "");
+			if (text_cases[i].want)
+				ok(g->text_lemma_a && strstr(g->text_lemma_a, text_cases[i].want), "text case %zu: form (a) %s", i,
+				   g->text_lemma_a ? g->text_lemma_a : "(null)");
+			is_int(g->text_changed, text_cases[i].changed, "text case %zu: hypotheses changed in place", i);
+		} else {
+			ok(!g->text_lemma_a && !g->text_lemma_b, "text case %zu: refused", i);
+			ok(g->text_reason && strstr(g->text_reason, text_cases[i].want), "text case %zu: %s", i,
+			   g->text_reason ? g->text_reason : "(no reason)");
+		}
+		lean_sketch_release(&sk);
+	}
+}
+
+/* Steps inside a wrapper have: premises are the theorem's binders and every
+ * earlier have in scope, outer first; the wrapper is not a subgoal. */
+static void test_wrapper(void)
+{
+	const char *code =
+		"theorem t (x : ℝ) (h₀ : x = 1) : x + 1 = 2 := by\n"
+		"  have h1 : 0 < 1 := by sorry\n"
+		"  have h_main : x + 1 = 2 := by\n"
+		"    have a : x = 1 := by sorry\n"
+		"    have b : x + 1 = 1 + 1 := by\n"
+		"      sorry\n"
+		"    linarith\n"
+		"  exact h_main";
+	struct lean_sketch sk;
+	char *why = NULL, *w, *k1, *k2;
+	ok(lean_sketch_analyze(code, "t", &sk, &why) == 0 && sk.n == 3, "wrapper sketch: three sorries, three subgoals");
+	if (sk.n == 3) {
+		is_str(sk.goals[1].have_name, "a", "the wrapper is no subgoal: its first step is");
+		is_str(sk.goals[2].lemma_b, "theorem t_b (x : ℝ) (h₀ : x = 1) (h1 : 0 < 1) (a : x = 1) :\n  x + 1 = 1 + 1 := by",
+		       "inner step: theorem binders, the outer have, then the inner one");
+		is_str(sk.goals[2].lemma_a, "theorem t_b (x : ℝ) (h₀ : x = 1) :\n  x + 1 = 1 + 1 := by", "form (a): binders only");
+		is_int(sk.goals[2].depth, 1, "inner depth");
+		ok(!sk.goals[1].needs_goal_state && !sk.goals[2].needs_goal_state, "faithful");
+		is_str(sk.goals[2].text_lemma_b, sk.goals[2].lemma_b, "way 3 equals way 1 when nothing changed the context");
+		w = lean_subgoal_where(&sk.goals[2]);
+		is_str(w, "`have b` at line 5", "where: the have's keyword line");
+		free(w);
+	}
+	lean_sketch_release(&sk);
+	/* a subgoal identical to the problem: the caller compares keys and names the step */
+	code = "theorem t (x : ℝ) : x = x := by\n  have h : x = x := by sorry\n  exact h";
+	ok(lean_sketch_analyze(code, "t", &sk, &why) == 0 && sk.n == 1, "restating sketch");
+	if (sk.n == 1) {
+		k1 = lean_decl_key(sk.goals[0].lemma_b);
+		k2 = lean_decl_key("theorem t (x : ℝ) : x = x := by");
+		is_str(k1, k2, "its lemma states the problem (decl keys equal)");
+		w = lean_subgoal_where(&sk.goals[0]);
+		is_str(w, "`have h` at line 2", "and the step is named");
+		free(w);
+		free(k1);
+		free(k2);
+	}
+	lean_sketch_release(&sk);
+	code = "theorem t (x : ℝ) : x = x := by\n  obtain ⟨y, hy⟩ : ∃ y, y = x := by sorry\n  sorry";
+	ok(lean_sketch_analyze(code, "t", &sk, &why) == 0 && sk.n == 2, "obtain sketch");
+	if (sk.n == 2) {
+		w = lean_subgoal_where(&sk.goals[0]);
+		is_str(w, "`obtain ⟨y, hy⟩` at line 2", "where: obtain");
+		free(w);
+		w = lean_subgoal_where(&sk.goals[1]);
+		is_str(w, "the final `sorry` at line 3", "where: final");
+		free(w);
+		/* ∃ y untyped: y's binder is written as in the text */
+		is_str(sk.goals[1].text_lemma_b, "theorem t_final (x : ℝ) (y) (hy : y = x) :\n  x = x := by", "final after obtain, way 3");
+	}
+	lean_sketch_release(&sk);
+}
+
+/* Per subgoal: splice some, close others by their lemma; where each went. */
+static void test_mixed(void)
+{
+	const char *code = "open Real\n\n/-- doc -/\n"
+			   "theorem t (x : ℝ) (h₀ : x = 1) : x + 1 = 2 := by\n"
+			   "  have h₁ : x = 1 := by sorry\n"
+			   "  have h₂ : x + 1 = 2 := by\n"
+			   "    sorry\n"
+			   "  exact h₂";
+	const char *proofs[2] = { "exact h₀", "rw [h₁]\nnorm_num" };
+	const char *lemmas[2] = { "theorem t_h₁ (x : ℝ) (h₀ : x = 1) :\n  x = 1 := by\n  exact h₀\n",
+				  "theorem t_h₂ (x : ℝ) (h₀ : x = 1) (h₁ : x = 1) :\n  x + 1 = 2 := by\n  norm_num [h₁]" };
+	unsigned char none[2] = { 0, 0 }, first[2] = { 1, 0 }, both[2] = { 1, 1 };
+	struct lean_spot sp[2];
+	struct lean_sketch sk;
+	char *why = NULL, *r;
+	ok(lean_sketch_analyze(code, "t", &sk, &why) == 0 && sk.n == 2, "mixed: sketch");
+	if (sk.n != 2)
+		return;
+	r = lean_recombine_mixed(code, &sk, proofs, lemmas, none, sp, &why);
+	is_str(r, "open Real\n\n/-- doc -/\ntheorem t (x : ℝ) (h₀ : x = 1) : x + 1 = 2 := by\n"
+		  "  have h₁ : x = 1 := by exact h₀\n  have h₂ : x + 1 = 2 := by\n    rw [h₁]\n    norm_num\n  exact h₂",
+	       "nothing by lemma: the splice");
+	ok(sp[0].first_line == 5 && sp[0].last_line == 5 && !sp[0].lemma_first, "inline proof: its line (%d-%d)",
+	   sp[0].first_line, sp[0].last_line);
+	ok(sp[1].first_line == 6 && sp[1].last_line == 8, "block proof: from the `by` line to its last (%d-%d)",
+	   sp[1].first_line, sp[1].last_line);
+	{
+		char *plain = lean_recombine(code, &sk, proofs, &why);
+		is_str(plain, r, "lean_recombine is the mixed form with no lemma");
+		free(plain);
+	}
+	free(r);
+	r = lean_recombine_mixed(code, &sk, proofs, lemmas, first, sp, &why);
+	is_str(r, "open Real\n\ntheorem t_h₁ (x : ℝ) (h₀ : x = 1) :\n  x = 1 := by\n  exact h₀\n\n/-- doc -/\n"
+		  "theorem t (x : ℝ) (h₀ : x = 1) : x + 1 = 2 := by\n"
+		  "  have h₁ : x = 1 := by exact t_h₁ x h₀\n  have h₂ : x + 1 = 2 := by\n    rw [h₁]\n    norm_num\n  exact h₂",
+	       "first by its lemma (before the docstring), second spliced");
+	ok(sp[0].lemma_first == 3 && sp[0].lemma_last == 5, "the lemma's lines (%d-%d)", sp[0].lemma_first, sp[0].lemma_last);
+	ok(sp[0].first_line == 9 && sp[0].last_line == 9, "its exact call, shifted by the lemma (%d-%d)", sp[0].first_line,
+	   sp[0].last_line);
+	ok(sp[1].first_line == 10 && sp[1].last_line == 12 && !sp[1].lemma_first, "the splice after it shifted too (%d-%d)",
+	   sp[1].first_line, sp[1].last_line);
+	{
+		static const struct { int line; size_t n; unsigned char hit0, hit1; const char *what; } at[] = {
+			{ 11, 1, 0, 1, "an error at line 11 is the second spot's" },
+			{ 4, 1, 1, 0, "an error in the lemma is the first's" },
+			{ 9, 1, 1, 0, "and at its exact call" },
+			{ 13, 0, 0, 0, "the sketch's own `exact h₂` is no spot" },
+			{ 1, 0, 0, 0, "nor the header" },
+		};
+		for (size_t k = 0; k < CS_ARRAY_SIZE(at); k++) {
+			unsigned char hit[2] = { 0, 0 };
+			size_t n = lean_spots_at(sp, 2, at[k].line, hit);
+			ok(n == at[k].n && hit[0] == at[k].hit0 && hit[1] == at[k].hit1, "%s", at[k].what);
+		}
+	}
+	free(r);
+	r = lean_recombine_mixed(code, &sk, proofs, lemmas, both, sp, &why);
+	{
+		char *fb = lean_recombine_fallback(code, &sk, lemmas, &why);
+		is_str(r, fb, "every one by lemma: the fallback form");
+		ok(r && strstr(r, "  have h₂ : x + 1 = 2 := by\n    exact t_h₂ x h₀ h₁\n"), "exact call in a block");
+		ok(sp[1].lemma_first == 7 && sp[1].lemma_last == 9 && sp[1].first_line == 14 && sp[1].last_line == 15, "spots of the fallback (%d, %d-%d)",
+		   sp[1].lemma_first, sp[1].first_line, sp[1].last_line);
+		free(fb);
+	}
+	free(r);
+	lemmas[1] = NULL;
+	r = lean_recombine_mixed(code, &sk, proofs, lemmas, both, sp, &why);
+	ok(r && strstr(r, "    sorry\n") && sp[1].first_line == 0, "by lemma without one: the sorry stays, no spot");
+	free(r);
+	lean_sketch_release(&sk);
+}
+
+static const char *ctx_lookup(void *ctx, const char *name, size_t len, int *stale)
+{
+	const char *const *kv = ctx;
+	*stale = 0;
+	for (; *kv; kv += 2)
+		if (strlen(*kv) == len && !memcmp(*kv, name, len))
+			return kv[1];
+	return NULL;
+}
+
+/* lean_context on its own: types read at their top only. */
+static void test_context(void)
+{
+	const char *kv[] = { "h₀", "0 < a ∧ 0 < b ∧ 0 < c", "h₂", "∀ n, a (n + 2) = a n + 1", "hi", "p ↔ q ∧ r",
+			     "hf", "∀ x > 0, ∀ y : ℝ, f x y = 1", "hq", "∀ {x : ℕ}, x = x", NULL };
+	struct lean_locals l = { 0 };
+	char *why = NULL, *r, *rest;
+	int stale = 0;
+	static const struct { const char *term, *type; } infer[] = {
+		{ "h₀.2.1", "0 < b" }, { "h₀.right.right", "0 < c" }, { "h₂ 1", "a (1 + 2) = a 1 + 1" },
+		{ "h₂ (k + 1)", "a ((k + 1) + 2) = a (k + 1) + 1" }, { "hi.mp", "p → q ∧ r" }, { "hi.2", "q ∧ r → p" },
+		{ "hf 2 two_pos 3", "f 2 3 = 1" }, { "(h₂ 0)", "a (0 + 2) = a 0 + 1" },
+		{ "Finset.mem_Icc.mp hn", NULL }, { "h₀.le", NULL }, { "hq 1", NULL }, { "h₂ _", NULL }, { "h₀ ▸ h₂", NULL },
+	};
+	for (size_t i = 0; i < CS_ARRAY_SIZE(infer); i++) {
+		r = lean_ctx_infer(infer[i].term, ctx_lookup, (void *)kv, &stale, &why);
+		if (infer[i].type)
+			is_str(r, infer[i].type, "infer %s", infer[i].term);
+		else
+			ok(!r && why && *why, "infer %s refused: %s", infer[i].term, why ? why : "");
+		free(r);
+		free(why);
+		why = NULL;
+	}
+	ok(lean_ctx_destruct("∃ x > 0, P x ∧ Q", "⟨x, hx, hp, hq⟩", &l, &why) == 0 && l.n == 4 && !l.v[0].type &&
+	   !strcmp(l.v[1].type, "x > 0") && !strcmp(l.v[2].type, "P x") && !strcmp(l.v[3].type, "Q"),
+	   "∃ with a binder predicate, then ∧");
+	lean_locals_release(&l);
+	ok(lean_ctx_destruct("∃ (m : ℕ) (k : ℤ), m = k", "⟨m, hm⟩", &l, &why) == 0 && l.n == 2 &&
+	   !strcmp(l.v[1].type, "∃ (k : ℤ), m = k"), "fewer patterns than binders: the rest as one");
+	lean_locals_release(&l);
+	ok(lean_ctx_destruct("A ↔ B", "⟨h1, h2⟩", &l, &why) == 0 && l.n == 2 && !strcmp(l.v[0].type, "A → B") &&
+	   !strcmp(l.v[1].type, "B → A"), "↔ into its two directions");
+	lean_locals_release(&l);
+	ok(lean_ctx_destruct("∃ x : ℕ, x = 1", "⟨y, (hy : y = 1)⟩", &l, &why) == 0 && l.n == 2 && !strcmp(l.v[1].type, "y = 1"),
+	   "a typed pattern names the type");
+	lean_locals_release(&l);
+	ok(lean_ctx_destruct("A ∨ B", "⟨h1, h2⟩", &l, &why) == -1 && why, "∨ is not taken apart: %s", why ? why : "");
+	lean_locals_release(&l);
+	free(why);
+	why = NULL;
+	ok(lean_ctx_destruct("∃ k, n = 2 * k", "⟨k, rfl⟩", &l, &why) == -1 && why, "rfl refused: %s", why ? why : "");
+	lean_locals_release(&l);
+	free(why);
+	why = NULL;
+	ok(lean_ctx_intro("∀ x, ∃ y, y > x", (const char *const[]){ "y" }, 1, 0, &l, &rest, &why) == -1 &&
+	   why && strstr(why, "capture"), "renaming x to y would be captured by ∃ y: %s", why ? why : "");
+	lean_locals_release(&l);
+	free(why);
+	why = NULL;
+	ok(lean_ctx_intro("P x", NULL, 0, 0, &l, &rest, &why) == -1 && why, "intro on a goal not written ∀/→: %s", why ? why : "");
+	lean_locals_release(&l);
+	free(why);
+	why = NULL;
+	ok(lean_ctx_intro("A ↔ B → C", NULL, 0, 0, &l, &rest, &why) == -1, "↔ binds looser than →: no intro");
+	lean_locals_release(&l);
+	free(why);
+	why = NULL;
+	ok(lean_ctx_intro("∀ x > 0, A ↔ B", (const char *const[]){ "x", "hx" }, 2, 0, &l, &rest, &why) == 0 &&
+	   !strcmp(rest, "A ↔ B"), "a binder predicate's body keeps its ↔");
+	free(rest);
+	lean_locals_release(&l);
+	r = lean_ctx_subst("x.den + f x = x", "x", "k + 1", &why);
+	is_str(r, "(k + 1).den + f (k + 1) = (k + 1)", "subst: fields and applications");
+	free(r);
+	r = lean_ctx_negate("¬(a = b)");
+	is_str(r, "a = b", "negate ¬q: q");
+	free(r);
+	r = lean_ctx_negate("a ≤ b");
+	is_str(r, "¬(a ≤ b)", "negate: ¬(goal)");
+	free(r);
 }
 
 static void test_bounds(void)
@@ -462,6 +800,10 @@ int main(void)
 	test_obtain_suffices();
 	test_text_forms();
 	test_goal_lemmas();
+	test_context();
+	test_text_lemmas();
+	test_wrapper();
+	test_mixed();
 	test_bounds();
 	test_dsp2_roundtrip();
 	return done_testing();

@@ -1,0 +1,3 @@
+theorem t : ∀ n : ℕ, n + 0 = n := by
+  intro m
+  sorry

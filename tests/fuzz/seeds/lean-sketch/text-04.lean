@@ -1,0 +1,3 @@
+theorem t (p q : Prop) : p → q → p := by
+  intros
+  sorry

@@ -1,0 +1,3 @@
+theorem t (x : ℝ) (h₀ : 0 < x) : x ≥ 0 := by
+  simp at h₀ ⊢
+  sorry

@@ -1,0 +1,5 @@
+theorem t (f : ℕ → ℕ) : Function.Injective f := by
+  apply foo
+  intro x
+  have h : x = x := by sorry
+  sorry

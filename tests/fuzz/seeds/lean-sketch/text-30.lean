@@ -1,0 +1,3 @@
+theorem t (x : ℝ) : x = x := by
+  constructor <;> intro h
+  have h2 : x = x := by sorry
