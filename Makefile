@@ -69,6 +69,11 @@ all: $(PROGS) bin/coldstart $(MANPAGES)
 bin/coldstart: scripts/coldstart build/version.h
 	@mkdir -p bin
 	$(Q)sed 's/@VERSION@/$(VERSION)/' scripts/coldstart > $@.tmp && chmod +x $@.tmp && mv $@.tmp $@
+# The driver beside the sanitized programs runs those (the shell tests run it); its
+# bundled data are the source tree's.
+build/san/bin/coldstart: bin/coldstart
+	@mkdir -p $(dir $@)
+	$(Q)sed 's|^here=.*|&\nCS_SHARE=$${CS_SHARE:-$(CURDIR)}|' bin/coldstart > $@.tmp && chmod +x $@.tmp && mv $@.tmp $@
 
 # Rewritten only when the version changes: only util.o and the driver depend on it.
 build/version.h: FORCE
@@ -121,7 +126,7 @@ build/bench/%: bench/%.c build/libcs.a $(HDRS)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) $< build/libcs.a $(LIBS) -o $@
 
-sanitize: $(SAN_PROGS) $(UNIT_BINS)
+sanitize: $(SAN_PROGS) build/san/bin/coldstart $(UNIT_BINS)
 
 # Unit tests under ASan+UBSan (leaks too); shell tests drive the sanitized programs.
 # With clang's libFuzzer at hand, each fuzz target also runs briefly (seeded: the

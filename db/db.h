@@ -93,10 +93,6 @@ int db_refusals_forget_source(sqlite3 *db, const char *source);
 int db_refusals_forget_name(sqlite3 *db, const char *a, const char *b);
 /* Are there refusals at all? 1, 0, or -1 after printing why. */
 int db_refusals_any(sqlite3 *db);
-/* Refusals per reason, most first: emit gets {reason, refused, example} (example: the
- * why of one of them; the record is freed after the call). Returns the number of
- * refused records (the sum), or -1 after printing why; -2 when emit failed. */
-long db_refusal_counts(sqlite3 *db, int (*emit)(json_t *rec, void *ctx), void *ctx);
 
 /* Runs */
 /* Record a run start with the configuration JSON (no keys) and this coldstart's

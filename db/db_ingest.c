@@ -71,28 +71,3 @@ int db_refusals_any(sqlite3 *db)
 	sqlite3_finalize(st);
 	return rc;
 }
-
-long db_refusal_counts(sqlite3 *db, int (*emit)(json_t *rec, void *ctx), void *ctx)
-{
-	sqlite3_stmt *st = db_prepare(db,
-		"SELECT reason, count(*) AS refused, min(why) AS example FROM ingest_refusals"
-		" GROUP BY reason ORDER BY refused DESC, reason");
-	long total = 0;
-	int rc;
-	if (!st)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		json_t *o = db_row_json(st);
-		total += sqlite3_column_int64(st, 1);
-		rc = emit(o, ctx);
-		json_decref(o);
-		if (rc) {
-			sqlite3_finalize(st);
-			return -2;
-		}
-	}
-	if (rc != SQLITE_DONE)
-		total = error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
-	sqlite3_finalize(st);
-	return total;
-}

@@ -105,12 +105,13 @@ long db_settle_problem(sqlite3 *db, long long pid, int max_depth)
 }
 
 /* Problems with a failed request or a check that could not run in this run (an
- * infrastructure fault) wait for the next run. */
+ * infrastructure fault) wait for the next run. The unary + keeps SQLite on the
+ * problem's own rows (index on problem_id), not every row of the run. */
 #define NOT_FAILED_THIS_RUN \
 	" AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.problem_id = p.id" \
-	" AND a.status = 'failed' AND a.run_id = ?2)" \
+	" AND a.status = 'failed' AND +a.run_id = ?2)" \
 	" AND NOT EXISTS (SELECT 1 FROM verifications v WHERE v.problem_id = p.id" \
-	" AND v.verdict = 'error' AND v.run_id = ?2)"
+	" AND v.verdict = 'error' AND +v.run_id = ?2)"
 
 static const char q_prove[] =
 	"SELECT p.id AS problem_id, p.name, p.header, p.formal_statement, p.informal, p.depth,"

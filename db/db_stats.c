@@ -20,6 +20,11 @@ static const struct report reports[] = {
 	  "SELECT kind, CASE WHEN instr(why, ' at ') > 0 THEN substr(why, 1, instr(why, ' at ') - 1)"
 	  " ELSE coalesce(why, '?') END AS reason, count(*) AS refusals FROM verifications"
 	  " WHERE checker = 'policy' GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT 20" },
+	{ { "ingest", "Refused at ingest (cs-ingest), by reason:" },
+	  "SELECT reason, count(*) AS refused, min(name) AS example FROM ingest_refusals"
+	  " GROUP BY reason ORDER BY refused DESC, reason" },
+	{ { "subgoals", "Subgoals per way they were stated (extracted_by):" },
+	  "SELECT way, stated, proved, spliced, by_lemma FROM v_subgoals ORDER BY way" },
 	{ { "cost", "Samples, tokens and time per model and stage:" },
 	  "SELECT role, model, stage, samples, failed, prompt_tokens, completion_tokens,"
 	  " cache_hit_tokens, seconds FROM v_cost ORDER BY role, stage" },

@@ -211,13 +211,32 @@ static int store_prove(sqlite3 *db, long long pid, const json_t *rec, long long 
 	return CS_DONE; /* deferred: pending for the next run */
 }
 
+/* How the subgoals of pid's accepted sketch went back into it: proof.by_lemma lists
+ * those closed by their lemma; the others were spliced. */
+static int store_recombined_as(sqlite3 *db, long long pid, const json_t *proof)
+{
+#define OF_SKETCH " WHERE sketch_id IN (SELECT id FROM sketches WHERE problem_id = ? AND status = 'accepted')"
+	const json_t *by = json_object_get(proof, "by_lemma"), *i;
+	size_t k;
+	if (db_exec(db, "UPDATE subgoals SET recombined_as = 'splice'" OF_SKETCH, "I", pid) < 0)
+		return CS_STOP;
+	json_array_foreach(by, k, i)
+		if (json_is_integer(i) &&
+		    db_exec(db, "UPDATE subgoals SET recombined_as = 'lemma'" OF_SKETCH " AND idx = ?", "II", pid,
+			    (long long)json_integer_value(i)) < 0)
+			return CS_STOP;
+	return CS_DONE;
+#undef OF_SKETCH
+}
+
 static int store_recombine(sqlite3 *db, long long pid, const json_t *rec, long long run_id, char **why)
 {
 	const char *result = str(rec, "result");
 	int rc;
 	if (!strcmp(result, "proved")) {
 		json_t *c = json_object_get(rec, "corpus");
-		if ((rc = store_proof(db, pid, "decomposition", json_object_get(rec, "proof"), run_id, why)))
+		if ((rc = store_proof(db, pid, "decomposition", json_object_get(rec, "proof"), run_id, why)) ||
+		    (rc = store_recombined_as(db, pid, json_object_get(rec, "proof"))))
 			return rc;
 		if (json_is_object(c) && (rc = store_corpus(db, pid, c, run_id, why)))
 			return rc;

@@ -78,3 +78,17 @@ CREATE VIEW IF NOT EXISTS v_runs AS
 	       (SELECT count(*) FROM corpus c WHERE c.run_id = r.id) AS rows_added,
 	       (SELECT count(*) FROM proofs p WHERE p.run_id = r.id) AS problems_proved
 	FROM runs r;
+
+-- Subgoals that don't give up (issue 11): subgoals.extracted_by is syntax | goals |
+-- text (the way that stated the lemma); recombined_as says how the subgoal's proof
+-- went back into its sketch once the sketch's problem was proved: splice (spliced
+-- into its sorry) | lemma (the sorry closed by its proven lemma).
+ALTER TABLE subgoals ADD COLUMN recombined_as TEXT;
+CREATE VIEW IF NOT EXISTS v_subgoals AS
+	SELECT g.extracted_by AS way, count(*) AS stated,
+	       sum(CASE WHEN c.status = 'proved' THEN 1 ELSE 0 END) AS proved,
+	       sum(CASE WHEN g.recombined_as = 'splice' THEN 1 ELSE 0 END) AS spliced,
+	       sum(CASE WHEN g.recombined_as = 'lemma' THEN 1 ELSE 0 END) AS by_lemma
+	FROM subgoals g JOIN sketches s ON s.id = g.sketch_id AND s.status = 'accepted'
+	LEFT JOIN problems c ON c.id = g.child_id
+	GROUP BY g.extracted_by;

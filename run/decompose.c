@@ -11,7 +11,28 @@
 
 enum { EXTRACT_SYNTAX, EXTRACT_GOALS, EXTRACT_AUTO }; /* the order of CS_EXTRACT's choices */
 
+/* The ways to state a subgoal (subgoals.extracted_by), and the order each
+ * CS_EXTRACT tries them in: the first that gives a lemma that elaborates wins. */
+enum { WAY_NONE, WAY_SYNTAX, WAY_GOALS, WAY_TEXT };
+static const char *const way_names[] = { "none", "syntax", "goals", "text" };
+static const int chains[][4] = {
+	[EXTRACT_SYNTAX] = { WAY_SYNTAX, WAY_TEXT, WAY_NONE },
+	[EXTRACT_GOALS] = { WAY_GOALS, WAY_NONE },
+	[EXTRACT_AUTO] = { WAY_SYNTAX, WAY_GOALS, WAY_TEXT, WAY_NONE },
+};
+
+/* How one subgoal is stated so far. */
+struct stated {
+	int step;             /* the next way of the chain to try */
+	int way;              /* the way of lemma_a, lemma_b */
+	char *lemma_a, *lemma_b;
+	char *goal;           /* Lean's goal state at its sorry, or NULL */
+	int elaborated;       /* lemma_b elaborated in the header's environment */
+	struct sbuf whys;     /* why the ways before did not do */
+};
+
 struct task {
+	struct pipe_task base;     /* first */
 	json_t *rec;
 	long long pid;
 	const char *name, *header, *stmt;
@@ -22,6 +43,8 @@ struct task {
 	char *body, *cot, *cache_key;
 	struct lean_sketch sk;
 	int have_sk;
+	struct stated *st;         /* sk.n of them, once the sketch checked */
+	struct lean_spot *spots;   /* lines of each lemma in the elaboration command */
 	char *last_why;
 };
 
@@ -31,6 +54,36 @@ static void set_why(struct task *t, char *why)
 {
 	free(t->last_why);
 	t->last_why = why;
+}
+
+static void stated_free(struct task *t)
+{
+	for (size_t i = 0; t->st && i < t->sk.n; i++) {
+		free(t->st[i].lemma_a);
+		free(t->st[i].lemma_b);
+		free(t->st[i].goal);
+		sbuf_release(&t->st[i].whys);
+	}
+	free(t->st);
+	free(t->spots);
+	t->st = NULL;
+	t->spots = NULL;
+}
+
+static void task_free(struct pipe_task *pt)
+{
+	struct task *t = (struct task *)pt;
+	json_decref(t->sketches);
+	json_decref(t->rec);
+	stated_free(t);
+	if (t->have_sk)
+		lean_sketch_release(&t->sk);
+	free(t->body);
+	free(t->cot);
+	free(t->cache_key);
+	free(t->prompt);
+	free(t->last_why);
+	free(t);
 }
 
 /* result: accepted, rejected (no acceptable sketch) or deferred (an infrastructure
@@ -44,16 +97,7 @@ static void task_end(struct pipe *p, struct task *t, const char *result)
 		json_object_set_new(o, "why", json_string(t->last_why));
 	pipe_emit(p, o);
 	json_decref(o);
-	json_decref(t->sketches);
-	json_decref(t->rec);
-	if (t->have_sk)
-		lean_sketch_release(&t->sk);
-	free(t->body);
-	free(t->cot);
-	free(t->cache_key);
-	free(t->prompt);
-	free(t->last_why);
-	free(t);
+	task_free(&t->base);
 	pipe_task_done(p, pid, strcmp(result, "deferred") ? PIPE_DONE : PIPE_DEFERRED);
 }
 
@@ -66,6 +110,7 @@ static json_t *sketch_record(struct pipe *p, struct task *t, const char *status,
 
 static void drop_sketch(struct task *t)
 {
+	stated_free(t);
 	if (t->have_sk) {
 		lean_sketch_release(&t->sk);
 		t->have_sk = 0;
@@ -119,55 +164,175 @@ static void lemma_key(const char *header, const char *lemma, char out[65])
 	free(norm);
 }
 
-/* The subgoals of the checked sketch, or NULL with *why. */
-static json_t *subgoals(struct task *t, const struct lean_check *chk, char **why)
+static void add_why(struct stated *s, int way, const char *why)
 {
-	json_t *goals = json_array();
+	sbuf_addf(&s->whys, "%s%s: %s", s->whys.len ? "; " : "", way_names[way], why ? why : "?");
+}
+
+/* State subgoal i the next way of its chain that gives a lemma. 0, or -1 when
+ * the chain is exhausted (s->whys says why each way failed). */
+static int next_way(struct task *t, size_t i)
+{
+	const struct lean_subgoal *g = &t->sk.goals[i];
+	struct stated *s = &t->st[i];
+	int way;
+	free(s->lemma_a);
+	free(s->lemma_b);
+	s->lemma_a = s->lemma_b = NULL;
+	s->elaborated = 0;
+	while ((way = chains[t->extract_mode][s->step]) != WAY_NONE) {
+		char *why = NULL;
+		s->step++;
+		if (way == WAY_SYNTAX && !g->needs_goal_state && g->lemma_b) {
+			s->lemma_a = xstrdup(g->lemma_a);
+			s->lemma_b = xstrdup(g->lemma_b);
+		} else if (way == WAY_GOALS && s->goal && (s->lemma_b = lean_lemma_from_goal(g->lemma_name, s->goal, &why))) {
+			s->lemma_a = xstrdup(s->lemma_b); /* a goal state knows no "theorem hypotheses only" form */
+		} else if (way == WAY_TEXT && g->text_lemma_b) {
+			s->lemma_a = xstrdup(g->text_lemma_a);
+			s->lemma_b = xstrdup(g->text_lemma_b);
+		} else {
+			add_why(s, way, way == WAY_SYNTAX ? g->goal_reason : way == WAY_TEXT ? g->text_reason
+					: why ? why : "Lean gave no goal state at its sorry");
+			free(why);
+			continue;
+		}
+		s->way = way;
+		return 0;
+	}
+	return -1;
+}
+
+/* Subgoal i cannot be stated any way: the sketch is refused, naming the step. */
+static void cannot_state(struct pipe *p, struct task *t, size_t i)
+{
+	char *where = lean_subgoal_where(&t->sk.goals[i]);
+	char *msg = xasprintf("subgoal %s (%s) cannot be stated with CS_EXTRACT=%s: %s", t->sk.goals[i].lemma_name,
+			      where, cs_conf_str("CS_EXTRACT"), sbuf_str(&t->st[i].whys));
+	free(where);
+	reject(p, t, msg, 0);
+	free(msg);
+}
+
+/* One stated subgoal identical to the problem refuses the sketch, naming the step. */
+static int refuse_restating(struct pipe *p, struct task *t)
+{
+	for (size_t i = 0; i < t->sk.n; i++)
+		if (restates(t, t->st[i].lemma_b)) {
+			char *where = lean_subgoal_where(&t->sk.goals[i]);
+			char *msg = xasprintf("subgoal %s (%s) restates the goal it should help prove",
+					      t->sk.goals[i].lemma_name, where);
+			free(where);
+			reject(p, t, msg, 0);
+			free(msg);
+			return 1;
+		}
+	return 0;
+}
+
+static void accept(struct pipe *p, struct task *t)
+{
+	json_t *goals = json_array(), *sketch;
 	for (size_t i = 0; i < t->sk.n; i++) {
-		struct lean_subgoal *g = &t->sk.goals[i];
-		const char *by = "syntax";
-		char *lemma_a = NULL, *lemma_b = NULL, key[65];
-		if (t->extract_mode == EXTRACT_GOALS || (t->extract_mode == EXTRACT_AUTO && g->needs_goal_state)) {
-			const struct lean_sorry *s = sorry_at(chk, g->line, g->col);
-			char *w = NULL;
-			if (!s || !s->goal || !(lemma_b = lean_lemma_from_goal(g->lemma_name, s->goal, &w))) {
-				*why = xasprintf("subgoal %s: no goal state to build its lemma from%s%s",
-						 g->lemma_name, w ? ": " : "", w ? w : "");
-				free(w);
-				json_decref(goals);
-				return NULL;
-			}
-			lemma_a = xstrdup(lemma_b); /* a goal state knows no "theorem hypotheses only" form */
-			by = "goals";
-		} else if (g->needs_goal_state) {
-			*why = xasprintf("subgoal %s needs Lean's goal state (%s) but CS_EXTRACT=syntax",
-					 g->lemma_name, g->goal_reason ? g->goal_reason : "tactic before it");
-			json_decref(goals);
-			return NULL;
-		}
-		if (restates(t, lemma_b ? lemma_b : g->lemma_b)) {
-			*why = xasprintf("subgoal %s restates the goal it should help prove", g->lemma_name);
-			free(lemma_a);
-			free(lemma_b);
-			json_decref(goals);
-			return NULL;
-		}
-		lemma_key(t->header, lemma_b ? lemma_b : g->lemma_b, key);
+		const struct lean_subgoal *g = &t->sk.goals[i];
+		char key[65];
+		lemma_key(t->header, t->st[i].lemma_b, key);
 		json_array_append_new(goals, json_pack("{s:i, s:s?, s:s, s:s, s:s, s:s, s:b, s:s, s:s}", "idx", (int)i,
 			"have_name", g->have_name, "lemma_name", g->lemma_name, "statement", g->statement,
-			"lemma_a", lemma_a ? lemma_a : g->lemma_a, "lemma_b", lemma_b ? lemma_b : g->lemma_b,
-			"is_final", g->is_final, "extracted_by", by, "stmt_key", key));
-		free(lemma_a);
-		free(lemma_b);
+			"lemma_a", t->st[i].lemma_a, "lemma_b", t->st[i].lemma_b, "is_final", g->is_final,
+			"extracted_by", way_names[t->st[i].way], "stmt_key", key));
 	}
-	return goals;
+	sketch = sketch_record(p, t, "accepted", NULL);
+	json_object_set_new(sketch, "subgoals", goals);
+	json_array_append_new(t->sketches, sketch);
+	set_why(t, NULL);
+	task_end(p, t, "accepted");
+}
+
+static void lemmas_checked(struct pipe *p, void *task, struct lean_check *chk);
+
+/* Elaborate the lemmas not elaborated yet, as one command in the header's environment. */
+static void check_lemmas(struct pipe *p, struct task *t)
+{
+	const char **lemmas = xcalloc(t->sk.n, sizeof *lemmas);
+	char *body;
+	for (size_t i = 0; i < t->sk.n; i++)
+		lemmas[i] = t->st[i].elaborated ? NULL : t->st[i].lemma_b;
+	free(t->spots);
+	t->spots = xcalloc(t->sk.n, sizeof *t->spots);
+	body = lean_lemmas_command(lemmas, t->sk.n, t->spots);
+	free(lemmas);
+	if (pipe_check(p, &t->base, t->pid, "lemmas", NULL, t->header, body, NULL, NULL, lemmas_checked)) {
+		set_why(t, xstrdup("cannot submit a check to the Lean pool"));
+		task_end(p, t, "deferred");
+	}
+	free(body);
+}
+
+/* Lemmas whose lines hold an error go to their next way; then again, or accept. */
+static void lemmas_checked(struct pipe *p, void *task, struct lean_check *chk)
+{
+	struct task *t = task;
+	unsigned char *bad;
+	int again = 0, outside = 0;
+	const char *first = NULL;
+	if (chk->verdict == LEAN_ERROR) {
+		set_why(t, xasprintf("sketch %d: the lemma check could not run: %s", t->attempt, chk->why ? chk->why : "?"));
+		task_end(p, t, "deferred");
+		return;
+	}
+	if (chk->verdict == LEAN_TIMEOUT) {
+		char *why = xasprintf("Lean: timeout checking the subgoal lemmas%s%s", chk->why ? ": " : "",
+				      chk->why ? chk->why : "");
+		reject(p, t, why, 0);
+		free(why);
+		return;
+	}
+	bad = xcalloc(t->sk.n, 1);
+	for (size_t k = 0; k < chk->reply.nmsg; k++) {
+		const struct lean_message *m = &chk->reply.msgs[k];
+		if (strcmp(m->severity, "error"))
+			continue;
+		if (!first)
+			first = m->data;
+		if (!lean_spots_at(t->spots, t->sk.n, m->line, bad))
+			outside = 1;
+	}
+	if (chk->verdict == LEAN_FAIL && !first)
+		outside = 1;
+	for (size_t i = 0; i < t->sk.n; i++) {
+		struct stated *s = &t->st[i];
+		char *why;
+		if (s->elaborated)
+			continue;
+		if (!bad[i] && !outside) {
+			s->elaborated = 1;
+			continue;
+		}
+		why = xasprintf("the lemma does not elaborate (%.200s)", first ? first : "Lean failed");
+		for (char *q = why; *q; q++)
+			if (*q == '\n')
+				*q = ' ';
+		add_why(s, s->way, why);
+		free(why);
+		if (next_way(t, i)) {
+			free(bad);
+			cannot_state(p, t, i);
+			return;
+		}
+		again = 1;
+	}
+	free(bad);
+	if (again && !refuse_restating(p, t))
+		check_lemmas(p, t);
+	else if (!again)
+		accept(p, t);
 }
 
 static void checked(struct pipe *p, void *task, struct lean_check *chk)
 {
 	struct task *t = task;
-	json_t *goals, *sketch;
-	char *why = NULL;
+	char *why;
 	if (chk->verdict == LEAN_ERROR) {
 		/* no verdict on the sketch: ask again (from the corpus) in a later run */
 		set_why(t, xasprintf("sketch %d: the check could not run: %s", t->attempt, chk->why ? chk->why : "?"));
@@ -181,16 +346,17 @@ static void checked(struct pipe *p, void *task, struct lean_check *chk)
 		free(why);
 		return;
 	}
-	if (!(goals = subgoals(t, chk, &why))) {
-		reject(p, t, why, 0);
-		free(why);
-		return;
+	t->st = xcalloc(t->sk.n, sizeof *t->st);
+	for (size_t i = 0; i < t->sk.n; i++) {
+		const struct lean_sorry *s = sorry_at(chk, t->sk.goals[i].line, t->sk.goals[i].col);
+		t->st[i].goal = s && s->goal ? xstrdup(s->goal) : NULL;
+		if (next_way(t, i)) {
+			cannot_state(p, t, i);
+			return;
+		}
 	}
-	sketch = sketch_record(p, t, "accepted", NULL);
-	json_object_set_new(sketch, "subgoals", goals);
-	json_array_append_new(t->sketches, sketch);
-	set_why(t, NULL);
-	task_end(p, t, "accepted");
+	if (!refuse_restating(p, t))
+		check_lemmas(p, t);
 }
 
 static void answered(struct pipe *p, void *task, struct pipe_sample *samples, int n, const char *err)
@@ -227,7 +393,7 @@ static void answered(struct pipe *p, void *task, struct pipe_sample *samples, in
 		reject(p, t, "the sketch has no `have` step to prove", 1);
 		return;
 	}
-	if (pipe_check(p, t, t->pid, "sketch", t->cache_key, t->header, t->body, NULL, NULL, checked)) {
+	if (pipe_check(p, &t->base, t->pid, "sketch", t->cache_key, t->header, t->body, NULL, NULL, checked)) {
 		set_why(t, xstrdup("cannot submit a check to the Lean pool"));
 		task_end(p, t, "deferred");
 	}
@@ -239,7 +405,7 @@ static void ask_next(struct pipe *p, struct task *t)
 		task_end(p, t, "rejected");
 		return;
 	}
-	if (pipe_ask(p, PIPE_DECOMPOSER, t, t->pid, "decompose", "decompose", t->hash, t->prompt, t->attempt++, 1,
+	if (pipe_ask(p, PIPE_DECOMPOSER, &t->base, t->pid, "decompose", "decompose", t->hash, t->prompt, t->attempt++, 1,
 		     answered)) {
 		set_why(t, xstrdup("cannot submit the request"));
 		task_end(p, t, "deferred");
@@ -253,6 +419,7 @@ static int start(struct pipe *p, json_t *rec, const char *where)
 	if (pid <= 0 || !jsonl_str(rec, "name") || !jsonl_str(rec, "header") || !jsonl_str(rec, "formal_statement"))
 		return error("%s: record needs problem_id, name, header and formal_statement", where);
 	t = xcalloc(1, sizeof *t);
+	t->base.drop = task_free;
 	t->rec = json_incref(rec);
 	t->pid = pid;
 	t->name = jsonl_str(rec, "name");

@@ -14,7 +14,16 @@
 #include "lean_text.h"
 #include "pipe.h"
 
+/* What a task waits for, an answer or a check: the pipe keeps those in flight in one
+ * list, so that dropping the work (a stop, a signal) frees their tasks too. */
+struct op {
+	struct op *prev, *next;
+	struct pipe_task *task;
+	void (*free)(struct op *o);
+};
+
 struct ask {
+	struct op op;              /* first: an ask is an op */
 	struct ask *next;          /* ready list */
 	struct endpoint *ept;
 	void *task;
@@ -28,6 +37,7 @@ struct ask {
 };
 
 struct check {
+	struct op op;              /* first: a check is an op */
 	void *task;
 	pipe_lean_cb cb;
 	long long problem_id;
@@ -61,7 +71,30 @@ struct pipe {
 	long cached;
 	struct pollfd *pfd;        /* pipe_poll's */
 	int npfd;
+	struct op *ops;            /* in flight */
 };
+
+static void op_link(struct pipe *p, struct op *o, struct pipe_task *task, void (*free_fn)(struct op *))
+{
+	o->task = task;
+	o->free = free_fn;
+	o->prev = NULL;
+	o->next = p->ops;
+	if (p->ops)
+		p->ops->prev = o;
+	p->ops = o;
+}
+
+static void op_unlink(struct pipe *p, struct op *o)
+{
+	if (o->prev)
+		o->prev->next = o->next;
+	else
+		p->ops = o->next;
+	if (o->next)
+		o->next->prev = o->prev;
+	o->prev = o->next = NULL;
+}
 
 static int stdout_sink(struct pipe *p, json_t *rec, void *ctx)
 {
@@ -142,10 +175,12 @@ void pipe_free(struct pipe *p)
 {
 	if (!p)
 		return;
-	while (p->ready) {
-		struct ask *a = p->ready;
-		p->ready = a->next;
-		ask_free(a);
+	/* work still in flight is dropped: its answers are stored already */
+	while (p->ops) {
+		struct op *o = p->ops;
+		op_unlink(p, o);
+		o->task->drop(o->task);
+		o->free(o);
 	}
 	for (int r = 0; r < PIPE_NROLES; r++) {
 		struct endpoint *e = p->ends[r];
@@ -227,12 +262,18 @@ static void ask_free(struct ask *a)
 	free(a);
 }
 
+static void ask_op_free(struct op *o)
+{
+	ask_free((struct ask *)o);
+}
+
 static void ask_finish(struct pipe *p, struct ask *a)
 {
 	struct pipe_sample *s = a->error ? NULL : a->samples;
 	int n = a->error ? 0 : a->n;
 	if (!a->error)
 		a->samples = NULL; /* handed over */
+	op_unlink(p, &a->op);
 	a->cb(p, a->task, s, n, a->error);
 	ask_free(a);
 }
@@ -334,7 +375,7 @@ static void ask_done(struct pipe *p, struct ask *a, struct llm_result *r)
 	ask_finish(p, a);
 }
 
-int pipe_ask(struct pipe *p, int role, void *task, long long problem_id, const char *stage,
+int pipe_ask(struct pipe *p, int role, struct pipe_task *task, long long problem_id, const char *stage,
 	     const char *prompt_name, const char *prompt_hash, const char *prompt,
 	     int first_index, int n, pipe_llm_cb cb)
 {
@@ -388,6 +429,7 @@ int pipe_ask(struct pipe *p, int role, void *task, long long problem_id, const c
 			return -1;
 		}
 	}
+	op_link(p, &a->op, task, ask_op_free);
 	json_decref(messages);
 	return 0;
 }
@@ -422,7 +464,19 @@ void pipe_reject(struct pipe *p, long long problem_id, const char *kind, const c
 	json_decref(o);
 }
 
-int pipe_check(struct pipe *p, void *task, long long problem_id, const char *kind,
+static void check_free(struct check *c)
+{
+	free(c->kind);
+	free(c->cache_key);
+	free(c);
+}
+
+static void check_op_free(struct op *o)
+{
+	check_free((struct check *)o);
+}
+
+int pipe_check(struct pipe *p, struct pipe_task *task, long long problem_id, const char *kind,
 	       const char *cache_key, const char *header, const char *body, const char *theorem,
 	       const char *statement, pipe_lean_cb cb)
 {
@@ -434,11 +488,10 @@ int pipe_check(struct pipe *p, void *task, long long problem_id, const char *kin
 	c->cache_key = dup_or_null(cache_key);
 	code_hash(header, body, c->code_hash);
 	if (lean_pool_submit(p->pool, &(struct lean_request){ header, body, theorem, statement }, c)) {
-		free(c->kind);
-		free(c->cache_key);
-		free(c);
+		check_free(c);
 		return -1;
 	}
+	op_link(p, &c->op, task, check_op_free);
 	return 0;
 }
 
@@ -470,10 +523,9 @@ static void check_done(struct pipe *p, struct lean_check *chk)
 	pipe_emit(p, o);
 	json_decref(o);
 	check_fault(p, chk);
+	op_unlink(p, &c->op);
 	c->cb(p, c->task, chk);
-	free(c->kind);
-	free(c->cache_key);
-	free(c);
+	check_free(c);
 }
 
 /* Do what is ready without waiting: finished requests and checks, their callbacks.

@@ -19,6 +19,13 @@
 
 struct pipe;
 
+/* Every task begins with this: how the pipe frees a task whose work it drops (a
+ * stop, a signal: pipe_free with work in flight). A task waits for one answer or
+ * check at a time. */
+struct pipe_task {
+	void (*drop)(struct pipe_task *t);
+};
+
 enum pipe_role { PIPE_PROVER, PIPE_DECOMPOSER, PIPE_NROLES };
 #define PIPE_ROLE(r) (1u << (r))
 
@@ -57,6 +64,7 @@ struct pipe_stage {
  * Dies with CS_ECONFIG when the configuration is unusable. The corpus (CS_DB) is
  * opened read-only for the answer cache when it exists (pipe_set_db replaces it). */
 struct pipe *pipe_new(unsigned roles);
+/* Free the pipe; work still in flight is dropped (its tasks' drop). */
 void pipe_free(struct pipe *p);
 /* Records go to fn(ctx) instead of stdout. */
 void pipe_set_sink(struct pipe *p, pipe_sink_fn fn, void *ctx);
@@ -99,7 +107,7 @@ int pipe_stopped(const struct pipe *p);
 void pipe_stop(struct pipe *p, int code);
 
 /* Ask the endpoint of role for samples first_index .. first_index+n-1 of prompt. */
-int pipe_ask(struct pipe *p, int role, void *task, long long problem_id, const char *stage,
+int pipe_ask(struct pipe *p, int role, struct pipe_task *task, long long problem_id, const char *stage,
 	     const char *prompt_name, const char *prompt_hash, const char *prompt,
 	     int first_index, int n, pipe_llm_cb cb);
 /* Requests submitted to role's endpoint and not yet answered (0 without it). */
@@ -108,7 +116,7 @@ int pipe_llm_pending(const struct pipe *p, int role);
  * sketch, recombined, fallback) is written when it ends, tied to cache_key.
  * theorem (may be NULL) is audited; statement (may be NULL) is the problem's own
  * formal statement, which theorem must prove. */
-int pipe_check(struct pipe *p, void *task, long long problem_id, const char *kind,
+int pipe_check(struct pipe *p, struct pipe_task *task, long long problem_id, const char *kind,
 	       const char *cache_key, const char *header, const char *body, const char *theorem,
 	       const char *statement, pipe_lean_cb cb);
 /* Checks submitted and not yet finished. */

@@ -10,6 +10,7 @@
 #include "stage.h"
 
 struct task {
+	struct pipe_task base;      /* first */
 	json_t *rec;
 	long long pid;
 	const char *name, *header, *stmt, *stage, *prompt_name;
@@ -28,6 +29,17 @@ static void set_why(struct task *t, char *why)
 	t->last_why = why;
 }
 
+static void task_free(struct pipe_task *pt)
+{
+	struct task *t = (struct task *)pt;
+	pipe_samples_free(t->samples, t->n);
+	free(t->body);
+	free(t->last_why);
+	free(t->prompt);
+	json_decref(t->rec);
+	free(t);
+}
+
 /* result: proved, unproved or deferred (no verdict: an infrastructure fault). */
 static void task_end(struct pipe *p, struct task *t, const char *result, json_t *proof)
 {
@@ -41,12 +53,7 @@ static void task_end(struct pipe *p, struct task *t, const char *result, json_t 
 		json_object_set_new(o, "proof", proof);
 	pipe_emit(p, o);
 	json_decref(o);
-	pipe_samples_free(t->samples, t->n);
-	free(t->body);
-	free(t->last_why);
-	free(t->prompt);
-	json_decref(t->rec);
-	free(t);
+	task_free(&t->base);
 	pipe_task_done(p, pid, strcmp(result, "deferred") ? PIPE_DONE : PIPE_DEFERRED);
 }
 
@@ -64,7 +71,7 @@ static void ask_batch(struct pipe *p, struct task *t)
 			task_end(p, t, "unproved", NULL);
 		return;
 	}
-	if (pipe_ask(p, PIPE_PROVER, t, t->pid, t->stage, t->prompt_name, t->hash, t->prompt, t->asked, k,
+	if (pipe_ask(p, PIPE_PROVER, &t->base, t->pid, t->stage, t->prompt_name, t->hash, t->prompt, t->asked, k,
 		     answered)) {
 		set_why(t, xstrdup("cannot submit the request"));
 		task_end(p, t, "deferred", NULL);
@@ -99,7 +106,7 @@ static void next_sample(struct pipe *p, struct task *t)
 		free(body);
 		free(t->body);
 		t->body = code;
-		if (pipe_check(p, t, t->pid, "proof", s->cache_key, t->header, t->body, t->name, t->stmt, checked) == 0)
+		if (pipe_check(p, &t->base, t->pid, "proof", s->cache_key, t->header, t->body, t->name, t->stmt, checked) == 0)
 			return;
 		t->errors++;
 		set_why(t, xstrdup("cannot submit a check to the Lean pool"));
@@ -162,6 +169,7 @@ static int start(struct pipe *p, json_t *rec, const char *where)
 	if (pid <= 0 || !jsonl_str(rec, "name") || !jsonl_str(rec, "header") || !jsonl_str(rec, "formal_statement"))
 		return error("%s: record needs problem_id, name, header and formal_statement", where);
 	t = xcalloc(1, sizeof *t);
+	t->base.drop = task_free;
 	t->rec = json_incref(rec);
 	t->pid = pid;
 	t->name = jsonl_str(rec, "name");

@@ -8,7 +8,15 @@
 #include "prompt.h"
 #include "stage.h"
 
+/* A splice first; where a spliced proof does not fit (Lean's errors fall in its
+ * lines), its sorry is closed by its lemma (mixed), until nothing new is hit or an
+ * error falls outside every spot: then every sorry is (fallback). */
+enum { FORM_SPLICE, FORM_MIXED, FORM_FALLBACK };
+static const char *const form_names[] = { "splice", "mixed", "fallback" };
+static const char *const form_kinds[] = { "recombined", "mixed", "fallback" };
+
 struct task {
+	struct pipe_task base;   /* first */
 	json_t *rec;
 	long long pid;
 	const char *name, *header, *stmt, *sketch;
@@ -16,8 +24,10 @@ struct task {
 	const char **proofs;
 	char **lemmas;
 	char *code;
-	int form;          /* 0 splice, 1 fallback */
-	int children_real; /* every subgoal proof checked by a real Lean */
+	int form;                /* FORM_SPLICE, FORM_MIXED, FORM_FALLBACK */
+	unsigned char *by_lemma; /* per subgoal: closed by its lemma */
+	struct lean_spot *spots; /* where each went in code */
+	int children_real;       /* every subgoal proof checked by a real Lean */
 	char *last_why;
 };
 
@@ -25,6 +35,22 @@ static void set_why(struct task *t, char *why)
 {
 	free(t->last_why);
 	t->last_why = why;
+}
+
+static void task_free(struct pipe_task *pt)
+{
+	struct task *t = (struct task *)pt;
+	for (size_t i = 0; i < t->sk.n; i++)
+		free(t->lemmas ? t->lemmas[i] : NULL);
+	free(t->lemmas);
+	free(t->proofs);
+	free(t->by_lemma);
+	free(t->spots);
+	lean_sketch_release(&t->sk);
+	free(t->code);
+	free(t->last_why);
+	json_decref(t->rec);
+	free(t);
 }
 
 /* result: proved, failed or deferred (an infrastructure fault: it stays pending). */
@@ -41,15 +67,7 @@ static void task_end(struct pipe *p, struct task *t, const char *result, json_t 
 		json_object_set_new(o, "corpus", corpus);
 	pipe_emit(p, o);
 	json_decref(o);
-	for (size_t i = 0; i < t->sk.n; i++)
-		free(t->lemmas ? t->lemmas[i] : NULL);
-	free(t->lemmas);
-	free(t->proofs);
-	lean_sketch_release(&t->sk);
-	free(t->code);
-	free(t->last_why);
-	json_decref(t->rec);
-	free(t);
+	task_free(&t->base);
 	pipe_task_done(p, pid, strcmp(result, "deferred") ? PIPE_DONE : PIPE_DEFERRED);
 }
 
@@ -77,20 +95,55 @@ static json_t *corpus_record(struct task *t, const struct lean_check *chk, int r
 
 static void try_form(struct pipe *p, struct task *t);
 
+/* The subgoals closed by their lemma, as a JSON array of indices. */
+static json_t *by_lemma_json(const struct task *t)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < t->sk.n; i++)
+		if (t->by_lemma[i])
+			json_array_append_new(a, json_integer((json_int_t)i));
+	return a;
+}
+
+/* After a failed check: the spots Lean's errors fall in are closed by their lemma
+ * (FORM_MIXED) when every error falls in a spliced spot; else every one is. */
+static void next_form(struct task *t, const struct lean_check *chk)
+{
+	unsigned char *hit = xcalloc(t->sk.n ? t->sk.n : 1, 1);
+	int outside = chk->verdict != LEAN_FAIL, fresh = 0, all = 1, errors = 0;
+	for (size_t k = 0; k < chk->reply.nmsg; k++)
+		if (!strcmp(chk->reply.msgs[k].severity, "error")) {
+			errors++;
+			if (!lean_spots_at(t->spots, t->sk.n, chk->reply.msgs[k].line, hit))
+				outside = 1;
+		}
+	for (size_t i = 0; i < t->sk.n; i++) {
+		fresh |= hit[i] && !t->by_lemma[i];
+		t->by_lemma[i] |= hit[i];
+		all &= t->by_lemma[i];
+	}
+	if (outside || !errors || !fresh || all) {
+		memset(t->by_lemma, 1, t->sk.n);
+		t->form = FORM_FALLBACK;
+	} else {
+		t->form = FORM_MIXED;
+	}
+	free(hit);
+}
+
 static void checked(struct pipe *p, void *task, struct lean_check *chk)
 {
 	struct task *t = task;
 	char *why = NULL, *body;
 	if (chk->verdict == LEAN_ERROR) {
-		set_why(t, xasprintf("%s: the check could not run: %s", t->form ? "fallback" : "splice",
-				     chk->why ? chk->why : "?"));
+		set_why(t, xasprintf("%s: the check could not run: %s", form_names[t->form], chk->why ? chk->why : "?"));
 		task_end(p, t, "deferred", NULL, NULL);
 		return;
 	}
 	if (chk->verdict == LEAN_PASS && (body = lean_proof_body(t->code, t->name, &why))) {
 		int real = chk->real_lean && t->children_real;
-		json_t *proof = json_pack("{s:s, s:s, s:s, s:b, s:s?, s:s?}", "code", t->code, "body", body,
-					  "form", t->form ? "fallback" : "splice", "real_lean", real,
+		json_t *proof = json_pack("{s:s, s:s, s:s, s:o, s:b, s:s?, s:s?}", "code", t->code, "body", body,
+					  "form", form_names[t->form], "by_lemma", by_lemma_json(t), "real_lean", real,
 					  "checker", chk->checker, "version", chk->version);
 		json_t *corpus = jsonl_int(t->rec, "depth", 0) == 0 ? corpus_record(t, chk, real) : NULL;
 		free(body);
@@ -98,11 +151,15 @@ static void checked(struct pipe *p, void *task, struct lean_check *chk)
 		task_end(p, t, "proved", proof, corpus);
 		return;
 	}
-	set_why(t, xasprintf("%s: %s%s%s", t->form ? "fallback" : "splice",
+	set_why(t, xasprintf("%s: %s%s%s", form_names[t->form],
 			     chk->verdict == LEAN_PASS ? "proof body" : lean_verdict_name(chk->verdict),
 			     (why || chk->why) ? ": " : "", why ? why : chk->why ? chk->why : ""));
 	free(why);
-	t->form++;
+	if (t->form == FORM_FALLBACK) {
+		task_end(p, t, "failed", NULL, NULL);
+		return;
+	}
+	next_form(t, chk);
 	try_form(p, t);
 }
 
@@ -110,29 +167,30 @@ static void try_form(struct pipe *p, struct task *t)
 {
 	char *why = NULL, *code = NULL;
 	free(t->code);
-	t->code = NULL;
-	for (; t->form < 2; t->form++) {
-		t->code = t->form == 0 ? lean_recombine(t->sketch, &t->sk, t->proofs, &why)
-				       : lean_recombine_fallback(t->sketch, &t->sk, (const char *const *)t->lemmas, &why);
-		if (t->code && pipe_policy_check(p, t->code, t->stmt, 0, &code, &why) == 0) {
-			free(t->code);
-			t->code = code;
-			break;
-		}
-		if (t->code)
-			pipe_reject(p, t->pid, t->form ? "fallback" : "recombined", NULL, t->header, t->code, why);
-		set_why(t, xasprintf("%s: %s", t->form ? "fallback" : "splice", why ? why : "?"));
-		free(why);
-		why = NULL;
+	t->code = lean_recombine_mixed(t->sketch, &t->sk, t->proofs, (const char *const *)t->lemmas, t->by_lemma,
+				       t->spots, &why);
+	if (t->code && pipe_policy_check(p, t->code, t->stmt, 0, &code, &why)) {
+		pipe_reject(p, t->pid, form_kinds[t->form], NULL, t->header, t->code, why);
 		free(t->code);
 		t->code = NULL;
+	} else if (t->code) {
+		/* the sketch holds the problem's statement already: the graft keeps every line */
+		free(t->code);
+		t->code = code;
 	}
 	if (!t->code) {
-		task_end(p, t, "failed", NULL, NULL);
+		set_why(t, xasprintf("%s: %s", form_names[t->form], why ? why : "?"));
+		free(why);
+		if (t->form == FORM_FALLBACK) {
+			task_end(p, t, "failed", NULL, NULL);
+			return;
+		}
+		memset(t->by_lemma, 1, t->sk.n);
+		t->form = FORM_FALLBACK;
+		try_form(p, t);
 		return;
 	}
-	if (pipe_check(p, t, t->pid, t->form ? "fallback" : "recombined", NULL, t->header, t->code, t->name, t->stmt,
-		       checked)) {
+	if (pipe_check(p, &t->base, t->pid, form_kinds[t->form], NULL, t->header, t->code, t->name, t->stmt, checked)) {
 		set_why(t, xstrdup("cannot submit a check to the Lean pool"));
 		task_end(p, t, "deferred", NULL, NULL);
 	}
@@ -149,6 +207,7 @@ static int start(struct pipe *p, json_t *rec, const char *where)
 	    !jsonl_str(rec, "formal_statement") || !jsonl_str(rec, "sketch") || !json_is_array(goals))
 		return error("%s: record needs problem_id, name, header, formal_statement, sketch, subgoals", where);
 	t = xcalloc(1, sizeof *t);
+	t->base.drop = task_free;
 	t->rec = json_incref(rec);
 	t->pid = pid;
 	t->name = jsonl_str(rec, "name");
@@ -170,6 +229,8 @@ static int start(struct pipe *p, json_t *rec, const char *where)
 	}
 	t->proofs = xcalloc(t->sk.n, sizeof *t->proofs);
 	t->lemmas = xcalloc(t->sk.n, sizeof *t->lemmas);
+	t->by_lemma = xcalloc(t->sk.n ? t->sk.n : 1, 1);
+	t->spots = xcalloc(t->sk.n ? t->sk.n : 1, sizeof *t->spots);
 	json_array_foreach(goals, i, g) {
 		const char *body = jsonl_str(g, "body"), *lemma = jsonl_str(g, "lemma_b");
 		t->proofs[i] = body ? body : "sorry";

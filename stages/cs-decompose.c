@@ -9,8 +9,11 @@ static const char usage[] =
 	"analysis and a Lean 4 sketch of `have ... := by sorry` steps, up to CS_SKETCHES\n"
 	"(2) times, until a sketch keeps the statement, holds at least one step, passes\n"
 	"the policy and elaborates in Lean with nothing but sorries. Its subgoals become\n"
-	"lemmas (forms (a) and (b)); CS_EXTRACT=syntax|goals|auto says whether they are\n"
-	"cut from the text or built from Lean's goal states (auto: text where faithful).\n"
+	"lemmas (forms (a) and (b)), each stated the first way that works of\n"
+	"CS_EXTRACT: syntax (the faithful lemma, then the lemma read from the text),\n"
+	"goals (from Lean's goal state at its sorry) or auto (faithful, goal state,\n"
+	"text); every lemma is elaborated (`:= by sorry`) before it is accepted, and one\n"
+	"that does not elaborate goes to the next way.\n"
 	"Writes attempt, verification and decompose records for cs-store on stdout.\n";
 
 int main(int argc, char **argv)

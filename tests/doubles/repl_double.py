@@ -39,6 +39,8 @@ What a command yields is decided by its text:
   `#eval IO.FS.writeFile "P" "C"`  writes P for real (so that a test sees whether a
                               forbidden command reached the REPL)
   `-- double: fail`           an error message (linarith failed) at the marker
+  `-- double: fails-in NAME`  the same, but only inside the declaration of theorem NAME
+                              (a proof that fits as a lemma but not where it is spliced)
   `-- double: hang`           never answers
   `-- double: crash`          exits with status 3 without answering
   `-- double: garbage`        prints a line that is not JSON
@@ -204,6 +206,12 @@ def tokens(masked, word):
         if (i == 0 or not is_ident(masked[i - 1])) and (j >= len(masked) or not is_ident(masked[j])):
             yield i
         i = masked.find(word, i + 1)
+
+
+def enclosing_theorem(text, off):
+    """Name of the last theorem or lemma declared before offset off of text."""
+    names = re.findall(r"^(?:theorem|lemma)\s+(\S+)", text[:off], re.M)
+    return names[-1] if names else None
 
 
 def line_col(text, off):
@@ -436,7 +444,7 @@ class Repl:
         messages, sorries = [], []
         for kind, arg, off in marks:
             line, col = line_col(text, off)
-            if kind == "fail":
+            if kind == "fail" or (kind == "fails-in" and enclosing_theorem(text, off) == arg):
                 messages.append(msg("error", line, col, line, col + 2,
                                     "linarith failed to find a contradiction\ncase a\n⊢ False failed"))
             elif kind == "big":

@@ -56,3 +56,10 @@ test_grep() { grep -q -e "$1" "$2" || { echo "no '$1' in $2:"; cat "$2"; return 
 test_no_grep() { ! grep -q -e "$1" "$2" || { echo "unexpected '$1' in $2:"; grep -e "$1" "$2"; return 1; }; }
 test_eq() { [ "$1" = "$2" ] || { echo "got '$1', wanted '$2'"; return 1; }; }
 sql() { sqlite3 -batch -bail "${CS_DB:-coldstart.db}" "$@"; }
+# jget FILE EXPR: EXPR (Python, r = the record) of each JSON line of FILE.
+jget() {
+	python3 -S -c 'import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    print(eval(sys.argv[2]))' "$1" "$2"
+}

@@ -25,13 +25,6 @@ stop_double() {
 }
 test_when_finished 'stop_double'
 
-# jget FILE EXPR: EXPR (Python, r = the record) of each JSON line of FILE.
-jget() {
-	python3 -S -c 'import json, sys
-for line in open(sys.argv[1]):
-    r = json.loads(line)
-    print(eval(sys.argv[2]))' "$1" "$2"
-}
 # Requests the double answered so far, and what it saw at most at once.
 posts() { grep -c '"method": "POST"' dlog; }
 stats() { curl -s "http://127.0.0.1:$DPORT/stats"; }
