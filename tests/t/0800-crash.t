@@ -106,6 +106,31 @@ test_expect_success 'then the corpus is the one of the uninterrupted run: comple
 	gone 2
 '
 
+# The engine itself (cs-run, the corpus's one writer) killed by SIGKILL mid-transaction:
+# no SIGTERM reaches it first, nothing records the run's end.
+kill_engine_after() {
+	$marked coldstart run "$DEMO" 2>>err &
+	pid=$!
+	sleep "$1"
+	eng=$(pgrep -P $pid -x cs-run)
+	[ -n "$eng" ] && kill -9 $eng 2>/dev/null && echo "$1" >> killed.engine
+	wait $pid
+}
+test_expect_success "the engine killed by SIGKILL at $KILLS seeded moments: the same corpus in the end" '
+	export CS_DB=$TRASH/engine.db &&
+	for d in $(cat delays); do
+		kill_engine_after "$d"
+		gone 2 || { echo "after SIGKILL of cs-run at ${d}s"; exit 1; }
+		sound || { echo "after SIGKILL of cs-run at ${d}s"; exit 1; }
+	done &&
+	echo "engine killed mid-run after: $(cat killed.engine | tr "\n" " ")" &&
+	test "$(wc -l < killed.engine)" -ge 3 &&
+	$marked coldstart run "$DEMO" 2>err &&
+	sql "SELECT name, formal_proof FROM corpus ORDER BY name" > got.corpus &&
+	test_cmp ref.corpus got.corpus && sound &&
+	test_eq "$(sql "SELECT count(*) FROM runs WHERE status = '\''running'\''")" 0
+'
+
 test_expect_success 'a third run adds nothing' '
 	sql "SELECT count(*) FROM attempts; SELECT count(*) FROM problems; SELECT count(*) FROM verifications" > before &&
 	$marked coldstart run "$DEMO" 2>err &&
