@@ -131,7 +131,11 @@ sanitize: $(SAN_PROGS) build/san/bin/coldstart $(UNIT_BINS)
 # Unit tests under ASan+UBSan (leaks too); shell tests drive the sanitized programs.
 # With clang's libFuzzer at hand, each fuzz target also runs briefly (seeded: the
 # same runs every time); without it that step says so and is skipped.
-test: all sanitize fuzz-replay
+# The layers point down only (scripts/check-layers.sh reads the objects' symbols).
+check-layers: $(LIB_OBJ)
+	$(Q)sh scripts/check-layers.sh $(LIB_OBJ)
+
+test: all sanitize fuzz-replay check-layers
 	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 prove -f $(UNIT_BINS)
 	@if printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n' | \
 	    clang -fsanitize=fuzzer -x c - -o build/fuzz-probe 2>/dev/null; then \
@@ -174,5 +178,5 @@ clean:
 	rm -rf build bin
 
 FORCE:
-.PHONY: all test test-fast bench fuzz fuzz-smoke fuzz-replay install clean sanitize FORCE
+.PHONY: check-layers all test test-fast bench fuzz fuzz-smoke fuzz-replay install clean sanitize FORCE
 .SECONDARY:
