@@ -140,12 +140,15 @@ json_t *db_attempt_cached(sqlite3 *db, const char *cache_key);
 #define DB_EXPORT_UNVERIFIED 1 /* also rows not checked by a recognised Lean (real_lean = 0) */
 #define DB_EXPORT_AUDITED 2    /* sft, corpus: only rows whose audit (v_corpus_audit) passed,
 				* by a checker that is Lean unless DB_EXPORT_UNVERIFIED */
+/* Where an export's records go: CS_DONE, or CS_STOP to end the export (the callee
+ * says why). rec is borrowed. */
+typedef enum cs_outcome (*db_emit_fn)(json_t *rec, void *ctx);
 /* Stream the rows of an export format ("sft", "curriculum", "unsolved", "corpus")
- * to emit (sft: {name, source, split, source_key, depth, messages, checked_by}).
- * Returns rows emitted, -1 on a database error, or -2 when emit failed (e.g. write
- * error). */
-long db_export(sqlite3 *db, const char *format, int flags,
-	       int (*emit)(json_t *rec, void *ctx), void *ctx);
+ * to emit (sft: {name, source, split, source_key, depth, messages, checked_by}), the
+ * number emitted in *rows. CS_DONE, or CS_STOP after a database error (printed) or
+ * when emit stopped. */
+enum cs_outcome db_export(sqlite3 *db, const char *format, int flags, db_emit_fn emit, void *ctx,
+			  long *rows);
 /* What a dataset card says about the rows export gives (include_doubles as for
  * db_export): {rows, lean, doubles, first, last (created_at), splits: [{split, depth,
  * rows}], models: [{decomposer_model, prover_model, checker, rows}], sources:

@@ -49,12 +49,12 @@ static char *with_proof(const char *header, const char *stmt, const char *body)
 	return sbuf_detach(&sb);
 }
 
-static int emit_curriculum(sqlite3_stmt *st, int (*emit)(json_t *, void *), void *ctx)
+static enum cs_outcome emit_curriculum(sqlite3_stmt *st, db_emit_fn emit, void *ctx)
 {
 	json_t *row = db_row_json(st);
 	const char *body = jsonl_str(row, "body"), *header = jsonl_str(row, "header");
-	int rc = 0;
-	for (int form = 0; form < 2 && !rc; form++) {
+	enum cs_outcome rc = CS_DONE;
+	for (int form = 0; form < 2 && rc == CS_DONE; form++) {
 		const char *stmt = jsonl_str(row, form ? "lemma_b" : "lemma_a");
 		json_t *o = json_object();
 		json_object_set(o, "name", json_object_get(row, "name"));
@@ -80,61 +80,47 @@ static int emit_curriculum(sqlite3_stmt *st, int (*emit)(json_t *, void *), void
 	return rc;
 }
 
-long db_export(sqlite3 *db, const char *format, int flags,
-	       int (*emit)(json_t *rec, void *ctx), void *ctx)
+enum cs_outcome db_export(sqlite3 *db, const char *format, int flags, db_emit_fn emit, void *ctx,
+			  long *rows)
 {
 	const char *sql = !strcmp(format, "sft") ? q_sft : !strcmp(format, "corpus") ? q_corpus
 			: !strcmp(format, "curriculum") ? q_curriculum
 			: !strcmp(format, "unsolved") ? q_unsolved : NULL;
+	enum cs_outcome out = CS_DONE;
 	sqlite3_stmt *st;
-	long n = 0;
 	int rc;
-	if (!sql)
-		return error("unknown export format '%s' (sft, curriculum, unsolved, corpus)", format), -1;
-	if (!(st = db_prepare(db, sql)))
-		return -1;
-	db_bind_int(st, 1, (flags & DB_EXPORT_UNVERIFIED) != 0);
-	if (sqlite3_bind_parameter_count(st) >= 2)
-		db_bind_int(st, 2, (flags & DB_EXPORT_AUDITED) != 0);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int erc;
+	*rows = 0;
+	if (!sql) {
+		error("unknown export format '%s' (sft, curriculum, unsolved, corpus)", format);
+		return CS_STOP;
+	}
+	if (!(st = db_query(db, sql, "ii", (flags & DB_EXPORT_UNVERIFIED) != 0, (flags & DB_EXPORT_AUDITED) != 0)))
+		return CS_STOP;
+	while (out == CS_DONE && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (sql == q_curriculum) {
-			erc = emit_curriculum(st, emit, ctx);
+			out = emit_curriculum(st, emit, ctx);
 		} else if (sql == q_sft) {
-			json_t *o = json_object(), *msgs = json_array(), *m;
-			json_object_set_new(o, "name", db_column_json(st, 0));
-			json_object_set_new(o, "source", db_column_json(st, 4));
-			json_object_set_new(o, "split", db_column_json(st, 5));
-			json_object_set_new(o, "source_key", db_column_json(st, 6));
-			json_object_set_new(o, "depth", db_column_json(st, 7));
-			m = json_object();
-			json_object_set_new(m, "role", json_string("user"));
-			json_object_set_new(m, "content", db_column_json(st, 1));
-			json_array_append_new(msgs, m);
-			m = json_object();
-			json_object_set_new(m, "role", json_string("assistant"));
-			json_object_set_new(m, "content", db_column_json(st, 2));
-			json_array_append_new(msgs, m);
-			json_object_set_new(o, "messages", msgs);
-			json_object_set_new(o, "checked_by",
-					    json_string(sqlite3_column_int(st, 3) ? "lean" : "test-double"));
-			erc = emit(o, ctx);
+			json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:o, s:[{s:s, s:o}, {s:s, s:o}], s:s}",
+				"name", db_column_json(st, 0), "source", db_column_json(st, 4),
+				"split", db_column_json(st, 5), "source_key", db_column_json(st, 6),
+				"depth", db_column_json(st, 7), "messages", "role", "user", "content",
+				db_column_json(st, 1), "role", "assistant", "content", db_column_json(st, 2),
+				"checked_by", sqlite3_column_int(st, 3) ? "lean" : "test-double");
+			out = emit(o, ctx);
 			json_decref(o);
 		} else {
 			json_t *o = db_row_json(st);
-			erc = emit(o, ctx);
+			out = emit(o, ctx);
 			json_decref(o);
 		}
-		if (erc) {
-			sqlite3_finalize(st);
-			return -2;
-		}
-		n += sql == q_curriculum ? 2 : 1;
+		*rows += out == CS_DONE ? (sql == q_curriculum ? 2 : 1) : 0;
 	}
-	if (rc != SQLITE_DONE)
-		n = error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+	if (out == CS_DONE && rc != SQLITE_DONE) {
+		error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+		out = CS_STOP;
+	}
 	sqlite3_finalize(st);
-	return n;
+	return out;
 }
 
 /* The rows of sql (bound: ?1 = include_doubles) as an array of objects, or NULL. */

@@ -77,31 +77,31 @@ int jsonl_next_line(struct jsonl_reader *r)
 	}
 }
 
-int jsonl_next(struct jsonl_reader *r, json_t **out)
+enum cs_outcome jsonl_next(struct jsonl_reader *r, json_t **out)
 {
 	json_error_t err;
 	size_t bad;
 	int rc = jsonl_next_line(r);
 	*out = NULL;
 	if (rc <= 0)
-		return rc == -2 ? -2 : rc;
+		return rc == 0 ? CS_END : rc == -1 ? CS_STOP : CS_BAD_RECORD;
 	if (!cs_utf8_valid(r->buf, r->len, &bad)) {
 		error("%s:%ld: not UTF-8 (byte %zu is 0x%02x)", r->path, r->lineno, bad + 1,
 		      (unsigned char)r->buf[bad]);
-		return -2;
+		return CS_BAD_RECORD;
 	}
 	json_t *j = json_loadb(r->buf, r->len, JSON_REJECT_DUPLICATES, &err);
 	if (!j) {
 		error("%s:%ld: not JSON: %s (column %d)", r->path, r->lineno, err.text, err.column);
-		return -2;
+		return CS_BAD_RECORD;
 	}
 	if (!json_is_object(j)) {
 		json_decref(j);
 		error("%s:%ld: not a JSON object", r->path, r->lineno);
-		return -2;
+		return CS_BAD_RECORD;
 	}
 	*out = j;
-	return 1;
+	return CS_DONE;
 }
 
 void jsonl_close(struct jsonl_reader *r)

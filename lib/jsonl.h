@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <jansson.h>
 
+#include "cs.h"
+
 #define JSONL_MAX_LINE_DEFAULT (64L << 20) /* CS_MAX_LINE overrides */
 
 struct jsonl_reader {
@@ -26,10 +28,11 @@ int jsonl_open_fp(struct jsonl_reader *r, FILE *fp, const char *name);
  * Returns 1, 0 at EOF, -1 on a read error, -2 for an over-long line
  * (error printed as "path:line: ..."; the reader stays usable). */
 int jsonl_next_line(struct jsonl_reader *r);
-/* Next record as a JSON object: 1 with *out (caller owns, json_decref), 0 at EOF,
- * -1 on a read error (stop), -2 for a bad record (error printed naming
- * path:line and the cause: not UTF-8, not JSON, not an object, too long). */
-int jsonl_next(struct jsonl_reader *r, json_t **out);
+/* Next record as a JSON object: CS_DONE with *out (caller owns, json_decref),
+ * CS_END at EOF, CS_STOP on a read error, CS_BAD_RECORD for a bad record (error
+ * printed naming path:line and the cause: not UTF-8, not JSON, not an object, too
+ * long; the reader goes on). */
+enum cs_outcome jsonl_next(struct jsonl_reader *r, json_t **out);
 void jsonl_close(struct jsonl_reader *r);
 
 /* Write obj compactly on one line of fp. Returns 0 or -1 on a write error. */

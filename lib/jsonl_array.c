@@ -47,7 +47,7 @@ static void keep(struct jsonl_reader *r, int c, int *toolong)
 	r->buf[r->len++] = c == '\n' ? ' ' : (char)c;
 }
 
-int jsonl_array_next(struct jsonl_array *a, json_t **out)
+enum cs_outcome jsonl_array_next(struct jsonl_array *a, json_t **out)
 {
 	struct jsonl_reader *r = a->r, one;
 	int c, depth = 0, instr = 0, esc = 0, toolong = 0, scalar, rc;
@@ -55,11 +55,11 @@ int jsonl_array_next(struct jsonl_array *a, json_t **out)
 	FILE *m;
 	*out = NULL;
 	if (a->done)
-		return 0;
+		return CS_END;
 	c = skip_blanks(a);
 	if (c == ']') {
 		a->done = 1;
-		return 0;
+		return CS_END;
 	}
 	if (a->need_sep) {
 		if (c != ',')
@@ -100,20 +100,24 @@ int jsonl_array_next(struct jsonl_array *a, json_t **out)
 	r->lineno = start;
 	if (toolong) {
 		error("%s:%ld: record longer than %zu bytes (CS_MAX_LINE), skipped", r->path, start, r->max_line);
-		return -2;
+		return CS_BAD_RECORD;
 	}
-	if (!(m = fmemopen(r->buf, r->len, "r")))
-		return error("%s:%ld: %s", r->path, start, strerror(errno));
+	if (!(m = fmemopen(r->buf, r->len, "r"))) {
+		error("%s:%ld: %s", r->path, start, strerror(errno));
+		return CS_STOP;
+	}
 	jsonl_open_fp(&one, m, r->path);
 	one.max_line = r->max_line;
 	one.lineno = start - 1;
 	rc = jsonl_next(&one, out);
 	jsonl_close(&one);
 	fclose(m);
-	return rc == 0 ? -2 : rc;
+	return rc == CS_END ? CS_BAD_RECORD : (enum cs_outcome)rc;
 malformed:
 	if (ferror(r->fp))
-		return error("%s:%ld: read error: %s", r->path, a->line, strerror(errno));
-	return error("%s:%ld: not a JSON array of records (%s)", r->path, a->line,
-		     c == EOF ? "it ends before its closing `]`" : "expected `,` or `]` between records");
+		error("%s:%ld: read error: %s", r->path, a->line, strerror(errno));
+	else
+		error("%s:%ld: not a JSON array of records (%s)", r->path, a->line,
+		      c == EOF ? "it ends before its closing `]`" : "expected `,` or `]` between records");
+	return CS_STOP;
 }

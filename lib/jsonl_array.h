@@ -16,10 +16,10 @@ struct jsonl_array {
  * read the elements with jsonl_array_next), 0 otherwise (nothing consumed but
  * leading blanks, counted in r->lineno: read it with jsonl_next). */
 int jsonl_array_begin(struct jsonl_array *a, struct jsonl_reader *r);
-/* Next element as a JSON object, as jsonl_next: 1 with *out (caller owns), 0 after
- * the closing `]`, -1 when the array is malformed or unreadable (stop), -2 for a bad
- * element (printed as "path:line: ..." with the line it starts on; the reader goes
- * on). r->lineno is set to the element's first line. */
-int jsonl_array_next(struct jsonl_array *a, json_t **out);
+/* Next element as a JSON object, as jsonl_next: CS_DONE with *out (caller owns),
+ * CS_END after the closing `]`, CS_STOP when the array is malformed or unreadable,
+ * CS_BAD_RECORD for a bad element (printed as "path:line: ..." with the line it
+ * starts on; the reader goes on). r->lineno is set to the element's first line. */
+enum cs_outcome jsonl_array_next(struct jsonl_array *a, json_t **out);
 
 #endif

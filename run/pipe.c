@@ -617,13 +617,13 @@ int pipe_run(struct pipe *p, const char *path, int max_active, const struct pipe
 		while (!eof && !p->stop && p->active < max_active) {
 			json_t *rec;
 			int rc = jsonl_next(&r, &rec);
-			if (rc == 0 || rc == -1) {
+			if (rc == CS_END || rc == CS_STOP) {
 				eof = 1;
-				if (rc == -1)
+				if (rc == CS_STOP)
 					p->failed++;
 				break;
 			}
-			if (rc == -2) {
+			if (rc == CS_BAD_RECORD) {
 				p->failed++;
 				continue;
 			}

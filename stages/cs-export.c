@@ -32,10 +32,12 @@ static const char usage[] =
 	"  -A, --require-audit  (sft, corpus) only rows whose kernel replay (cs-audit)\n"
 	"                 passed, by a checker that is Lean unless --include-unverified\n";
 
-static int emit(json_t *rec, void *ctx)
+static enum cs_outcome emit(json_t *rec, void *ctx)
 {
 	(void)ctx;
-	return jsonl_write(stdout, rec);
+	if (jsonl_write(stdout, rec))
+		die(CS_EIO, "write to standard output failed: %s", strerror(errno));
+	return CS_DONE;
 }
 
 /* Say how many corpus rows the export left out, and why. */
@@ -97,11 +99,13 @@ static struct hf_split *hf_split(struct hf *h, const char *split)
 	return s;
 }
 
-static int emit_hf(json_t *rec, void *ctx)
+static enum cs_outcome emit_hf(json_t *rec, void *ctx)
 {
 	struct hf_split *s = hf_split(ctx, jsonl_str(rec, "split"));
 	s->rows++;
-	return jsonl_write(s->fp, rec);
+	if (jsonl_write(s->fp, rec))
+		die(CS_EIO, "%s: %s", s->tmp, strerror(errno));
+	return CS_DONE;
 }
 
 static int by_name(const void *a, const void *b)
@@ -232,10 +236,8 @@ static long export_hf(sqlite3 *db, const char *dir, int flags)
 	if ((mkdir(dir, 0777) && errno != EEXIST) || (mkdir(data, 0777) && errno != EEXIST))
 		die(CS_EIO, "%s: %s", data, strerror(errno));
 	free(data);
-	n = db_export(db, "sft", flags, emit_hf, &h);
-	if (n == -2)
-		die(CS_EIO, "%s: a write failed", dir);
-	if (n < 0 || !(sum = db_export_summary(db, flags & DB_EXPORT_UNVERIFIED)))
+	if (db_export(db, "sft", flags, emit_hf, &h, &n) != CS_DONE ||
+	    !(sum = db_export_summary(db, flags & DB_EXPORT_UNVERIFIED)))
 		exit(CS_EIO);
 	if (!h.n)
 		hf_split(&h, NULL); /* a card names at least one split, if empty */
@@ -303,12 +305,13 @@ int main(int argc, char **argv)
 		die(CS_EUSAGE, "--require-audit applies to -f sft, hf and corpus (audits are of corpus rows)");
 	if (!(db = db_open(db_path(), 1, &code)))
 		return code;
-	n = hf ? export_hf(db, out, flags) : db_export(db, format, flags, emit, NULL);
+	if (hf)
+		n = export_hf(db, out, flags);
+	else if (db_export(db, format, flags, emit, NULL, &n) != CS_DONE)
+		n = -1;
 	if (n >= 0 && strcmp(format, "unsolved"))
 		report_left_out(db, flags);
 	db_close(db);
-	if (n == -2)
-		die(CS_EIO, "write to standard output failed");
 	if (hf && n >= 0 && !cs_conf_on("CS_QUIET"))
 		fprintf(stderr, "%s: %ld rows in %s/data, dataset card %s/README.md\n", cs_progname, n, out, out);
 	return n < 0 ? CS_EIO : CS_OK;

@@ -245,14 +245,14 @@ static int ingest_records(struct ingest *g, const char *path)
 		jsonl_close(&r);
 		return -1;
 	}
-	while ((rc = is_array ? jsonl_array_next(&arr, &o) : jsonl_next(&r, &o)) != 0) {
+	while ((rc = is_array ? jsonl_array_next(&arr, &o) : jsonl_next(&r, &o)) != CS_END) {
 		char idbuf[32], keybuf[32];
 		const char *key;
-		if (rc == -1)
+		if (rc == CS_STOP)
 			break;
 		g->read++;
 		rec.line = r.lineno;
-		if (rc == -2) {
+		if (rc == CS_BAD_RECORD) {
 			/* jsonl printed why */
 			if ((ret = keep_refusal(g, &rec, NULL, rec.line, "unreadable-record",
 						"not a JSON object (not JSON, not UTF-8, or too long)")))
@@ -276,7 +276,7 @@ static int ingest_records(struct ingest *g, const char *path)
 		if (ret)
 			break;
 	}
-	if (rc == -1)
+	if (rc == CS_STOP)
 		g->bad++;
 	jsonl_close(&r);
 	return ret;

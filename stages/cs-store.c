@@ -109,12 +109,12 @@ int main(int argc, char **argv)
 			bad++;
 			continue;
 		}
-		while ((rc = jsonl_next(&r, &rec)) != 0) {
+		while ((rc = jsonl_next(&r, &rec)) != CS_END) {
 			char *why = NULL;
 			const char *type;
-			if (rc == -1)
+			if (rc == CS_STOP)
 				break;
-			if (rc == -2) {
+			if (rc == CS_BAD_RECORD) {
 				bad++;
 				continue;
 			}
@@ -125,11 +125,12 @@ int main(int argc, char **argv)
 				      jsonl_int(rec, "problem_id", 0), why);
 				bad++;
 			} else if (rc == CS_STOP) {
+				long line = r.lineno;
 				json_decref(rec);
 				jsonl_close(&r);
 				db_close(db);
 				die(CS_EIO, "%s: cannot store %s:%ld; it was not stored and will be redone",
-				    db_path(), i < argc ? argv[i] : "<stdin>", r.lineno);
+				    db_path(), i < argc ? argv[i] : "<stdin>", line);
 			} else if (type && strcmp(type, "attempt") && strcmp(type, "verification")) {
 				prog.done++;
 			} else if (type && !strcmp(type, "attempt")) {
@@ -140,7 +141,7 @@ int main(int argc, char **argv)
 			json_decref(rec);
 			show(&prog, 0);
 		}
-		if (rc == -1)
+		if (rc == CS_STOP)
 			bad++;
 		jsonl_close(&r);
 		if (i == argc)

@@ -203,12 +203,12 @@ int main(int argc, char **argv)
 		while (!eof && inflight < max_inflight) {
 			json_t *rec;
 			int rc = jsonl_next(&r, &rec);
-			if (rc == 0 || rc == -1) {
+			if (rc == CS_END || rc == CS_STOP) {
 				eof = 1;
-				failed += rc == -1;
+				failed += rc == CS_STOP;
 				break;
 			}
-			if (rc == -2) {
+			if (rc == CS_BAD_RECORD) {
 				failed++;
 				continue;
 			}

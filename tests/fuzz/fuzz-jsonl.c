@@ -43,11 +43,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)getc(fp); /* an empty stream */
 	FUZZ_CHECK(jsonl_open_fp(&r, fp, "fuzz") == 0);
 	r.max_line = 1024; /* the smallest CS_MAX_LINE: reach the over-long path */
-	while ((rc = jsonl_next(&r, &obj)) != 0) {
-		FUZZ_CHECK(rc == 1 || rc == -2);
+	while ((rc = jsonl_next(&r, &obj)) != CS_END) {
+		FUZZ_CHECK(rc == CS_DONE || rc == CS_BAD_RECORD);
 		FUZZ_CHECK(r.lineno > last);
 		last = r.lineno;
-		if (rc == 1) {
+		if (rc == CS_DONE) {
 			FUZZ_CHECK(json_is_object(obj));
 			FUZZ_CHECK(r.len > 0 && r.len <= r.max_line);
 			(void)jsonl_str(obj, "name");
@@ -61,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(nrec <= (long)size);
 	}
 	FUZZ_CHECK(obj == NULL);
-	FUZZ_CHECK(jsonl_next(&r, &obj) == 0); /* EOF stays EOF */
+	FUZZ_CHECK(jsonl_next(&r, &obj) == CS_END); /* EOF stays EOF */
 	jsonl_close(&r);
 	fclose(fp);
 	free(buf);

@@ -144,4 +144,17 @@ test_expect_success 'a failed write to stdout fails loudly' '
 	test_grep "write" err
 '
 
+test_expect_success 'a database error while storing a record stops cs-store with exit 4; nothing of it kept' '
+	cp "$CS_DB" dberr.db &&
+	sqlite3 dberr.db "CREATE TRIGGER no_subgoals BEFORE INSERT ON subgoals BEGIN SELECT RAISE(ABORT, '\''disk on fire'\''); END;" &&
+	sqlite3 dberr.db "UPDATE problems SET status = '\''unproved'\'' WHERE id = 1" &&
+	before=$(sqlite3 dberr.db "SELECT count(*) FROM sketches") &&
+	sketch_record | sed "s/\"problem_id\":2/\"problem_id\":1/" | tr -d "\n" | sed "s/\$/\n/" > rec.jsonl &&
+	CS_DB=$TRASH/dberr.db test_exit 4 cs-store rec.jsonl 2> err &&
+	test_grep "disk on fire" err &&
+	test_grep "cannot store rec.jsonl:1; it was not stored and will be redone" err &&
+	test_eq "$(sqlite3 dberr.db "SELECT count(*) FROM sketches")" "$before" &&
+	test_eq "$(sqlite3 dberr.db "SELECT status FROM problems WHERE id = 1")" unproved
+'
+
 test_done
