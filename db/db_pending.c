@@ -5,6 +5,7 @@
 
 #include "cs.h"
 #include "db.h"
+#include "jsonl.h"
 
 /* The parent's state from its accepted sketch's children, as one statement each;
  * WHERE holds the problems it looks at (all, or the one of ?1: the index on the
@@ -79,8 +80,7 @@ static long settle_up(sqlite3 *db, long long pid, int max_depth, int level)
 	if (!st)
 		return -1;
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (np == cap)
-			parents = xrealloc(parents, (cap = cap ? 2 * cap : 4) * sizeof *parents);
+		parents = cs_grow(parents, &cap, np, sizeof *parents);
 		parents[np++] = sqlite3_column_int64(st, 0);
 	}
 	sqlite3_finalize(st);
@@ -150,35 +150,32 @@ static json_t *subgoals_of(sqlite3 *db, long long sketch_id)
 	return a;
 }
 
+/* A pending recombination carries the proven subgoals of its sketch. */
+struct with_subgoals {
+	sqlite3 *db;
+	int (*emit)(json_t *rec, void *ctx);
+	void *ctx;
+};
+
+static int add_subgoals(json_t *rec, void *ctx)
+{
+	struct with_subgoals *w = ctx;
+	json_object_set_new(rec, "subgoals", subgoals_of(w->db, jsonl_int(rec, "sketch_id", 0)));
+	return w->emit(rec, w->ctx);
+}
+
 long db_pending(sqlite3 *db, const char *stage, int max_depth, long long run_id, long limit,
 		int (*emit)(json_t *rec, void *ctx), void *ctx)
 {
 	const char *sql = !strcmp(stage, "prove") ? q_prove : !strcmp(stage, "decompose") ? q_decompose
 			: !strcmp(stage, "recombine") ? q_recombine : NULL;
+	struct with_subgoals w = { db, emit, ctx };
 	sqlite3_stmt *st;
-	long n = 0;
-	int rc;
 	if (!sql)
 		return error("unknown stage '%s' (prove, decompose or recombine)", stage), -1;
 	if (!(st = db_query(db, sql, "IIi", limit > 0 ? (long long)limit : -1LL, run_id, max_depth)))
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		json_t *rec = db_row_json(st);
-		if (!strcmp(stage, "recombine"))
-			json_object_set_new(rec, "subgoals",
-					    subgoals_of(db, sqlite3_column_int64(st, 7)));
-		rc = emit(rec, ctx);
-		json_decref(rec);
-		if (rc) {
-			sqlite3_finalize(st);
-			return -2;
-		}
-		n++;
-	}
-	if (rc != SQLITE_DONE)
-		n = error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
-	sqlite3_finalize(st);
-	return n;
+	return sql == q_recombine ? db_rows(db, st, add_subgoals, &w) : db_rows(db, st, emit, ctx);
 }
 
 json_t *db_attempt_cached(sqlite3 *db, const char *cache_key)

@@ -32,11 +32,6 @@ struct lean_audit {
 	struct task *done, **done_tail; /* ended, in the order they ended */
 };
 
-static char *dupnull(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
-
 int lean_sandbox_from_env(int *sandbox, int *explicit_)
 {
 	const char *sb = cs_conf_str("CS_LEAN_SANDBOX");
@@ -63,7 +58,7 @@ int lean_audit_config_from_env(struct lean_audit_config *cfg)
 	if (lean_sandbox_from_env(&cfg->sandbox, &cfg->sandbox_explicit))
 		return -1;
 	cfg->cmd = xstrdup(cmd);
-	cfg->dir = dupnull(cs_conf_str("CS_LEAN_DIR"));
+	cfg->dir = xstrdup_or_null(cs_conf_str("CS_LEAN_DIR"));
 	cfg->timeout = cs_conf_double("CS_LEAN_AUDIT_TIMEOUT");
 	cfg->memory_mb = cs_conf_long("CS_LEAN_MEMORY");
 	return 0;

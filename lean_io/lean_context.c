@@ -218,10 +218,7 @@ static char *arrow_side(const char *s, int left)
 
 static void add_local(struct lean_locals *l, char *name, char *type)
 {
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 8;
-		l->v = xrealloc(l->v, l->cap * sizeof *l->v);
-	}
+	l->v = cs_grow(l->v, &l->cap, l->n, sizeof *l->v);
 	l->v[l->n].name = name;
 	l->v[l->n++].type = type;
 }
@@ -536,7 +533,7 @@ static int bind_var(const char *pat, const char *name, const char *type, char **
 		free(*rest);
 		*rest = r;
 	}
-	add_local(out, xstrdup(pat), type ? xstrdup(type) : NULL);
+	add_local(out, xstrdup(pat), xstrdup_or_null(type));
 	return 0;
 }
 

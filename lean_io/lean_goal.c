@@ -141,10 +141,7 @@ static char *rename_inaccessible(const char *s, const char *goal, struct rename 
 				to = xasprintf("%s_%d", base, n);
 			}
 			free(base);
-			if (*nr == *cap) {
-				*cap = *cap ? 2 * *cap : 8;
-				*r = xrealloc(*r, *cap * sizeof **r);
-			}
+			*r = cs_grow(*r, cap, *nr, sizeof **r);
 			(*r)[i].from = from;
 			(*r)[i].to = to;
 			(*nr)++;

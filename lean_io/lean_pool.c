@@ -93,11 +93,6 @@ struct lean_pool {
 	struct lean_pool_stats stats;
 };
 
-static char *dupnull(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
-
 /* s cut to max bytes at a UTF-8 boundary, with " …" when cut; malloc'd. */
 static char *excerpt(const char *s, size_t max)
 {
@@ -159,10 +154,10 @@ int lean_pool_config_from_env(struct lean_pool_config *cfg)
 	if (!repl && !url)
 		return error("no Lean checker: set CS_LEAN_REPL (a command that runs the "
 			     "leanprover-community/repl) or CS_LEAN_URL (a kimina-lean-server)");
-	cfg->repl_cmd = dupnull(repl);
-	cfg->url = dupnull(url);
-	cfg->lean_dir = dupnull(cs_conf_str("CS_LEAN_DIR"));
-	cfg->sandbox_bind = dupnull(cs_conf_str("CS_LEAN_SANDBOX_BIND"));
+	cfg->repl_cmd = xstrdup_or_null(repl);
+	cfg->url = xstrdup_or_null(url);
+	cfg->lean_dir = xstrdup_or_null(cs_conf_str("CS_LEAN_DIR"));
+	cfg->sandbox_bind = xstrdup_or_null(cs_conf_str("CS_LEAN_SANDBOX_BIND"));
 	cfg->jobs = (int)cs_conf_long_or("CS_LEAN_JOBS", 0); /* its range starts at 1: 0 is unset */
 	if (!cfg->jobs)
 		cfg->jobs = lean_pool_default_jobs(&cfg->jobs_decision);
@@ -306,11 +301,11 @@ struct lean_pool *lean_pool_new(const struct lean_pool_config *cfg)
 	}
 	p = xcalloc(1, sizeof *p);
 	p->cfg = *cfg;
-	p->cfg.repl_cmd = dupnull(cfg->repl_cmd);
-	p->cfg.lean_dir = dupnull(cfg->lean_dir);
-	p->cfg.url = dupnull(cfg->url);
-	p->cfg.sandbox_bind = dupnull(cfg->sandbox_bind);
-	p->cfg.jobs_decision = dupnull(cfg->jobs_decision);
+	p->cfg.repl_cmd = xstrdup_or_null(cfg->repl_cmd);
+	p->cfg.lean_dir = xstrdup_or_null(cfg->lean_dir);
+	p->cfg.url = xstrdup_or_null(cfg->url);
+	p->cfg.sandbox_bind = xstrdup_or_null(cfg->sandbox_bind);
+	p->cfg.jobs_decision = xstrdup_or_null(cfg->jobs_decision);
 	p->queue_tail = &p->queue;
 	p->done_tail = &p->done;
 	make_salt(p);
@@ -555,7 +550,7 @@ void lean_pool_set_version(struct lean_pool *p, const char *version)
 	if (p->version_known)
 		return; /* the first answer wins */
 	p->version_known = 1;
-	p->version = dupnull(version);
+	p->version = xstrdup_or_null(version);
 	p->real_lean = lean_is_lean_version(version);
 	if (!p->real_lean && !(version && !strncmp(version, DOUBLE_PREFIX, strlen(DOUBLE_PREFIX)))) {
 		char *said = version ? excerpt(version, 200) : NULL;
@@ -583,7 +578,7 @@ void lean_pool_finish(struct lean_pool *p, struct lean_job *j, enum lean_verdict
 	c->checker = xstrdup(p->kimina ? "kimina" : "repl");
 	c->audited = j->audited;
 	c->infra = v == LEAN_ERROR;
-	c->version = dupnull(p->version);
+	c->version = xstrdup_or_null(p->version);
 	c->real_lean = p->real_lean;
 	c->messages_json = lean_reply_messages_json(&c->reply, (size_t)p->cfg.max_msg);
 	c->why = why ? lean_utf8_clean(why, strlen(why)) : NULL; /* a cut excerpt stays valid UTF-8 */

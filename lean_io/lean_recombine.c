@@ -57,10 +57,7 @@ static char **split_lines(const char *proof, size_t *n)
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
 		if (len && p[len - 1] == '\r')
 			len--;
-		if (*n == cap) {
-			cap = cap ? 2 * cap : 8;
-			l = xrealloc(l, cap * sizeof *l);
-		}
+		l = cs_grow(l, &cap, *n, sizeof *l);
 		l[(*n)++] = xstrndup(p, len);
 		if (!nl)
 			break;
@@ -277,10 +274,7 @@ static char *exact_call(const char *lemma, char **why)
 		} else if (v[i].kind == LEAN_TOK_SYMBOL && len == 1 && *s == ':' && depth == 1) {
 			explicit = 0; /* the type follows */
 		} else if (v[i].kind == LEAN_TOK_IDENT && (depth == 0 || (depth == 1 && explicit))) {
-			if (nn == cap) {
-				cap = cap ? 2 * cap : 16;
-				names = xrealloc(names, cap * sizeof *names);
-			}
+			names = cs_grow(names, &cap, nn, sizeof *names);
 			names[nn++] = xstrndup(s, len);
 		}
 	}

@@ -685,10 +685,7 @@ int lean_tokenize(const char *src, size_t len, int keep_comments, struct lean_to
 		}
 		if (!keep_comments && (t.kind == LEAN_TOK_COMMENT || t.kind == LEAN_TOK_DOC))
 			continue;
-		if (cnt == cap) {
-			cap = cap ? 2 * cap : 64;
-			v = xrealloc(v, cap * sizeof(*v));
-		}
+		v = cs_grow(v, &cap, cnt, sizeof *v);
 		v[cnt++] = t;
 		if (t.kind == LEAN_TOK_EOF)
 			break;

@@ -68,16 +68,6 @@
 #define LEAN_MAX_SUBGOALS 256
 #define LEAN_MAX_LEMMA_BYTES (64u << 20)
 
-/* Make room for one more element of array v (n used, cap allocated). A local
- * idiom until lib/ has one. */
-#define GROW(v, n, cap)                                            \
-	do {                                                       \
-		if ((n) == (cap)) {                                \
-			(cap) = (cap) ? 2 * (cap) : 16;            \
-			(v) = xrealloc((v), (cap) * sizeof *(v)); \
-		}                                                  \
-	} while (0)
-
 struct span {
 	const char *p;
 	size_t n;
@@ -244,7 +234,7 @@ static struct span range(const struct an *a, size_t i, size_t j)
 static struct span keep(struct an *a, char *text)
 {
 	struct span s = { text, strlen(text) };
-	GROW(a->own, a->nown, a->capown);
+	a->own = cs_grow(a->own, &a->capown, a->nown, sizeof *a->own);
 	a->own[a->nown++] = text;
 	return s;
 }
@@ -256,21 +246,21 @@ static struct blk *top(struct an *a)
 
 static void push_ent(struct an *a, const struct ent *e)
 {
-	GROW(a->e, a->ne, a->cape);
+	a->e = cs_grow(a->e, &a->cape, a->ne, sizeof *a->e);
 	a->e[a->ne++] = *e;
 }
 
 /* An entry for the top block's next tactic. */
 static void push_pending(struct an *a, const struct ent *e)
 {
-	GROW(a->pend, a->npend, a->cappend);
+	a->pend = cs_grow(a->pend, &a->cappend, a->npend, sizeof *a->pend);
 	a->pend[a->npend++] = *e;
 }
 
 static struct blk *push_blk(struct an *a, enum blk_kind kind, size_t opener)
 {
 	struct blk *parent, *b;
-	GROW(a->b, a->nb, a->capb);
+	a->b = cs_grow(a->b, &a->capb, a->nb, sizeof *a->b);
 	parent = a->nb ? top(a) : NULL;
 	b = &a->b[a->nb++];
 	memset(b, 0, sizeof *b);
@@ -518,7 +508,7 @@ static int subgoal(struct an *a, const struct step *s)
 	const struct blk *b = s->b;
 	size_t k = s->sorry;
 	char *suffix;
-	GROW(a->out->goals, a->out->n, a->capg);
+	a->out->goals = cs_grow(a->out->goals, &a->capg, a->out->n, sizeof *a->out->goals);
 	g = &a->out->goals[a->out->n];
 	memset(g, 0, sizeof *g);
 	g->index = (int)a->out->n;
@@ -791,7 +781,7 @@ static size_t read_have(struct an *a, size_t i, int *err)
 				int stale = 0;
 				if ((ty = lean_ctx_infer(term, lookup, a, &stale, &why))) {
 					struct span h = name.n ? name : (struct span){ "this", 4 };
-					GROW(l.v, l.n, l.cap);
+					l.v = cs_grow(l.v, &l.cap, l.n, sizeof *l.v);
 					l.v[l.n].name = xstrndup(h.p, h.n);
 					l.v[l.n++].type = ty;
 					pend_locals(a, &l, 1);
@@ -851,7 +841,7 @@ static char **tactic_patterns(struct an *a, size_t i, size_t te, size_t *n)
 			*n = 0;
 			return NULL;
 		}
-		GROW(p, *n, cap);
+		p = cs_grow(p, &cap, *n, sizeof *p);
 		p[(*n)++] = text_of(a, j, e > te ? te : e);
 		j = e;
 	}
@@ -1015,7 +1005,7 @@ static void text_set(struct an *a, struct blk *b, size_t i, size_t te)
 	}
 	xs = text_of(a, x, x + 1);
 	e = text_of(a, next(a, as), w);
-	GROW(l.v, l.n, l.cap);
+	l.v = cs_grow(l.v, &l.cap, l.n, sizeof *l.v);
 	l.v[l.n].name = xs;
 	l.v[l.n++].type = text_of(a, next(a, colon), as);
 	if (w < te) {
@@ -1030,11 +1020,11 @@ static void text_set(struct an *a, struct blk *b, size_t i, size_t te)
 			text_lost_why(a, b, i, xstrdup("cannot read its `with`"));
 			return;
 		}
-		GROW(l.v, l.n, l.cap);
+		l.v = cs_grow(l.v, &l.cap, l.n, sizeof *l.v);
 		l.v[l.n].name = text_of(a, h, h + 1);
 		l.v[l.n++].type = back ? xasprintf("%s = %s", e, xs) : xasprintf("%s = %s", xs, e);
 	} else {
-		GROW(l.v, l.n, l.cap);
+		l.v = cs_grow(l.v, &l.cap, l.n, sizeof *l.v);
 		l.v[l.n].name = xstrdup("_");
 		l.v[l.n++].type = xasprintf("%s = %s", xs, e);
 	}
@@ -1057,7 +1047,7 @@ static void text_specialize(struct an *a, struct blk *b, size_t i, size_t te)
 	if (!(ty = lean_ctx_infer(term, lookup, a, &stale, &why))) {
 		text_lost_why(a, b, i, why), why = NULL;
 	} else {
-		GROW(l.v, l.n, l.cap);
+		l.v = cs_grow(l.v, &l.cap, l.n, sizeof *l.v);
 		l.v[l.n].name = text_of(a, h, h + 1);
 		l.v[l.n++].type = ty;
 		pend_locals(a, &l, 1);

@@ -63,6 +63,13 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* xstrdup(s), or NULL for NULL. */
+char *xstrdup_or_null(const char *s);
+/* Free *slot and keep owned (taken; may be NULL) there instead. */
+void cs_set_str(char **slot, char *owned);
+/* The array v of elements of size bytes, holding n of *cap, with room for one more:
+ * grown (doubled, from 16) when n == *cap. v may be NULL when *cap is 0. */
+void *cs_grow(void *v, size_t *cap, size_t n, size_t size);
 /* Formatted string in fresh memory, caller frees. */
 char *xasprintf(const char *fmt, ...) CS_PRINTF(1, 2);
 

@@ -147,6 +147,27 @@ char *xstrndup(const char *s, size_t n)
 	return p;
 }
 
+char *xstrdup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+void cs_set_str(char **slot, char *owned)
+{
+	free(*slot);
+	*slot = owned;
+}
+
+void *cs_grow(void *v, size_t *cap, size_t n, size_t size)
+{
+	if (n < *cap)
+		return v;
+	if (*cap > ((size_t)-1 / 2) / (size ? size : 1))
+		die(CS_EIO, "out of memory (an array of %zu elements)", *cap);
+	*cap = *cap ? 2 * *cap : 16;
+	return xrealloc(v, *cap * size);
+}
+
 char *xasprintf(const char *fmt, ...)
 {
 	struct sbuf sb = SBUF_INIT;

@@ -53,7 +53,7 @@ struct llm_client {
 	CURLM *multi;
 	struct curl_slist *hdrs; /* holds the Authorization header: never printed */
 	CURL **idle;
-	int nidle, idle_cap;
+	size_t nidle, idle_cap;
 	struct part *ready, **ready_tail;
 	struct part *sleeping;
 	struct req *reqs;
@@ -138,7 +138,7 @@ struct llm_client *llm_client_new(const struct llm_endpoint *ep)
 	c->ep.role = xstrdup(ep->role);
 	c->ep.url = xstrdup(ep->url);
 	c->ep.model = xstrdup(ep->model);
-	c->ep.api_key = ep->api_key ? xstrdup(ep->api_key) : NULL;
+	c->ep.api_key = xstrdup_or_null(ep->api_key);
 	c->ep.jobs = ep->jobs;
 	c->ep.timeout = ep->timeout;
 	c->ep.connect_timeout = ep->connect_timeout;
@@ -266,10 +266,7 @@ static void push_done(struct llm_client *c, struct llm_result *res)
 			memmove(c->done, c->done + c->done_head, c->ndone * sizeof *c->done);
 			c->done_head = 0;
 		}
-		if (c->ndone == c->done_cap) {
-			c->done_cap = c->done_cap ? 2 * c->done_cap : 16;
-			c->done = xrealloc(c->done, c->done_cap * sizeof *c->done);
-		}
+		c->done = cs_grow(c->done, &c->done_cap, c->ndone, sizeof *c->done);
 	}
 	c->done[c->done_head + c->ndone++] = res;
 }
@@ -469,10 +466,7 @@ static void part_done(struct llm_client *c, struct part *p, CURLcode rc)
 	if (curl_easy_getinfo(p->easy, CURLINFO_RETRY_AFTER, &ra) != CURLE_OK || ra < 0)
 		ra = 0;
 	curl_multi_remove_handle(c->multi, p->easy);
-	if (c->nidle == c->idle_cap) {
-		c->idle_cap = c->idle_cap ? 2 * c->idle_cap : 16;
-		c->idle = xrealloc(c->idle, (size_t)c->idle_cap * sizeof *c->idle);
-	}
+	c->idle = cs_grow(c->idle, &c->idle_cap, c->nidle, sizeof *c->idle);
 	c->idle[c->nidle++] = p->easy;
 	p->easy = NULL;
 	c->inflight--;
@@ -650,7 +644,7 @@ void llm_client_free(struct llm_client *c)
 	while (c->ndone)
 		llm_result_free(llm_next_result(c));
 	free(c->done);
-	for (int i = 0; i < c->nidle; i++)
+	for (size_t i = 0; i < c->nidle; i++)
 		curl_easy_cleanup(c->idle[i]);
 	free(c->idle);
 	if (c->multi)

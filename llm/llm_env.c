@@ -27,7 +27,7 @@ int llm_endpoint_from_env(struct llm_endpoint *ep, const char *role)
 	while (strlen(ep->url) > 8 && ep->url[strlen(ep->url) - 1] == '/')
 		ep->url[strlen(ep->url) - 1] = 0;
 	ep->model = xstrdup(model);
-	ep->api_key = key ? xstrdup(key) : NULL;
+	ep->api_key = xstrdup_or_null(key);
 	snprintf(name, sizeof name, "CS_%s_JOBS", dec ? "DECOMPOSER" : "PROVER");
 	ep->jobs = (int)cs_conf_long(name);
 	ep->timeout = cs_conf_double("CS_LLM_TIMEOUT");

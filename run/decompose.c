@@ -33,9 +33,6 @@ struct stated {
 
 struct task {
 	struct pipe_task base;     /* first */
-	json_t *rec;
-	long long pid;
-	const char *name, *header, *stmt;
 	char hash[65], *prompt;
 	int attempt, max_sketches, extract_mode;
 	json_t *sketches;  /* rejected ones so far, then the accepted one */
@@ -49,12 +46,6 @@ struct task {
 };
 
 static void ask_next(struct pipe *p, struct task *t);
-
-static void set_why(struct task *t, char *why)
-{
-	free(t->last_why);
-	t->last_why = why;
-}
 
 static void stated_free(struct task *t)
 {
@@ -74,7 +65,7 @@ static void task_free(struct pipe_task *pt)
 {
 	struct task *t = (struct task *)pt;
 	json_decref(t->sketches);
-	json_decref(t->rec);
+	pipe_task_release(&t->base);
 	stated_free(t);
 	if (t->have_sk)
 		lean_sketch_release(&t->sk);
@@ -91,8 +82,8 @@ static void task_free(struct pipe_task *pt)
 static void task_end(struct pipe *p, struct task *t, const char *result)
 {
 	json_t *o = json_pack("{s:s, s:I, s:s, s:s, s:O}", "type", "decompose", "problem_id",
-			      (json_int_t)t->pid, "name", t->name, "result", result, "sketches", t->sketches);
-	long long pid = t->pid;
+			      (json_int_t)t->base.pid, "name", t->base.name, "result", result, "sketches", t->sketches);
+	long long pid = t->base.pid;
 	if (t->last_why)
 		json_object_set_new(o, "why", json_string(t->last_why));
 	pipe_emit(p, o);
@@ -125,9 +116,9 @@ static void drop_sketch(struct task *t)
 static void reject(struct pipe *p, struct task *t, const char *why, int policy)
 {
 	if (policy)
-		pipe_reject(p, t->pid, "sketch", t->cache_key, t->header, t->body, why);
+		pipe_reject(p, t->base.pid, "sketch", t->cache_key, t->base.header, t->body, why);
 	json_array_append_new(t->sketches, sketch_record(p, t, "rejected", why));
-	set_why(t, xasprintf("sketch %d: %s", t->attempt, why));
+	cs_set_str(&t->last_why, xasprintf("sketch %d: %s", t->attempt, why));
 	drop_sketch(t);
 	ask_next(p, t);
 }
@@ -143,7 +134,7 @@ static const struct lean_sorry *sorry_at(const struct lean_check *chk, int line,
 /* A subgoal stating the problem itself would decompose it into itself, forever. */
 static int restates(const struct task *t, const char *lemma)
 {
-	char *a = lean_decl_key(lemma), *b = lean_decl_key(t->stmt);
+	char *a = lean_decl_key(lemma), *b = lean_decl_key(t->base.stmt);
 	int same = !strcmp(a, b);
 	free(a);
 	free(b);
@@ -236,7 +227,7 @@ static void accept(struct pipe *p, struct task *t)
 	for (size_t i = 0; i < t->sk.n; i++) {
 		const struct lean_subgoal *g = &t->sk.goals[i];
 		char key[65];
-		lemma_key(t->header, t->st[i].lemma_b, key);
+		lemma_key(t->base.header, t->st[i].lemma_b, key);
 		json_array_append_new(goals, json_pack("{s:i, s:s?, s:s, s:s, s:s, s:s, s:b, s:s, s:s}", "idx", (int)i,
 			"have_name", g->have_name, "lemma_name", g->lemma_name, "statement", g->statement,
 			"lemma_a", t->st[i].lemma_a, "lemma_b", t->st[i].lemma_b, "is_final", g->is_final,
@@ -245,7 +236,7 @@ static void accept(struct pipe *p, struct task *t)
 	sketch = sketch_record(p, t, "accepted", NULL);
 	json_object_set_new(sketch, "subgoals", goals);
 	json_array_append_new(t->sketches, sketch);
-	set_why(t, NULL);
+	cs_set_str(&t->last_why, NULL);
 	task_end(p, t, "accepted");
 }
 
@@ -262,8 +253,8 @@ static void check_lemmas(struct pipe *p, struct task *t)
 	t->spots = xcalloc(t->sk.n, sizeof *t->spots);
 	body = lean_lemmas_command(lemmas, t->sk.n, t->spots);
 	free(lemmas);
-	if (pipe_check(p, &t->base, t->pid, "lemmas", NULL, t->header, body, NULL, NULL, lemmas_checked)) {
-		set_why(t, xstrdup("cannot submit a check to the Lean pool"));
+	if (pipe_check(p, &t->base, t->base.pid, "lemmas", NULL, t->base.header, body, NULL, NULL, lemmas_checked)) {
+		cs_set_str(&t->last_why, xstrdup("cannot submit a check to the Lean pool"));
 		task_end(p, t, "deferred");
 	}
 	free(body);
@@ -277,7 +268,7 @@ static void lemmas_checked(struct pipe *p, void *task, struct lean_check *chk)
 	int again = 0, outside = 0;
 	const char *first = NULL;
 	if (chk->verdict == LEAN_ERROR) {
-		set_why(t, xasprintf("sketch %d: the lemma check could not run: %s", t->attempt, chk->why ? chk->why : "?"));
+		cs_set_str(&t->last_why, xasprintf("sketch %d: the lemma check could not run: %s", t->attempt, chk->why ? chk->why : "?"));
 		task_end(p, t, "deferred");
 		return;
 	}
@@ -335,7 +326,7 @@ static void checked(struct pipe *p, void *task, struct lean_check *chk)
 	char *why;
 	if (chk->verdict == LEAN_ERROR) {
 		/* no verdict on the sketch: ask again (from the corpus) in a later run */
-		set_why(t, xasprintf("sketch %d: the check could not run: %s", t->attempt, chk->why ? chk->why : "?"));
+		cs_set_str(&t->last_why, xasprintf("sketch %d: the check could not run: %s", t->attempt, chk->why ? chk->why : "?"));
 		task_end(p, t, "deferred");
 		return;
 	}
@@ -365,13 +356,13 @@ static void answered(struct pipe *p, void *task, struct pipe_sample *samples, in
 	char *why = NULL, *code = NULL;
 	size_t steps = 0;
 	if (err) {
-		set_why(t, xasprintf("decomposer request failed: %s", err));
+		cs_set_str(&t->last_why, xasprintf("decomposer request failed: %s", err));
 		task_end(p, t, "deferred");
 		return;
 	}
 	t->cache_key = xstrdup(samples[0].cache_key);
 	if (pipe_answer_code(samples[0].content, samples[0].reasoning, &t->body, &t->cot, &why) ||
-	    pipe_policy_check(p, t->body, t->stmt, 1, &code, &why)) {
+	    pipe_policy_check(p, t->body, t->base.stmt, 1, &code, &why)) {
 		pipe_samples_free(samples, n);
 		reject(p, t, why, 1);
 		free(why);
@@ -381,7 +372,7 @@ static void answered(struct pipe *p, void *task, struct pipe_sample *samples, in
 	/* from here on, the sketch is what Lean checks: the problem's statement, the model's steps */
 	free(t->body);
 	t->body = code;
-	if (lean_sketch_analyze(t->body, t->name, &t->sk, &why)) {
+	if (lean_sketch_analyze(t->body, t->base.name, &t->sk, &why)) {
 		reject(p, t, why ? why : "cannot analyze the sketch", 1);
 		free(why);
 		return;
@@ -393,8 +384,8 @@ static void answered(struct pipe *p, void *task, struct pipe_sample *samples, in
 		reject(p, t, "the sketch has no `have` step to prove", 1);
 		return;
 	}
-	if (pipe_check(p, &t->base, t->pid, "sketch", t->cache_key, t->header, t->body, NULL, NULL, checked)) {
-		set_why(t, xstrdup("cannot submit a check to the Lean pool"));
+	if (pipe_check(p, &t->base, t->base.pid, "sketch", t->cache_key, t->base.header, t->body, NULL, NULL, checked)) {
+		cs_set_str(&t->last_why, xstrdup("cannot submit a check to the Lean pool"));
 		task_end(p, t, "deferred");
 	}
 }
@@ -405,9 +396,9 @@ static void ask_next(struct pipe *p, struct task *t)
 		task_end(p, t, "rejected");
 		return;
 	}
-	if (pipe_ask(p, PIPE_DECOMPOSER, &t->base, t->pid, "decompose", "decompose", t->hash, t->prompt, t->attempt++, 1,
+	if (pipe_ask(p, PIPE_DECOMPOSER, &t->base, t->base.pid, "decompose", "decompose", t->hash, t->prompt, t->attempt++, 1,
 		     answered)) {
-		set_why(t, xstrdup("cannot submit the request"));
+		cs_set_str(&t->last_why, xstrdup("cannot submit the request"));
 		task_end(p, t, "deferred");
 	}
 }
@@ -415,24 +406,17 @@ static void ask_next(struct pipe *p, struct task *t)
 static int start(struct pipe *p, json_t *rec, const char *where)
 {
 	struct task *t;
-	long long pid = jsonl_int(rec, "problem_id", 0);
-	if (pid <= 0 || !jsonl_str(rec, "name") || !jsonl_str(rec, "header") || !jsonl_str(rec, "formal_statement"))
-		return error("%s: record needs problem_id, name, header and formal_statement", where);
 	t = xcalloc(1, sizeof *t);
-	t->base.drop = task_free;
-	t->rec = json_incref(rec);
-	t->pid = pid;
-	t->name = jsonl_str(rec, "name");
-	t->header = jsonl_str(rec, "header");
-	t->stmt = jsonl_str(rec, "formal_statement");
+	if (pipe_task_init(&t->base, rec, where, task_free)) {
+		free(t);
+		return -1;
+	}
 	t->max_sketches = (int)cs_conf_long("CS_SKETCHES");
 	t->extract_mode = cs_conf_choice("CS_EXTRACT");
 	t->sketches = json_array();
-	t->prompt = prompt_problem("decompose", t->header, jsonl_str(rec, "informal"), t->stmt, t->hash);
+	t->prompt = prompt_problem("decompose", t->base.header, jsonl_str(rec, "informal"), t->base.stmt, t->hash);
 	if (!t->prompt) {
-		json_decref(t->rec);
-		json_decref(t->sketches);
-		free(t);
+		task_free(&t->base);
 		return -1;
 	}
 	ask_next(p, t);

@@ -240,6 +240,25 @@ void pipe_task_done(struct pipe *p, long long problem_id, enum pipe_outcome o)
 		p->on_done(p, problem_id, o, p->done_ctx);
 }
 
+int pipe_task_init(struct pipe_task *t, json_t *rec, const char *where, void (*drop)(struct pipe_task *))
+{
+	t->pid = jsonl_int(rec, "problem_id", 0);
+	t->name = jsonl_str(rec, "name");
+	t->header = jsonl_str(rec, "header");
+	t->stmt = jsonl_str(rec, "formal_statement");
+	if (t->pid <= 0 || !t->name || !t->header || !t->stmt)
+		return error("%s: record needs problem_id, name, header and formal_statement", where);
+	t->drop = drop;
+	t->rec = json_incref(rec);
+	return 0;
+}
+
+void pipe_task_release(struct pipe_task *t)
+{
+	json_decref(t->rec);
+	t->rec = NULL;
+}
+
 void pipe_samples_free(struct pipe_sample *samples, int n)
 {
 	for (int i = 0; samples && i < n; i++) {
@@ -292,11 +311,6 @@ static json_t *str_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-static char *dup_or_null(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
-
 /* A request that failed for good: the endpoint refusing our configuration stops the
  * pipe at once; an infrastructure fault (no answer, 5xx, 429) counts toward the
  * breaker; anything else is the record's. */
@@ -341,8 +355,8 @@ static void ask_done(struct pipe *p, struct ask *a, struct llm_result *r)
 				break;
 			}
 			s->content = xstrdup(r->choices[k].content ? r->choices[k].content : "");
-			s->reasoning = dup_or_null(r->choices[k].reasoning);
-			s->finish_reason = dup_or_null(r->choices[k].finish_reason);
+			s->reasoning = xstrdup_or_null(r->choices[k].reasoning);
+			s->finish_reason = xstrdup_or_null(r->choices[k].finish_reason);
 			o = attempt_record(a);
 			/* a request's usage is booked on its first sample */
 			json_object_update_new(o, json_pack("{s:s, s:i, s:s, s:o, s:o, s:s, s:i, s:I, s:I, s:I, s:I, s:f}",
@@ -409,8 +423,8 @@ int pipe_ask(struct pipe *p, int role, struct pipe_task *task, long long problem
 		llm_cache_key(&e->ep, messages, &e->sampling, sm->index, sm->cache_key);
 		if (p->db && (hit = db_attempt_cached(p->db, sm->cache_key))) {
 			sm->content = xstrdup(jsonl_str(hit, "content") ? jsonl_str(hit, "content") : "");
-			sm->reasoning = dup_or_null(jsonl_str(hit, "reasoning"));
-			sm->finish_reason = dup_or_null(jsonl_str(hit, "finish_reason"));
+			sm->reasoning = xstrdup_or_null(jsonl_str(hit, "reasoning"));
+			sm->finish_reason = xstrdup_or_null(jsonl_str(hit, "finish_reason"));
 			sm->cached = 1;
 			p->cached++;
 			json_decref(hit);
@@ -485,7 +499,7 @@ int pipe_check(struct pipe *p, struct pipe_task *task, long long problem_id, con
 	c->cb = cb;
 	c->problem_id = problem_id;
 	c->kind = xstrdup(kind);
-	c->cache_key = dup_or_null(cache_key);
+	c->cache_key = xstrdup_or_null(cache_key);
 	code_hash(header, body, c->code_hash);
 	if (lean_pool_submit(p->pool, &(struct lean_request){ header, body, theorem, statement }, c)) {
 		check_free(c);

@@ -19,12 +19,20 @@
 
 struct pipe;
 
-/* Every task begins with this: how the pipe frees a task whose work it drops (a
- * stop, a signal: pipe_free with work in flight). A task waits for one answer or
- * check at a time. */
+/* Every task begins with this: its problem as the input record gave it, and how the
+ * pipe frees a task whose work it drops (a stop, a signal: pipe_free with work in
+ * flight). A task waits for one answer or check at a time. */
 struct pipe_task {
 	void (*drop)(struct pipe_task *t);
+	json_t *rec;                      /* the input record, held */
+	long long pid;                    /* its problem_id */
+	const char *name, *header, *stmt; /* its fields (formal_statement), owned by rec */
 };
+/* Fill t from rec (held, json_incref): 0, or -1 after printing, naming where, that
+ * the record lacks problem_id, name, header or formal_statement. */
+int pipe_task_init(struct pipe_task *t, json_t *rec, const char *where, void (*drop)(struct pipe_task *));
+/* Let go of what pipe_task_init took. */
+void pipe_task_release(struct pipe_task *t);
 
 enum pipe_role { PIPE_PROVER, PIPE_DECOMPOSER, PIPE_NROLES };
 #define PIPE_ROLE(r) (1u << (r))

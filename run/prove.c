@@ -11,9 +11,7 @@
 
 struct task {
 	struct pipe_task base;      /* first */
-	json_t *rec;
-	long long pid;
-	const char *name, *header, *stmt, *stage, *prompt_name;
+	const char *stage, *prompt_name;
 	char hash[65], *prompt;
 	int total, batch;           /* samples to ask at most, and at once */
 	int asked;                  /* index of the next sample to ask */
@@ -23,12 +21,6 @@ struct task {
 	char *last_why;
 };
 
-static void set_why(struct task *t, char *why)
-{
-	free(t->last_why);
-	t->last_why = why;
-}
-
 static void task_free(struct pipe_task *pt)
 {
 	struct task *t = (struct task *)pt;
@@ -36,7 +28,7 @@ static void task_free(struct pipe_task *pt)
 	free(t->body);
 	free(t->last_why);
 	free(t->prompt);
-	json_decref(t->rec);
+	pipe_task_release(&t->base);
 	free(t);
 }
 
@@ -44,9 +36,9 @@ static void task_free(struct pipe_task *pt)
 static void task_end(struct pipe *p, struct task *t, const char *result, json_t *proof)
 {
 	json_t *o = json_pack("{s:s, s:I, s:s, s:s, s:s, s:i}", "type", "prove", "problem_id",
-			      (json_int_t)t->pid, "name", t->name, "stage", t->stage, "result", result,
+			      (json_int_t)t->base.pid, "name", t->base.name, "stage", t->stage, "result", result,
 			      "samples", t->asked);
-	long long pid = t->pid;
+	long long pid = t->base.pid;
 	if (t->last_why)
 		json_object_set_new(o, "why", json_string(t->last_why));
 	if (proof)
@@ -71,9 +63,9 @@ static void ask_batch(struct pipe *p, struct task *t)
 			task_end(p, t, "unproved", NULL);
 		return;
 	}
-	if (pipe_ask(p, PIPE_PROVER, &t->base, t->pid, t->stage, t->prompt_name, t->hash, t->prompt, t->asked, k,
+	if (pipe_ask(p, PIPE_PROVER, &t->base, t->base.pid, t->stage, t->prompt_name, t->hash, t->prompt, t->asked, k,
 		     answered)) {
-		set_why(t, xstrdup("cannot submit the request"));
+		cs_set_str(&t->last_why, xstrdup("cannot submit the request"));
 		task_end(p, t, "deferred", NULL);
 		return;
 	}
@@ -93,12 +85,12 @@ static void next_sample(struct pipe *p, struct task *t)
 		} else if (pipe_answer_code(s->content, s->reasoning, &body, &cot, &why) == 0) {
 			free(why);
 			why = NULL;
-			pipe_policy_check(p, body, t->stmt, 0, &code, &why);
+			pipe_policy_check(p, body, t->base.stmt, 0, &code, &why);
 		}
 		free(cot);
 		if (why) {
-			pipe_reject(p, t->pid, "proof", s->cache_key, t->header, body, why);
-			set_why(t, xasprintf("sample %d: %s", s->index, why));
+			pipe_reject(p, t->base.pid, "proof", s->cache_key, t->base.header, body, why);
+			cs_set_str(&t->last_why, xasprintf("sample %d: %s", s->index, why));
 			free(why);
 			free(body);
 			continue;
@@ -106,10 +98,10 @@ static void next_sample(struct pipe *p, struct task *t)
 		free(body);
 		free(t->body);
 		t->body = code;
-		if (pipe_check(p, &t->base, t->pid, "proof", s->cache_key, t->header, t->body, t->name, t->stmt, checked) == 0)
+		if (pipe_check(p, &t->base, t->base.pid, "proof", s->cache_key, t->base.header, t->body, t->base.name, t->base.stmt, checked) == 0)
 			return;
 		t->errors++;
-		set_why(t, xstrdup("cannot submit a check to the Lean pool"));
+		cs_set_str(&t->last_why, xstrdup("cannot submit a check to the Lean pool"));
 	}
 	pipe_samples_free(t->samples, t->n);
 	t->samples = NULL;
@@ -125,13 +117,13 @@ static void checked(struct pipe *p, void *task, struct lean_check *chk)
 	json_t *proof;
 	if (chk->verdict != LEAN_PASS) {
 		t->errors += chk->verdict == LEAN_ERROR;
-		set_why(t, xasprintf("sample %d: %s%s%s", s->index, lean_verdict_name(chk->verdict),
+		cs_set_str(&t->last_why, xasprintf("sample %d: %s%s%s", s->index, lean_verdict_name(chk->verdict),
 				     chk->why ? ": " : "", chk->why ? chk->why : ""));
 		next_sample(p, t);
 		return;
 	}
-	if (!(proof_body = lean_proof_body(t->body, t->name, &why))) {
-		set_why(t, xasprintf("sample %d: verified, but its proof body cannot be cut out: %s", s->index,
+	if (!(proof_body = lean_proof_body(t->body, t->base.name, &why))) {
+		cs_set_str(&t->last_why, xasprintf("sample %d: verified, but its proof body cannot be cut out: %s", s->index,
 				     why ? why : "?"));
 		free(why);
 		next_sample(p, t);
@@ -141,7 +133,7 @@ static void checked(struct pipe *p, void *task, struct lean_check *chk)
 			  "cache_key", s->cache_key, "sample_index", s->index, "real_lean", chk->real_lean,
 			  "checker", chk->checker, "version", chk->version);
 	free(proof_body);
-	set_why(t, NULL);
+	cs_set_str(&t->last_why, NULL);
 	task_end(p, t, "proved", proof);
 }
 
@@ -149,7 +141,7 @@ static void answered(struct pipe *p, void *task, struct pipe_sample *samples, in
 {
 	struct task *t = task;
 	if (err) {
-		set_why(t, xasprintf("prover request failed: %s", err));
+		cs_set_str(&t->last_why, xasprintf("prover request failed: %s", err));
 		task_end(p, t, "deferred", NULL);
 		return;
 	}
@@ -164,30 +156,24 @@ static int start(struct pipe *p, json_t *rec, const char *where)
 	struct task *t;
 	const char *stage = jsonl_str(rec, "stage");
 	int e2e = stage && !strcmp(stage, "prove_e2e");
-	long long pid = jsonl_int(rec, "problem_id", 0);
 
-	if (pid <= 0 || !jsonl_str(rec, "name") || !jsonl_str(rec, "header") || !jsonl_str(rec, "formal_statement"))
-		return error("%s: record needs problem_id, name, header and formal_statement", where);
 	t = xcalloc(1, sizeof *t);
-	t->base.drop = task_free;
-	t->rec = json_incref(rec);
-	t->pid = pid;
-	t->name = jsonl_str(rec, "name");
-	t->header = jsonl_str(rec, "header");
-	t->stmt = jsonl_str(rec, "formal_statement");
+	if (pipe_task_init(&t->base, rec, where, task_free)) {
+		free(t);
+		return -1;
+	}
 	t->stage = e2e ? "prove_e2e" : "prove";
 	t->prompt_name = cs_conf_str("CS_PROVER_PROMPT");
 	t->total = (int)cs_conf_long(e2e ? "CS_E2E_SAMPLES" : "CS_SAMPLES");
 	t->batch = (int)cs_conf_long("CS_SAMPLE_BATCH");
-	t->prompt = prompt_problem(t->prompt_name, t->header, e2e ? jsonl_str(rec, "informal") : NULL, t->stmt,
+	t->prompt = prompt_problem(t->prompt_name, t->base.header, e2e ? jsonl_str(rec, "informal") : NULL, t->base.stmt,
 				   t->hash);
 	if (!t->prompt) {
-		json_decref(t->rec);
-		free(t);
+		task_free(&t->base);
 		return -1;
 	}
 	if (t->total == 0)
-		set_why(t, xstrdup("no samples asked (CS_E2E_SAMPLES=0)"));
+		cs_set_str(&t->last_why, xstrdup("no samples asked (CS_E2E_SAMPLES=0)"));
 	ask_batch(p, t);
 	return 0;
 }

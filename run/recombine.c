@@ -17,9 +17,7 @@ static const char *const form_kinds[] = { "recombined", "mixed", "fallback" };
 
 struct task {
 	struct pipe_task base;   /* first */
-	json_t *rec;
-	long long pid;
-	const char *name, *header, *stmt, *sketch;
+	const char *sketch;
 	struct lean_sketch sk;
 	const char **proofs;
 	char **lemmas;
@@ -30,12 +28,6 @@ struct task {
 	int children_real;       /* every subgoal proof checked by a real Lean */
 	char *last_why;
 };
-
-static void set_why(struct task *t, char *why)
-{
-	free(t->last_why);
-	t->last_why = why;
-}
 
 static void task_free(struct pipe_task *pt)
 {
@@ -49,16 +41,16 @@ static void task_free(struct pipe_task *pt)
 	lean_sketch_release(&t->sk);
 	free(t->code);
 	free(t->last_why);
-	json_decref(t->rec);
+	pipe_task_release(&t->base);
 	free(t);
 }
 
 /* result: proved, failed or deferred (an infrastructure fault: it stays pending). */
 static void task_end(struct pipe *p, struct task *t, const char *result, json_t *proof, json_t *corpus)
 {
-	json_t *o = json_pack("{s:s, s:I, s:s, s:s}", "type", "recombine", "problem_id", (json_int_t)t->pid,
-			      "name", t->name, "result", result);
-	long long pid = t->pid;
+	json_t *o = json_pack("{s:s, s:I, s:s, s:s}", "type", "recombine", "problem_id", (json_int_t)t->base.pid,
+			      "name", t->base.name, "result", result);
+	long long pid = t->base.pid;
 	if (t->last_why)
 		json_object_set_new(o, "why", json_string(t->last_why));
 	if (proof)
@@ -74,16 +66,16 @@ static void task_end(struct pipe *p, struct task *t, const char *result, json_t 
 static json_t *corpus_record(struct task *t, const struct lean_check *chk, int real)
 {
 	char h_cot[65], h_dec[65];
-	char *prompt = prompt_problem("prover-cot", t->header, jsonl_str(t->rec, "informal"), t->stmt, h_cot);
+	char *prompt = prompt_problem("prover-cot", t->base.header, jsonl_str(t->base.rec, "informal"), t->base.stmt, h_cot);
 	char *tmpl = prompt_template("decompose", h_dec);
-	const char *cot = jsonl_str(t->rec, "reasoning") ? jsonl_str(t->rec, "reasoning") : "";
-	const char *dec_hash = jsonl_str(t->rec, "decompose_prompt_hash");
-	char *full = xasprintf("%s%s", t->header, t->code);
+	const char *cot = jsonl_str(t->base.rec, "reasoning") ? jsonl_str(t->base.rec, "reasoning") : "";
+	const char *dec_hash = jsonl_str(t->base.rec, "decompose_prompt_hash");
+	char *full = xasprintf("%s%s", t->base.header, t->code);
 	char *completion = xasprintf("%s%s```lean4\n%s\n```", cot, *cot ? "\n\n" : "", full);
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:{s:s, s:s}, s:s, s:s?, s:b}",
-		"name", t->name, "formal_proof", full, "cot", cot, "prompt", prompt ? prompt : "",
-		"completion", completion, "decomposer_model", jsonl_str(t->rec, "decomposer_model"),
-		"prover_model", jsonl_str(t->rec, "prover_model"), "prompt_hashes", "prover-cot", h_cot,
+		"name", t->base.name, "formal_proof", full, "cot", cot, "prompt", prompt ? prompt : "",
+		"completion", completion, "decomposer_model", jsonl_str(t->base.rec, "decomposer_model"),
+		"prover_model", jsonl_str(t->base.rec, "prover_model"), "prompt_hashes", "prover-cot", h_cot,
 		"decompose", dec_hash ? dec_hash : h_dec,
 		"checker", chk->checker ? chk->checker : "repl", "checker_version", chk->version, "real_lean", real);
 	free(prompt);
@@ -136,22 +128,22 @@ static void checked(struct pipe *p, void *task, struct lean_check *chk)
 	struct task *t = task;
 	char *why = NULL, *body;
 	if (chk->verdict == LEAN_ERROR) {
-		set_why(t, xasprintf("%s: the check could not run: %s", form_names[t->form], chk->why ? chk->why : "?"));
+		cs_set_str(&t->last_why, xasprintf("%s: the check could not run: %s", form_names[t->form], chk->why ? chk->why : "?"));
 		task_end(p, t, "deferred", NULL, NULL);
 		return;
 	}
-	if (chk->verdict == LEAN_PASS && (body = lean_proof_body(t->code, t->name, &why))) {
+	if (chk->verdict == LEAN_PASS && (body = lean_proof_body(t->code, t->base.name, &why))) {
 		int real = chk->real_lean && t->children_real;
 		json_t *proof = json_pack("{s:s, s:s, s:s, s:o, s:b, s:s?, s:s?}", "code", t->code, "body", body,
 					  "form", form_names[t->form], "by_lemma", by_lemma_json(t), "real_lean", real,
 					  "checker", chk->checker, "version", chk->version);
-		json_t *corpus = jsonl_int(t->rec, "depth", 0) == 0 ? corpus_record(t, chk, real) : NULL;
+		json_t *corpus = jsonl_int(t->base.rec, "depth", 0) == 0 ? corpus_record(t, chk, real) : NULL;
 		free(body);
-		set_why(t, NULL);
+		cs_set_str(&t->last_why, NULL);
 		task_end(p, t, "proved", proof, corpus);
 		return;
 	}
-	set_why(t, xasprintf("%s: %s%s%s", form_names[t->form],
+	cs_set_str(&t->last_why, xasprintf("%s: %s%s%s", form_names[t->form],
 			     chk->verdict == LEAN_PASS ? "proof body" : lean_verdict_name(chk->verdict),
 			     (why || chk->why) ? ": " : "", why ? why : chk->why ? chk->why : ""));
 	free(why);
@@ -169,8 +161,8 @@ static void try_form(struct pipe *p, struct task *t)
 	free(t->code);
 	t->code = lean_recombine_mixed(t->sketch, &t->sk, t->proofs, (const char *const *)t->lemmas, t->by_lemma,
 				       t->spots, &why);
-	if (t->code && pipe_policy_check(p, t->code, t->stmt, 0, &code, &why)) {
-		pipe_reject(p, t->pid, form_kinds[t->form], NULL, t->header, t->code, why);
+	if (t->code && pipe_policy_check(p, t->code, t->base.stmt, 0, &code, &why)) {
+		pipe_reject(p, t->base.pid, form_kinds[t->form], NULL, t->base.header, t->code, why);
 		free(t->code);
 		t->code = NULL;
 	} else if (t->code) {
@@ -179,7 +171,7 @@ static void try_form(struct pipe *p, struct task *t)
 		t->code = code;
 	}
 	if (!t->code) {
-		set_why(t, xasprintf("%s: %s", form_names[t->form], why ? why : "?"));
+		cs_set_str(&t->last_why, xasprintf("%s: %s", form_names[t->form], why ? why : "?"));
 		free(why);
 		if (t->form == FORM_FALLBACK) {
 			task_end(p, t, "failed", NULL, NULL);
@@ -190,8 +182,8 @@ static void try_form(struct pipe *p, struct task *t)
 		try_form(p, t);
 		return;
 	}
-	if (pipe_check(p, &t->base, t->pid, form_kinds[t->form], NULL, t->header, t->code, t->name, t->stmt, checked)) {
-		set_why(t, xstrdup("cannot submit a check to the Lean pool"));
+	if (pipe_check(p, &t->base, t->base.pid, form_kinds[t->form], NULL, t->base.header, t->code, t->base.name, t->base.stmt, checked)) {
+		cs_set_str(&t->last_why, xstrdup("cannot submit a check to the Lean pool"));
 		task_end(p, t, "deferred", NULL, NULL);
 	}
 }
@@ -202,28 +194,23 @@ static int start(struct pipe *p, json_t *rec, const char *where)
 	json_t *goals = json_object_get(rec, "subgoals"), *g;
 	char *why = NULL;
 	size_t i;
-	long long pid = jsonl_int(rec, "problem_id", 0);
-	if (pid <= 0 || !jsonl_str(rec, "name") || !jsonl_str(rec, "header") ||
-	    !jsonl_str(rec, "formal_statement") || !jsonl_str(rec, "sketch") || !json_is_array(goals))
-		return error("%s: record needs problem_id, name, header, formal_statement, sketch, subgoals", where);
+	if (!jsonl_str(rec, "sketch") || !json_is_array(goals))
+		return error("%s: record needs a sketch and its subgoals", where);
 	t = xcalloc(1, sizeof *t);
-	t->base.drop = task_free;
-	t->rec = json_incref(rec);
-	t->pid = pid;
-	t->name = jsonl_str(rec, "name");
-	t->header = jsonl_str(rec, "header");
-	t->stmt = jsonl_str(rec, "formal_statement");
-	t->sketch = jsonl_str(rec, "sketch");
-	t->children_real = 1;
-	if (lean_sketch_analyze(t->sketch, t->name, &t->sk, &why)) {
-		error("%s: %s: the stored sketch no longer analyzes: %s", where, t->name, why ? why : "?");
-		free(why);
-		json_decref(t->rec);
+	if (pipe_task_init(&t->base, rec, where, task_free)) {
 		free(t);
 		return -1;
 	}
+	t->sketch = jsonl_str(rec, "sketch");
+	t->children_real = 1;
+	if (lean_sketch_analyze(t->sketch, t->base.name, &t->sk, &why)) {
+		error("%s: %s: the stored sketch no longer analyzes: %s", where, t->base.name, why ? why : "?");
+		free(why);
+		task_free(&t->base);
+		return -1;
+	}
 	if (t->sk.n != json_array_size(goals)) {
-		set_why(t, xasprintf("sketch has %zu sorries but %zu proven subgoals", t->sk.n, json_array_size(goals)));
+		cs_set_str(&t->last_why, xasprintf("sketch has %zu sorries but %zu proven subgoals", t->sk.n, json_array_size(goals)));
 		task_end(p, t, "failed", NULL, NULL);
 		return 0;
 	}

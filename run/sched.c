@@ -59,14 +59,6 @@ const struct pipe_stage *stage_find(const char *name)
 	return NULL;
 }
 
-static void *grow(void *v, size_t *cap, size_t n, size_t size)
-{
-	if (n < *cap)
-		return v;
-	*cap = *cap ? 2 * *cap : 16;
-	return xrealloc(v, *cap * size);
-}
-
 static long flight_find(const struct sched *s, long long pid)
 {
 	for (size_t i = 0; i < s->nfl; i++)
@@ -94,7 +86,7 @@ static void done(struct pipe *p, long long pid, enum pipe_outcome o, void *ctx)
 	s->ended[s->fl[i].stage]++;
 	s->fl[i] = s->fl[--s->nfl];
 	if (o == PIPE_DEFERRED) {
-		s->skip = grow(s->skip, &s->capskip, s->nskip, sizeof *s->skip);
+		s->skip = cs_grow(s->skip, &s->capskip, s->nskip, sizeof *s->skip);
 		s->skip[s->nskip++] = pid;
 	}
 }
@@ -148,7 +140,7 @@ static int collect(json_t *rec, void *ctx)
 	long long pid = jsonl_int(rec, "problem_id", 0);
 	if (flight_find(s, pid) >= 0 || skipped(s, pid))
 		return 0;
-	s->batch = grow(s->batch, &s->capbatch, s->nbatch, sizeof *s->batch);
+	s->batch = cs_grow(s->batch, &s->capbatch, s->nbatch, sizeof *s->batch);
 	s->batch[s->nbatch++] = json_incref(rec);
 	return s->nbatch >= s->want;
 }
@@ -178,7 +170,7 @@ static int fill(struct sched *s, int k)
 			json_decref(rec);
 			continue;
 		}
-		s->fl = grow(s->fl, &s->capfl, s->nfl, sizeof *s->fl);
+		s->fl = cs_grow(s->fl, &s->capfl, s->nfl, sizeof *s->fl);
 		s->fl[s->nfl++] = (struct flight){ pid, k };
 		s->active[k]++;
 		s->started[k]++;
@@ -187,7 +179,7 @@ static int fill(struct sched *s, int k)
 			 * it stays out of this run */
 			s->nfl--;
 			s->active[k]--;
-			s->skip = grow(s->skip, &s->capskip, s->nskip, sizeof *s->skip);
+			s->skip = cs_grow(s->skip, &s->capskip, s->nskip, sizeof *s->skip);
 			s->skip[s->nskip++] = pid;
 		}
 		free(where);

@@ -315,8 +315,7 @@ static int find_lean(const char *dir, char ***v, size_t *n, size_t *cap)
 			if (!lstat(path, &l) && !S_ISLNK(l.st_mode) && find_lean(path, v, n, cap))
 				rc = -1;
 		} else if (S_ISREG(st.st_mode) && is_lean_file(path)) {
-			if (*n == *cap)
-				*v = xrealloc(*v, (*cap = *cap ? *cap * 2 : 64) * sizeof(**v));
+			*v = cs_grow(*v, cap, *n, sizeof **v);
 			(*v)[(*n)++] = path;
 			continue;
 		}
