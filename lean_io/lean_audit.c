@@ -3,7 +3,6 @@
  * keeper, process group, rlimits, bwrap, an environment without secrets). */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,22 +30,6 @@ struct lean_audit {
 	int nrunning;
 	struct task *done, **done_tail; /* ended, in the order they ended */
 };
-
-int lean_sandbox_from_env(int *sandbox, int *explicit_)
-{
-	const char *sb = cs_conf_str("CS_LEAN_SANDBOX");
-	*sandbox = *explicit_ = 0;
-	if (!strcmp(sb, "bwrap")) {
-		*sandbox = *explicit_ = 1;
-	} else if (!strcmp(sb, "auto")) {
-		char *b = lean_which("bwrap");
-		*sandbox = b != NULL;
-		free(b);
-	} else if (strcmp(sb, "none")) {
-		return error("CS_LEAN_SANDBOX=%s: not bwrap, none or auto", sb);
-	}
-	return 0;
-}
 
 int lean_audit_config_from_env(struct lean_audit_config *cfg)
 {
@@ -115,34 +98,6 @@ void lean_audit_result_release(struct lean_audit_result *r)
 {
 	free(r->why);
 	r->why = NULL;
-}
-
-char *lean_make_dir(const char *parent, const char *prefix)
-{
-	char *dir = xasprintf("%s/%s.XXXXXX", parent, prefix), *real;
-	if (!mkdtemp(dir)) {
-		free(dir);
-		return NULL;
-	}
-	if ((real = realpath(dir, NULL))) {
-		free(dir);
-		dir = real;
-	}
-	return dir;
-}
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
-void lean_rm_tree(const char *dir)
-{
-	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 struct lean_audit *lean_audit_new(const struct lean_audit_config *cfg)

@@ -33,10 +33,6 @@ struct lean_audit_config {
  * bad CS_LEAN_SANDBOX; bad numbers die CS_ECONFIG as cs_env_* do). */
 int lean_audit_config_from_env(struct lean_audit_config *cfg);
 void lean_audit_config_release(struct lean_audit_config *cfg);
-/* CS_LEAN_SANDBOX (bwrap, none, auto) as the REPL pool reads it: *sandbox 1 when
- * bwrap is to be used, *explicit_ 1 when it was asked for by name. 0, or -1 after
- * printing why. */
-int lean_sandbox_from_env(int *sandbox, int *explicit_);
 
 /* What the audits of a corpus record as their checker: the base name of the first
  * word of cmd that is neither an assignment (VAR=value) nor a launcher (sh, bash,
@@ -45,12 +41,6 @@ char *lean_audit_checker_name(const char *cmd);
 /* Does a version line name Lean as `lean --version` does ("Lean (version 4.…")? */
 int lean_audit_is_lean(const char *version);
 
-/* A new directory parent/prefix.XXXXXX (mkdtemp), its real path, malloc'd; NULL with
- * errno set. (lean_pool.c's make_scratch could be this.) */
-char *lean_make_dir(const char *parent, const char *prefix);
-/* Remove dir and everything below it, links not followed; errors ignored. (lean_pool.c
- * removes its scratch root the same way.) */
-void lean_rm_tree(const char *dir);
 
 struct lean_audit;
 /* Set up the scratch root and the sandbox (probed once). NULL after printing why

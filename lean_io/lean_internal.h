@@ -39,6 +39,14 @@ int lean_child_end(struct lean_child *c);
  * (the keeper passes the REPL's status on: exit code, or 128 + signal). */
 char *lean_child_status(int status);
 
+/* CS_LEAN_SANDBOX (auto, bwrap, none) as the pool and the audits read it: *sandbox 1
+ * when bwrap is to be used, *explicit_ 1 when it was asked for by name. 0. */
+int lean_sandbox_from_env(int *sandbox, int *explicit_);
+/* A new directory parent/prefix.XXXXXX (mkdtemp), its real path, malloc'd; NULL with
+ * errno set. */
+char *lean_make_dir(const char *parent, const char *prefix);
+/* Remove dir and everything below it, links not followed; errors ignored. */
+void lean_rm_tree(const char *dir);
 /* Absolute path of prog found on PATH, malloc'd, or NULL. */
 char *lean_which(const char *prog);
 /* Does `bwrap ... /bin/sh -c true` run here, with the mounts s would get (s->cmd

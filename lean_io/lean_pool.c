@@ -23,7 +23,6 @@
  * started when needed, never in advance. */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -169,21 +168,7 @@ int lean_pool_config_from_env(struct lean_pool_config *cfg)
 	cfg->max_headers = (int)cs_conf_long_or("CS_LEAN_MAX_HEADERS", cfg->jobs);
 	cfg->max_reply = (size_t)cs_conf_long("CS_LEAN_MAX_REPLY");
 	cfg->max_msg = cs_conf_long("CS_LEAN_MAX_MSG");
-	switch (cs_conf_choice("CS_LEAN_SANDBOX")) { /* auto|bwrap|none */
-	case 0: {
-		char *b = lean_which("bwrap");
-		cfg->sandbox = b != NULL;
-		free(b);
-		break;
-	}
-	case 1:
-		cfg->sandbox = 1;
-		cfg->sandbox_explicit = 1;
-		break;
-	default:
-		cfg->sandbox = 0;
-	}
-	return 0;
+	return lean_sandbox_from_env(&cfg->sandbox, &cfg->sandbox_explicit);
 }
 
 void lean_pool_config_release(struct lean_pool_config *cfg)
@@ -198,31 +183,11 @@ void lean_pool_config_release(struct lean_pool_config *cfg)
 
 /* ---- pool ---- */
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
 static int make_scratch(struct lean_pool *p)
 {
 	const char *tmp = cs_env("TMPDIR", "/tmp");
-	char *dir = xasprintf("%s/cs-lean.XXXXXX", tmp);
-	char *real;
-	if (!mkdtemp(dir)) {
-		error("cannot create a scratch directory in %s: %s", tmp, strerror(errno));
-		free(dir);
-		return -1;
-	}
-	real = realpath(dir, NULL);
-	if (real) {
-		free(dir);
-		dir = real;
-	}
-	p->scratch = dir;
+	if (!(p->scratch = lean_make_dir(tmp, "cs-lean")))
+		return error("cannot create a scratch directory in %s: %s", tmp, strerror(errno));
 	return 0;
 }
 
@@ -357,7 +322,7 @@ struct lean_pool *lean_pool_new(const struct lean_pool_config *cfg)
 fail:
 	lean_pool_config_release(&p->cfg);
 	if (p->scratch) {
-		nftw(p->scratch, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		lean_rm_tree(p->scratch);
 		free(p->scratch);
 	}
 	free(p->checker);
@@ -1324,7 +1289,7 @@ void lean_pool_free(struct lean_pool *p)
 	if (p->kimina)
 		lean_kimina_free(p->kimina);
 	if (p->scratch) {
-		nftw(p->scratch, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		lean_rm_tree(p->scratch);
 		free(p->scratch);
 	}
 	free(p->bwrap);

@@ -11,6 +11,7 @@
  * orphaned onto it (lake's children, say) and exits. When the REPL exits on its own,
  * the keeper kills what is left of the group, reaps and exits with its status. */
 #include <errno.h>
+#include <ftw.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
@@ -26,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "conf.h"
 #include "cs.h"
 #include "lean_internal.h"
 
@@ -694,4 +696,49 @@ int lean_sandbox_probe(const char *bwrap, char **why)
 	rmdir(dir);
 	free(dir);
 	return rc;
+}
+
+int lean_sandbox_from_env(int *sandbox, int *explicit_)
+{
+	*sandbox = *explicit_ = 0;
+	switch (cs_conf_choice("CS_LEAN_SANDBOX")) { /* auto|bwrap|none */
+	case 0: {
+		char *b = lean_which("bwrap");
+		*sandbox = b != NULL;
+		free(b);
+		break;
+	}
+	case 1:
+		*sandbox = *explicit_ = 1;
+		break;
+	}
+	return 0;
+}
+
+char *lean_make_dir(const char *parent, const char *prefix)
+{
+	char *dir = xasprintf("%s/%s.XXXXXX", parent, prefix), *real;
+	if (!mkdtemp(dir)) {
+		free(dir);
+		return NULL;
+	}
+	if ((real = realpath(dir, NULL))) {
+		free(dir);
+		dir = real;
+	}
+	return dir;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+void lean_rm_tree(const char *dir)
+{
+	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
