@@ -134,6 +134,11 @@ int cs_utf8_valid(const char *s, size_t len, size_t *bad);
 
 /* Print "prog: usage text" and exit: CS_OK to stdout for -h, CS_EUSAGE to stderr otherwise. */
 void cs_usage(const char *text, int code) CS_NORETURN;
+/* An option's number within [min, max], or the usage and exit CS_EUSAGE. */
+long cs_arg_long(const char *arg, long min, long max, const char *usage);
+/* After getopt: the one optional FILE operand, "-" (stdin) without one; more than one
+ * is the usage and exit CS_EUSAGE. */
+const char *cs_arg_file(int argc, char **argv, const char *usage);
 /* The standard long options every program takes, before its getopt loop: true if
  * argv holds "--help" (programs also take -h via getopt); "--version" prints
  * "PROG (coldstart) VERSION" on stdout and exits CS_OK. */

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -291,6 +292,24 @@ void cs_print_version(void)
 {
 	printf("%s (coldstart) %s\n", cs_progname, CS_VERSION);
 	exit(CS_OK);
+}
+
+long cs_arg_long(const char *arg, long min, long max, const char *usage)
+{
+	char *end;
+	long n;
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || n < min || n > max)
+		cs_usage(usage, CS_EUSAGE);
+	return n;
+}
+
+const char *cs_arg_file(int argc, char **argv, const char *usage)
+{
+	if (argc - optind > 1)
+		cs_usage(usage, CS_EUSAGE);
+	return optind < argc ? argv[optind] : "-";
 }
 
 int cs_wants_help(int argc, char **argv)

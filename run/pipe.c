@@ -164,9 +164,7 @@ const char *pipe_args(int argc, char **argv, const char *usage)
 		cs_usage(usage, CS_OK);
 	while ((opt = getopt(argc, argv, "h")) != -1)
 		cs_usage(usage, opt == 'h' ? CS_OK : CS_EUSAGE);
-	if (argc - optind > 1)
-		cs_usage(usage, CS_EUSAGE);
-	return optind < argc ? argv[optind] : "-";
+	return cs_arg_file(argc, argv, usage);
 }
 
 static void ask_free(struct ask *a);

@@ -179,33 +179,24 @@ int main(int argc, char **argv)
 	struct llm_client *c;
 	struct llm_sampling defaults = { 0 };
 	struct jsonl_reader r;
-	const char *path = "-", *role = "prover";
+	const char *path, *role = "prover";
 	int opt, eof = 0, outstanding = 0, failed = 0, payment = 0;
 	long jobs = 0;
 	cs_init(argv[0]);
 	if (cs_wants_help(argc, argv))
 		cs_usage(usage, CS_OK);
 	while ((opt = getopt(argc, argv, "hr:j:")) != -1) {
-		char *end;
 		switch (opt) {
 		case 'r':
 			role = optarg;
 			if (strcmp(role, "prover") && strcmp(role, "decomposer"))
 				cs_usage(usage, CS_EUSAGE);
 			break;
-		case 'j':
-			jobs = strtol(optarg, &end, 10);
-			if (*end || jobs < 1 || jobs > 4096)
-				cs_usage(usage, CS_EUSAGE);
-			break;
-		default:
-			cs_usage(usage, opt == 'h' ? CS_OK : CS_EUSAGE);
+		case 'j': jobs = cs_arg_long(optarg, 1, 4096, usage); break;
+		default: cs_usage(usage, opt == 'h' ? CS_OK : CS_EUSAGE);
 		}
 	}
-	if (optind < argc)
-		path = argv[optind++];
-	if (optind < argc)
-		cs_usage(usage, CS_EUSAGE);
+	path = cs_arg_file(argc, argv, usage);
 	if (llm_endpoint_from_env(&ep, role))
 		return CS_ECONFIG;
 	if (jobs)

@@ -162,28 +162,19 @@ int main(int argc, char **argv)
 	struct lean_pool *pool;
 	struct lean_policy policy;
 	struct jsonl_reader r;
-	const char *path = "-";
+	const char *path;
 	int opt, eof = 0, inflight = 0, failed = 0;
 	long max_inflight = 0;
 	cs_init(argv[0]);
 	if (cs_wants_help(argc, argv))
 		cs_usage(usage, CS_OK);
 	while ((opt = getopt(argc, argv, "hj:")) != -1) {
-		char *end;
 		switch (opt) {
-		case 'j':
-			max_inflight = strtol(optarg, &end, 10);
-			if (*end || max_inflight < 1 || max_inflight > 100000)
-				cs_usage(usage, CS_EUSAGE);
-			break;
-		default:
-			cs_usage(usage, opt == 'h' ? CS_OK : CS_EUSAGE);
+		case 'j': max_inflight = cs_arg_long(optarg, 1, 100000, usage); break;
+		default: cs_usage(usage, opt == 'h' ? CS_OK : CS_EUSAGE);
 		}
 	}
-	if (optind < argc)
-		path = argv[optind++];
-	if (optind < argc)
-		cs_usage(usage, CS_EUSAGE);
+	path = cs_arg_file(argc, argv, usage);
 	if (lean_pool_config_from_env(&cfg))
 		return CS_ECONFIG;
 	if (!max_inflight)
