@@ -112,16 +112,9 @@ void cs_sha256_init(struct cs_sha256 *c);
 void cs_sha256_update(struct cs_sha256 *c, const void *data, size_t len);
 void cs_sha256_final_hex(struct cs_sha256 *c, char out[65]);
 
-/* Environment configuration. cs_env returns the value of name, or def when
- * unset or empty (the string belongs to the environment or to the caller). */
+/* The value of environment variable name, or def when unset or empty (the string
+ * belongs to the environment or to the caller). Settings are read through conf.h. */
 const char *cs_env(const char *name, const char *def);
-/* Integer from the environment within [min, max]; dies CS_ECONFIG naming the
- * variable when it is not a number or out of range. */
-long cs_env_long(const char *name, long def, long min, long max);
-/* A number from the environment within [min, max]; dies CS_ECONFIG naming it. */
-double cs_env_double(const char *name, double def, double min, double max);
-/* Seconds (may be fractional) from the environment, > 0; dies CS_ECONFIG. */
-double cs_env_seconds(const char *name, double def);
 
 /* Monotonic clock in seconds. */
 double cs_now(void);

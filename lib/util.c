@@ -185,41 +185,6 @@ const char *cs_env(const char *name, const char *def)
 	return v && *v ? v : def;
 }
 
-long cs_env_long(const char *name, long def, long min, long max)
-{
-	const char *v = cs_env(name, NULL);
-	char *end;
-	long n;
-	if (!v)
-		return def;
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno || end == v || *end)
-		die(CS_ECONFIG, "%s=%s: not an integer", name, v);
-	if (n < min || n > max)
-		die(CS_ECONFIG, "%s=%ld: out of range [%ld, %ld]", name, n, min, max);
-	return n;
-}
-
-double cs_env_double(const char *name, double def, double min, double max)
-{
-	const char *v = cs_env(name, NULL);
-	char *end;
-	double d;
-	if (!v)
-		return def;
-	errno = 0;
-	d = strtod(v, &end);
-	if (errno || end == v || *end || !(d >= min && d <= max))
-		die(CS_ECONFIG, "%s=%s: not a number in [%g, %g]", name, v, min, max);
-	return d;
-}
-
-double cs_env_seconds(const char *name, double def)
-{
-	return cs_env_double(name, def, 1e-6, 1e9);
-}
-
 double cs_now(void)
 {
 	struct timespec ts;

@@ -1,5 +1,6 @@
 #include <stdlib.h>
 #include <string.h>
+#include "conf.h"
 #include "cs.h"
 #include "tap.h"
 
@@ -37,10 +38,45 @@ int main(void)
 	ok(!cs_utf8_valid("\xc0\xaf", 2, NULL), "utf8: overlong rejected");
 	ok(!cs_utf8_valid("\xed\xa0\x80", 3, NULL), "utf8: surrogate rejected");
 
-	setenv("CS_T_NUM", "12", 1);
-	is_int(cs_env_long("CS_T_NUM", 3, 0, 100), 12, "env long");
-	unsetenv("CS_T_NUM");
-	is_int(cs_env_long("CS_T_NUM", 3, 0, 100), 3, "env long default");
+	/* settings: the table's default, a value, "=NAME" defaults, checks */
+	unsetenv("CS_SAMPLES");
+	unsetenv("CS_E2E_SAMPLES");
+	is_int(cs_conf_long("CS_SAMPLES"), 8, "conf: the table's default");
+	setenv("CS_SAMPLES", "12", 1);
+	is_int(cs_conf_long("CS_SAMPLES"), 12, "conf: a value");
+	is_int(cs_conf_long("CS_E2E_SAMPLES"), 12, "conf: CS_E2E_SAMPLES defaults to CS_SAMPLES");
+	unsetenv("CS_SAMPLES");
+	is_int(cs_conf_long_or("CS_LEAN_JOBS", 7), 7, "conf: a computed default");
+	{
+		char *why = NULL;
+		const struct cs_conf *c = cs_conf_find("CS_SAMPLES");
+		ok(c && cs_conf_check(c, "x", &why) == -1 && why && !strcmp(why, "CS_SAMPLES=x: not an integer"),
+		   "conf: a bad number named");
+		free(why);
+		ok(cs_conf_check(c, "0", &why) == -1 && strstr(why, "out of range [1, 4096]"), "conf: out of range");
+		free(why);
+		c = cs_conf_find("CS_EXTRACT");
+		ok(cs_conf_check(c, "foo", &why) == -1 && !strcmp(why, "CS_EXTRACT=foo: not one of syntax,goals,auto"),
+		   "conf: a choice not among them");
+		free(why);
+		setenv("CS_EXTRACT", "goals", 1);
+		is_int(cs_conf_choice("CS_EXTRACT"), 1, "conf: the index of a choice");
+		unsetenv("CS_EXTRACT");
+		c = cs_conf_find("CS_PROVER_API_KEY");
+		ok(cs_conf_check(c, "sk-1\nx", &why) == -1 && !strstr(why, "sk-1"), "conf: a secret is never shown");
+		free(why);
+	}
+	{
+		char *j;
+		setenv("CS_PROVER_API_KEY", "sk-planted", 1);
+		setenv("CS_SAMPLES", "3", 1);
+		j = cs_conf_json(NULL);
+		ok(!strstr(j, "sk-planted") && strstr(j, "\"CS_PROVER_API_KEY\":\"(set)\"") &&
+		   strstr(j, "\"CS_SAMPLES\":3") && !strstr(j, "CS_RUN_ID"), "conf: effective JSON, secrets and internals out");
+		free(j);
+		unsetenv("CS_PROVER_API_KEY");
+		unsetenv("CS_SAMPLES");
+	}
 	char *s = xasprintf("%s=%d", "a", 1);
 	is_str(s, "a=1", "xasprintf");
 	free(s);
