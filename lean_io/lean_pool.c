@@ -116,6 +116,14 @@ char *lean_utf8_clean(const char *s, size_t n)
 
 /* ---- configuration ---- */
 
+char *lean_pool_computed_setting(const char *name)
+{
+	/* CS_LEAN_MAX_HEADERS defaults to CS_LEAN_JOBS, and so to its computed default */
+	if (strcmp(name, "CS_LEAN_JOBS") && strcmp(name, "CS_LEAN_MAX_HEADERS"))
+		return NULL;
+	return xasprintf("%d", lean_pool_default_jobs(NULL));
+}
+
 int lean_pool_default_jobs(char **decision)
 {
 	long cores = cs_cores(), mem = cs_mem_available_mb(), per = cs_conf_long("CS_LEAN_MEMORY");

@@ -111,6 +111,9 @@ void lean_pool_config_release(struct lean_pool_config *cfg);
  * (malloc'd, may be NULL) says how: "Lean pool: N REPLs (cores C, M MiB available /
  * CS_LEAN_MEMORY L MiB)". For the effective configuration and the pool's reader. */
 int lean_pool_default_jobs(char **decision);
+/* The computed default of a setting of the pool (CS_LEAN_JOBS, CS_LEAN_MAX_HEADERS)
+ * as text, malloc'd, or NULL for any other name: the fill of cs_conf_json. */
+char *lean_pool_computed_setting(const char *name);
 
 struct lean_check {
 	void *udata;

@@ -307,7 +307,7 @@ char *cs_conf_json(char *(*fill)(const char *name))
 		free(why);
 		free(computed);
 	}
-	s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(15)); /* 0.6, not 0.59999999999999998 */
 	json_decref(o);
 	if (!s)
 		die(CS_EIO, "cannot encode the configuration");

@@ -251,18 +251,6 @@ static int check_corpus(void)
 	return 0;
 }
 
-/* Computed defaults the table cannot know: what the Lean pool would use. */
-static char *fill(const char *name)
-{
-	if (!lean_configured)
-		return NULL;
-	if (!strcmp(name, "CS_LEAN_JOBS"))
-		return xasprintf("%d", lean_cfg.jobs);
-	if (!strcmp(name, "CS_LEAN_MAX_HEADERS"))
-		return xasprintf("%d", lean_cfg.max_headers);
-	return NULL;
-}
-
 static void print_value(const char *name, const json_t *v)
 {
 	if (json_is_string(v))
@@ -279,7 +267,7 @@ static void print_configuration(void)
 {
 	size_t n;
 	const struct cs_conf *t = cs_conf_table(&n);
-	char *s = cs_conf_json(fill);
+	char *s = cs_conf_json(lean_pool_computed_setting);
 	json_t *conf = json_loads(s, 0, NULL);
 	const char *audit = cs_conf_str("CS_LEAN_AUDIT_CMD");
 	free(s);

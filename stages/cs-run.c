@@ -49,18 +49,6 @@ static void catch_signals(void)
 			sigaction(sigs[i], &sa, NULL);
 }
 
-/* The computed defaults of the effective configuration. */
-static char *computed(const char *name)
-{
-	char *why = NULL;
-	if (!strcmp(name, "CS_LEAN_JOBS") || !strcmp(name, "CS_LEAN_MAX_HEADERS")) {
-		int jobs = lean_pool_default_jobs(&why);
-		free(why);
-		return xasprintf("%d", jobs);
-	}
-	return NULL;
-}
-
 static const char *status_of(int rc, int sig)
 {
 	if (sig)
@@ -102,7 +90,7 @@ int main(int argc, char **argv)
 	if (!(db = db_open(db_path(), 0, &code)))
 		return code;
 	catch_signals();
-	config = cs_conf_json(computed);
+	config = cs_conf_json(lean_pool_computed_setting);
 	o.run_id = db_run_start(db, config);
 	free(config);
 	if (o.run_id < 0) {

@@ -8,6 +8,7 @@
 #include "cs.h"
 #include "db.h"
 #include "jsonl.h"
+#include "lean_repl.h"
 
 static const char usage[] =
 	"[-p LABEL -t TOTAL] [FILE...]\n"
@@ -75,7 +76,7 @@ int main(int argc, char **argv)
 	if (!(db = db_open(db_path(), 0, &code)))
 		return code;
 	if (start) {
-		char *conf = optind < argc ? NULL : cs_conf_json(NULL);
+		char *conf = optind < argc ? NULL : cs_conf_json(lean_pool_computed_setting);
 		json_t *given = conf ? NULL : json_loads(argv[optind], 0, NULL);
 		long long id;
 		if (!conf && !json_is_object(given)) {
