@@ -127,10 +127,14 @@ fail:
 	return NULL;
 }
 
+static void cache_drop(sqlite3 *db);
+
 void db_close(sqlite3 *db)
 {
-	if (db)
-		sqlite3_close(db);
+	if (!db)
+		return;
+	cache_drop(db);
+	sqlite3_close(db);
 }
 
 sqlite3 *db_open_existing(const char *path, int readonly, int *code)
@@ -264,12 +268,16 @@ json_t *db_row_json(sqlite3_stmt *st)
 	return o;
 }
 
-long db_rows(sqlite3 *db, sqlite3_stmt *st, int (*emit)(json_t *row, void *ctx), void *ctx)
+long db_rows_if(sqlite3 *db, sqlite3_stmt *st, int (*skip)(sqlite3_stmt *st, void *ctx),
+		int (*emit)(json_t *row, void *ctx), void *ctx)
 {
 	long n = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		json_t *row = db_row_json(st);
+		json_t *row;
+		if (skip && skip(st, ctx))
+			continue;
+		row = db_row_json(st);
 		rc = emit(row, ctx);
 		json_decref(row);
 		if (rc) {
@@ -282,6 +290,11 @@ long db_rows(sqlite3 *db, sqlite3_stmt *st, int (*emit)(json_t *row, void *ctx),
 		n = error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
 	sqlite3_finalize(st);
 	return n;
+}
+
+long db_rows(sqlite3 *db, sqlite3_stmt *st, int (*emit)(json_t *row, void *ctx), void *ctx)
+{
+	return db_rows_if(db, st, NULL, emit, ctx);
 }
 
 int db_problem_insert(sqlite3 *db, const struct db_problem *p, long long *id, int *inserted)
@@ -440,40 +453,96 @@ sqlite3_stmt *db_query(sqlite3 *db, const char *sql, const char *fmt, ...)
 	return st;
 }
 
-long db_exec(sqlite3 *db, const char *sql, const char *fmt, ...)
+/* Prepared statements of db_exec and db_scalar, kept for the next call with the same
+ * SQL (the text is compared, not only the pointer): the scheduler runs a few
+ * statements thousands of times. */
+#define STMT_CACHE 64
+static struct cached {
+	sqlite3 *db;
+	sqlite3_stmt *st;
+} cache[STMT_CACHE];
+static unsigned cache_next;
+
+static sqlite3_stmt *cached_prepare(sqlite3 *db, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
+	struct cached *c;
+	for (unsigned i = 0; i < STMT_CACHE; i++)
+		if (cache[i].db == db && cache[i].st && !strcmp(sqlite3_sql(cache[i].st), sql))
+			return cache[i].st;
+	if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	c = &cache[cache_next++ % STMT_CACHE];
+	sqlite3_finalize(c->st);
+	c->db = db;
+	c->st = st;
+	return st;
+}
+
+static void cache_drop(sqlite3 *db)
+{
+	for (unsigned i = 0; i < STMT_CACHE; i++)
+		if (cache[i].db == db) {
+			sqlite3_finalize(cache[i].st);
+			cache[i].db = NULL;
+			cache[i].st = NULL;
+		}
+}
+
+/* Step a cached statement once, bound from fmt: the sqlite3_step code, or -1 when it
+ * could not be prepared (printed). The statement is reset, its row still readable. */
+static int cached_step(sqlite3 *db, const char *sql, sqlite3_stmt **out, const char *fmt, va_list ap)
+{
+	sqlite3_stmt *st = cached_prepare(db, sql);
+	if (!st)
+		return sql_error(db, sql);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	bind_args(st, fmt, ap);
+	*out = st;
+	return sqlite3_step(st);
+}
+
+long db_exec(sqlite3 *db, const char *sql, const char *fmt, ...)
+{
+	sqlite3_stmt *st;
 	va_list ap;
 	int rc;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return sql_error(db, sql);
 	va_start(ap, fmt);
-	bind_args(st, fmt, ap);
+	rc = cached_step(db, sql, &st, fmt, ap);
 	va_end(ap);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return sql_error(db, sql);
+	if (rc == -1)
+		return -1;
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		sql_error(db, sql);
+		sqlite3_reset(st);
+		return -1;
+	}
+	sqlite3_reset(st);
 	return sqlite3_changes(db);
 }
 
 int db_scalar(sqlite3 *db, long long *out, const char *sql, const char *fmt, ...)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st;
 	va_list ap;
 	int rc;
 	*out = 0;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return sql_error(db, sql);
 	va_start(ap, fmt);
-	bind_args(st, fmt, ap);
+	rc = cached_step(db, sql, &st, fmt, ap);
 	va_end(ap);
-	rc = sqlite3_step(st);
+	if (rc == -1)
+		return -1;
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		sql_error(db, sql);
+		sqlite3_reset(st);
+		return -1;
+	}
 	if (rc == SQLITE_ROW)
 		*out = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return sql_error(db, sql);
+	sqlite3_reset(st);
 	return rc == SQLITE_ROW;
 }
 

@@ -66,6 +66,10 @@ json_t *db_row_json(sqlite3_stmt *st);
  * then finalize st. Rows emitted, -1 after printing a SQLite error, -2 when emit
  * returned non-zero. */
 long db_rows(sqlite3 *db, sqlite3_stmt *st, int (*emit)(json_t *row, void *ctx), void *ctx);
+/* The same, but rows for which skip(st, ctx) is true are passed over before any JSON
+ * is built (and not counted). */
+long db_rows_if(sqlite3 *db, sqlite3_stmt *st, int (*skip)(sqlite3_stmt *st, void *ctx),
+		int (*emit)(json_t *row, void *ctx), void *ctx);
 
 /* Problems */
 struct db_problem {
@@ -112,7 +116,7 @@ int db_run_end(sqlite3 *db, long long run_id, const char *status, const char *co
  * run in run_id are left out (they wait for the next run). Call db_settle first.
  * Returns the number of records emitted, -1 after printing why, -2 when emit stopped. */
 long db_pending(sqlite3 *db, const char *stage, int max_depth, long long run_id, long limit,
-		int (*emit)(json_t *rec, void *ctx), void *ctx);
+		int (*skip)(long long problem_id, void *ctx), int (*emit)(json_t *rec, void *ctx), void *ctx);
 /* Move problems whose state follows from others: new at depth 0 -> unproved when
  * e2e_samples is 0, unproved at max depth -> failed, decomposed with a failed subgoal
  * -> failed, decomposed with all proved -> recombine. One transaction. Returns the

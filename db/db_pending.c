@@ -150,32 +150,42 @@ static json_t *subgoals_of(sqlite3 *db, long long sketch_id)
 	return a;
 }
 
-/* A pending recombination carries the proven subgoals of its sketch. */
-struct with_subgoals {
+/* A pending recombination carries the proven subgoals of its sketch; the caller's
+ * skip sees the problem_id (column 0 of every pending query). */
+struct pending {
 	sqlite3 *db;
+	int recombine;
+	int (*skip)(long long problem_id, void *ctx);
 	int (*emit)(json_t *rec, void *ctx);
 	void *ctx;
 };
 
-static int add_subgoals(json_t *rec, void *ctx)
+static int pending_skip(sqlite3_stmt *st, void *ctx)
 {
-	struct with_subgoals *w = ctx;
-	json_object_set_new(rec, "subgoals", subgoals_of(w->db, jsonl_int(rec, "sketch_id", 0)));
+	struct pending *w = ctx;
+	return w->skip && w->skip(sqlite3_column_int64(st, 0), w->ctx);
+}
+
+static int pending_emit(json_t *rec, void *ctx)
+{
+	struct pending *w = ctx;
+	if (w->recombine)
+		json_object_set_new(rec, "subgoals", subgoals_of(w->db, jsonl_int(rec, "sketch_id", 0)));
 	return w->emit(rec, w->ctx);
 }
 
 long db_pending(sqlite3 *db, const char *stage, int max_depth, long long run_id, long limit,
-		int (*emit)(json_t *rec, void *ctx), void *ctx)
+		int (*skip)(long long problem_id, void *ctx), int (*emit)(json_t *rec, void *ctx), void *ctx)
 {
 	const char *sql = !strcmp(stage, "prove") ? q_prove : !strcmp(stage, "decompose") ? q_decompose
 			: !strcmp(stage, "recombine") ? q_recombine : NULL;
-	struct with_subgoals w = { db, emit, ctx };
+	struct pending w = { db, sql == q_recombine, skip, emit, ctx };
 	sqlite3_stmt *st;
 	if (!sql)
 		return error("unknown stage '%s' (prove, decompose or recombine)", stage), -1;
 	if (!(st = db_query(db, sql, "IIi", limit > 0 ? (long long)limit : -1LL, run_id, max_depth)))
 		return -1;
-	return sql == q_recombine ? db_rows(db, st, add_subgoals, &w) : db_rows(db, st, emit, ctx);
+	return db_rows_if(db, st, pending_skip, pending_emit, &w);
 }
 
 json_t *db_attempt_cached(sqlite3 *db, const char *cache_key)

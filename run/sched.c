@@ -134,12 +134,15 @@ static int room(const struct sched *s, int k)
 	return r < waiting ? r : waiting;
 }
 
+static int busy(long long pid, void *ctx)
+{
+	struct sched *s = ctx;
+	return flight_find(s, pid) >= 0 || skipped(s, pid);
+}
+
 static int collect(json_t *rec, void *ctx)
 {
 	struct sched *s = ctx;
-	long long pid = jsonl_int(rec, "problem_id", 0);
-	if (flight_find(s, pid) >= 0 || skipped(s, pid))
-		return 0;
 	s->batch = cs_grow(s->batch, &s->capbatch, s->nbatch, sizeof *s->batch);
 	s->batch[s->nbatch++] = json_incref(rec);
 	return s->nbatch >= s->want;
@@ -156,7 +159,7 @@ static int fill(struct sched *s, int k)
 		return 0;
 	s->nbatch = 0;
 	s->want = (size_t)r;
-	n = db_pending(s->db, s->stages[k]->name, s->o->max_depth, s->o->run_id, r + s->active[k], collect, s);
+	n = db_pending(s->db, s->stages[k]->name, s->o->max_depth, s->o->run_id, r + s->active[k], busy, collect, s);
 	if (n == -1)
 		return -1;
 	if (s->nbatch < s->want)

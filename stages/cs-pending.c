@@ -63,7 +63,7 @@ int main(int argc, char **argv)
 		return CS_OK;
 	}
 	n = db_settle(db, max_depth, (int)cs_conf_long("CS_E2E_SAMPLES")) < 0 ? -1
-	    : db_pending(db, argv[optind], max_depth, cs_conf_long("CS_RUN_ID"), limit, emit,
+	    : db_pending(db, argv[optind], max_depth, cs_conf_long("CS_RUN_ID"), limit, NULL, emit,
 			 only_count ? &count : NULL);
 	db_close(db);
 	if (n == -2)
