@@ -491,18 +491,24 @@ static void cache_drop(sqlite3 *db)
 		}
 }
 
-/* Step a cached statement once, bound from fmt: the sqlite3_step code, or -1 when it
- * could not be prepared (printed). The statement is reset, its row still readable. */
+/* Step a cached statement once, bound from fmt: SQLITE_ROW (the row readable until
+ * the caller resets st) or SQLITE_DONE, or -1 after printing the error (st reset). */
 static int cached_step(sqlite3 *db, const char *sql, sqlite3_stmt **out, const char *fmt, va_list ap)
 {
 	sqlite3_stmt *st = cached_prepare(db, sql);
+	int rc;
 	if (!st)
 		return sql_error(db, sql);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	bind_args(st, fmt, ap);
 	*out = st;
-	return sqlite3_step(st);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return rc;
+	sql_error(db, sql);
+	sqlite3_reset(st);
+	return -1;
 }
 
 long db_exec(sqlite3 *db, const char *sql, const char *fmt, ...)
@@ -513,13 +519,8 @@ long db_exec(sqlite3 *db, const char *sql, const char *fmt, ...)
 	va_start(ap, fmt);
 	rc = cached_step(db, sql, &st, fmt, ap);
 	va_end(ap);
-	if (rc == -1)
+	if (rc < 0)
 		return -1;
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		sql_error(db, sql);
-		sqlite3_reset(st);
-		return -1;
-	}
 	sqlite3_reset(st);
 	return sqlite3_changes(db);
 }
@@ -533,13 +534,8 @@ int db_scalar(sqlite3 *db, long long *out, const char *sql, const char *fmt, ...
 	va_start(ap, fmt);
 	rc = cached_step(db, sql, &st, fmt, ap);
 	va_end(ap);
-	if (rc == -1)
+	if (rc < 0)
 		return -1;
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		sql_error(db, sql);
-		sqlite3_reset(st);
-		return -1;
-	}
 	if (rc == SQLITE_ROW)
 		*out = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
