@@ -601,6 +601,9 @@ int llm_pollfds(struct llm_client *c, struct pollfd *pf, int max, int *timeout_m
 			*timeout_ms = 10;
 		return 0;
 	}
+	/* curl_multi_fdset leaves out sockets at or above FD_SETSIZE: near it, look again soon */
+	if (maxfd >= FD_SETSIZE - 16 && *timeout_ms > 10)
+		*timeout_ms = 10;
 	for (int fd = 0; fd <= maxfd && n < max; fd++) {
 		short ev = (short)((FD_ISSET(fd, &r) ? POLLIN : 0) | (FD_ISSET(fd, &w) ? POLLOUT : 0) |
 				   (FD_ISSET(fd, &x) ? POLLPRI : 0));
