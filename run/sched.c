@@ -46,18 +46,8 @@ struct sched {
 	/* the batch of pending records being started */
 	json_t **batch;
 	size_t nbatch, capbatch, want;
-	int cur;
 	double t0, shown;
 };
-
-const struct pipe_stage *stage_find(const char *name)
-{
-	static const struct pipe_stage *const all[] = { &stage_prove, &stage_decompose, &stage_recombine };
-	for (size_t i = 0; i < CS_ARRAY_SIZE(all); i++)
-		if (!strcmp(all[i]->name, name))
-			return all[i];
-	return NULL;
-}
 
 static long flight_find(const struct sched *s, long long pid)
 {
@@ -75,6 +65,18 @@ static int skipped(const struct sched *s, long long pid)
 	return 0;
 }
 
+/* Leave problem pid alone for the rest of the run. */
+static void skip(struct sched *s, long long pid)
+{
+	s->skip = cs_grow(s->skip, &s->capskip, s->nskip, sizeof *s->skip);
+	s->skip[s->nskip++] = pid;
+}
+
+static int is_result(const char *type)
+{
+	return type && (!strcmp(type, "prove") || !strcmp(type, "decompose") || !strcmp(type, "recombine"));
+}
+
 static void done(struct pipe *p, long long pid, enum pipe_outcome o, void *ctx)
 {
 	struct sched *s = ctx;
@@ -85,10 +87,8 @@ static void done(struct pipe *p, long long pid, enum pipe_outcome o, void *ctx)
 	s->active[s->fl[i].stage]--;
 	s->ended[s->fl[i].stage]++;
 	s->fl[i] = s->fl[--s->nfl];
-	if (o == PIPE_DEFERRED) {
-		s->skip = cs_grow(s->skip, &s->capskip, s->nskip, sizeof *s->skip);
-		s->skip[s->nskip++] = pid;
-	}
+	if (o == PIPE_DEFERRED)
+		skip(s, pid);
 }
 
 /* The sink: store each record as it comes; a result settles its problem upwards. */
@@ -104,14 +104,17 @@ static int store(struct pipe *p, json_t *rec, void *ctx)
 		return error("%s: cannot store a %s record of problem %lld; stopping (it will be redone)",
 			     db_path(), type ? type : "", pid);
 	if (rc == CS_BAD_RECORD) {
+		/* its problem keeps its state: asked again, it would say the same */
 		error("problem %lld: %s record refused by the corpus: %s", pid, type ? type : "?", why);
 		free(why);
 		s->bad++;
+		if (is_result(type))
+			skip(s, pid);
 		return 0;
 	}
 	if (type && !strcmp(type, "attempt"))
 		s->tokens += jsonl_int(rec, "prompt_tokens", 0) + jsonl_int(rec, "completion_tokens", 0);
-	if (type && (!strcmp(type, "prove") || !strcmp(type, "decompose") || !strcmp(type, "recombine"))) {
+	if (is_result(type)) {
 		if (db_settle_problem(s->db, pid, s->o->max_depth) < 0)
 			return -1;
 		for (int k = 0; k < NSTAGES; k++)
@@ -148,8 +151,8 @@ static int collect(json_t *rec, void *ctx)
 	return s->nbatch >= s->want;
 }
 
-/* Start up to room(k) tasks of stage k from its pending work. 1 when the corpus
- * had more than was started, 0 when it is drained, -1 on a database error. */
+/* Start up to room(k) tasks of stage k from its pending work; the stage is clean
+ * (not dirty) once the corpus had fewer than that. 0, or -1 on a database error. */
 static int fill(struct sched *s, int k)
 {
 	int r = room(s, k);
@@ -182,8 +185,7 @@ static int fill(struct sched *s, int k)
 			 * it stays out of this run */
 			s->nfl--;
 			s->active[k]--;
-			s->skip = cs_grow(s->skip, &s->capskip, s->nskip, sizeof *s->skip);
-			s->skip[s->nskip++] = pid;
+			skip(s, pid);
 		}
 		free(where);
 		json_decref(rec);

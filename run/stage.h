@@ -20,9 +20,6 @@ extern const struct pipe_stage stage_decompose;
 /* cs-recombine: splice the proven subgoals into the sketch and verify. */
 extern const struct pipe_stage stage_recombine;
 
-/* The stage named name, or NULL. */
-const struct pipe_stage *stage_find(const char *name);
-
 struct sched_opts {
 	int quiet;           /* no progress line */
 	long long run_id;    /* the run records belong to */
