@@ -183,15 +183,15 @@ static int store_corpus(sqlite3 *db, long long pid, const json_t *c, long long r
 		"   JOIN subgoals g ON g.sketch_id = s.id WHERE g.child_id IS NOT NULL)"
 		" INSERT INTO corpus (problem_id, name, formal_proof, cot, prompt, completion,"
 		"  decomposer_model, prover_model, prompt_hashes, checker, checker_version, real_lean,"
-		"  depth, prompt_tokens, completion_tokens, run_id)"
+		"  depth, prompt_tokens, completion_tokens, run_id, audited)"
 		" SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
 		"  (SELECT max(depth) FROM problems WHERE id IN tree),"
 		"  (SELECT coalesce(sum(prompt_tokens), 0) FROM attempts WHERE problem_id IN tree),"
-		"  (SELECT coalesce(sum(completion_tokens), 0) FROM attempts WHERE problem_id IN tree), nullif(?13, 0)"
+		"  (SELECT coalesce(sum(completion_tokens), 0) FROM attempts WHERE problem_id IN tree), nullif(?13, 0), ?14"
 		" ON CONFLICT (problem_id) DO NOTHING",
-		"Ijjjjjjjjjj" "iI", pid, c, "name", c, "formal_proof", c, "cot", c, "prompt", c, "completion",
+		"Ijjjjjjjjjj" "iIi", pid, c, "name", c, "formal_proof", c, "cot", c, "prompt", c, "completion",
 		c, "decomposer_model", c, "prover_model", c, "prompt_hashes", c, "checker", c, "checker_version",
-		json_is_true(json_object_get(c, "real_lean")), run_id));
+		json_is_true(json_object_get(c, "real_lean")), run_id, json_is_true(json_object_get(c, "audited"))));
 }
 
 static int store_prove(sqlite3 *db, long long pid, const json_t *rec, long long run_id, char **why)

@@ -92,3 +92,8 @@ CREATE VIEW IF NOT EXISTS v_subgoals AS
 	FROM subgoals g JOIN sketches s ON s.id = g.sketch_id AND s.status = 'accepted'
 	LEFT JOIN problems c ON c.id = g.child_id
 	GROUP BY g.extracted_by;
+
+-- A corpus row whose proof was audited in Lean when it was checked (CS_LEAN_AXIOMS:
+-- #print axioms, and its type against the problem's statement): 1; 0 when the audit
+-- was off.
+ALTER TABLE corpus ADD COLUMN audited INTEGER NOT NULL DEFAULT 0;

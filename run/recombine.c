@@ -72,12 +72,13 @@ static json_t *corpus_record(struct task *t, const struct lean_check *chk, int r
 	const char *dec_hash = jsonl_str(t->base.rec, "decompose_prompt_hash");
 	char *full = xasprintf("%s%s", t->base.header, t->code);
 	char *completion = xasprintf("%s%s```lean4\n%s\n```", cot, *cot ? "\n\n" : "", full);
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:{s:s, s:s}, s:s, s:s?, s:b}",
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:{s:s, s:s}, s:s, s:s?, s:b, s:b}",
 		"name", t->base.name, "formal_proof", full, "cot", cot, "prompt", prompt ? prompt : "",
 		"completion", completion, "decomposer_model", jsonl_str(t->base.rec, "decomposer_model"),
 		"prover_model", jsonl_str(t->base.rec, "prover_model"), "prompt_hashes", "prover-cot", h_cot,
 		"decompose", dec_hash ? dec_hash : h_dec,
-		"checker", chk->checker ? chk->checker : "repl", "checker_version", chk->version, "real_lean", real);
+		"checker", chk->checker ? chk->checker : "repl", "checker_version", chk->version, "real_lean", real,
+		"audited", chk->audited);
 	free(prompt);
 	free(tmpl);
 	free(full);

@@ -86,6 +86,14 @@ test_expect_success 'CS_MAX_DEPTH=1: lemmas that need a second decomposition fai
 	test "$(CS_DB=$TRASH/d1.db sql "SELECT count(*) FROM corpus")" -lt 5
 '
 
+test_expect_success 'corpus rows say they were audited in Lean; CS_LEAN_AXIOMS=0 marks them not audited' '
+	test_eq "$(sql "SELECT group_concat(DISTINCT audited) FROM corpus")" 1 &&
+	test "$(sql "SELECT count(*) FROM verifications WHERE kind = '\''recombined'\'' AND verdict = '\''pass'\'' AND audited = 1")" -ge 5 &&
+	CS_DB=$TRASH/noaudit.db CS_LEAN_AXIOMS=0 coldstart run "$DEMO" 2>err &&
+	test_eq "$(CS_DB=$TRASH/noaudit.db sql "SELECT count(*) || '\'' '\'' || group_concat(DISTINCT audited) FROM corpus")" "5 0" &&
+	test_eq "$(CS_DB=$TRASH/noaudit.db sql "SELECT count(*) FROM verifications WHERE audited = 1")" 0
+'
+
 test_expect_success 'GNU parallel workers give the same corpus' '
 	CS_DB=$TRASH/par.db CS_WORKERS=2 coldstart run "$DEMO" 2>err &&
 	test_eq "$(CS_DB=$TRASH/par.db sql "SELECT group_concat(name) FROM (SELECT name FROM corpus ORDER BY name)")" \
