@@ -42,7 +42,6 @@ struct task {
 	int have_sk;
 	struct stated *st;         /* sk.n of them, once the sketch checked */
 	struct lean_spot *spots;   /* lines of each lemma in the elaboration command */
-	char *last_why;
 };
 
 static void ask_next(struct pipe *p, struct task *t);
@@ -73,7 +72,6 @@ static void task_free(struct pipe_task *pt)
 	free(t->cot);
 	free(t->cache_key);
 	free(t->prompt);
-	free(t->last_why);
 	free(t);
 }
 
@@ -83,13 +81,7 @@ static void task_end(struct pipe *p, struct task *t, const char *result)
 {
 	json_t *o = json_pack("{s:s, s:I, s:s, s:s, s:O}", "type", "decompose", "problem_id",
 			      (json_int_t)t->base.pid, "name", t->base.name, "result", result, "sketches", t->sketches);
-	long long pid = t->base.pid;
-	if (t->last_why)
-		json_object_set_new(o, "why", json_string(t->last_why));
-	pipe_emit(p, o);
-	json_decref(o);
-	task_free(&t->base);
-	pipe_task_done(p, pid, strcmp(result, "deferred") ? PIPE_DONE : PIPE_DEFERRED);
+	pipe_task_end(p, &t->base, o, result);
 }
 
 static json_t *sketch_record(struct pipe *p, struct task *t, const char *status, const char *why)
@@ -118,7 +110,7 @@ static void reject(struct pipe *p, struct task *t, const char *why, int policy)
 	if (policy)
 		pipe_reject(p, t->base.pid, "sketch", t->cache_key, t->base.header, t->body, why);
 	json_array_append_new(t->sketches, sketch_record(p, t, "rejected", why));
-	cs_set_str(&t->last_why, xasprintf("sketch %d: %s", t->attempt, why));
+	cs_set_str(&t->base.last_why, xasprintf("sketch %d: %s", t->attempt, why));
 	drop_sketch(t);
 	ask_next(p, t);
 }
@@ -236,7 +228,7 @@ static void accept(struct pipe *p, struct task *t)
 	sketch = sketch_record(p, t, "accepted", NULL);
 	json_object_set_new(sketch, "subgoals", goals);
 	json_array_append_new(t->sketches, sketch);
-	cs_set_str(&t->last_why, NULL);
+	cs_set_str(&t->base.last_why, NULL);
 	task_end(p, t, "accepted");
 }
 
@@ -254,7 +246,7 @@ static void check_lemmas(struct pipe *p, struct task *t)
 	body = lean_lemmas_command(lemmas, t->sk.n, t->spots);
 	free(lemmas);
 	if (pipe_check(p, &t->base, t->base.pid, "lemmas", NULL, t->base.header, body, NULL, NULL, lemmas_checked)) {
-		cs_set_str(&t->last_why, xstrdup("cannot submit a check to the Lean pool"));
+		cs_set_str(&t->base.last_why, xstrdup("cannot submit a check to the Lean pool"));
 		task_end(p, t, "deferred");
 	}
 	free(body);
@@ -268,7 +260,7 @@ static void lemmas_checked(struct pipe *p, void *task, struct lean_check *chk)
 	int again = 0, outside = 0;
 	const char *first = NULL;
 	if (chk->verdict == LEAN_ERROR) {
-		cs_set_str(&t->last_why, xasprintf("sketch %d: the lemma check could not run: %s", t->attempt, chk->why ? chk->why : "?"));
+		cs_set_str(&t->base.last_why, xasprintf("sketch %d: the lemma check could not run: %s", t->attempt, chk->why ? chk->why : "?"));
 		task_end(p, t, "deferred");
 		return;
 	}
@@ -326,7 +318,7 @@ static void checked(struct pipe *p, void *task, struct lean_check *chk)
 	char *why;
 	if (chk->verdict == LEAN_ERROR) {
 		/* no verdict on the sketch: ask again (from the corpus) in a later run */
-		cs_set_str(&t->last_why, xasprintf("sketch %d: the check could not run: %s", t->attempt, chk->why ? chk->why : "?"));
+		cs_set_str(&t->base.last_why, xasprintf("sketch %d: the check could not run: %s", t->attempt, chk->why ? chk->why : "?"));
 		task_end(p, t, "deferred");
 		return;
 	}
@@ -356,7 +348,7 @@ static void answered(struct pipe *p, void *task, struct pipe_sample *samples, in
 	char *why = NULL, *code = NULL;
 	size_t steps = 0;
 	if (err) {
-		cs_set_str(&t->last_why, xasprintf("decomposer request failed: %s", err));
+		cs_set_str(&t->base.last_why, xasprintf("decomposer request failed: %s", err));
 		task_end(p, t, "deferred");
 		return;
 	}
@@ -385,7 +377,7 @@ static void answered(struct pipe *p, void *task, struct pipe_sample *samples, in
 		return;
 	}
 	if (pipe_check(p, &t->base, t->base.pid, "sketch", t->cache_key, t->base.header, t->body, NULL, NULL, checked)) {
-		cs_set_str(&t->last_why, xstrdup("cannot submit a check to the Lean pool"));
+		cs_set_str(&t->base.last_why, xstrdup("cannot submit a check to the Lean pool"));
 		task_end(p, t, "deferred");
 	}
 }
@@ -398,7 +390,7 @@ static void ask_next(struct pipe *p, struct task *t)
 	}
 	if (pipe_ask(p, PIPE_DECOMPOSER, &t->base, t->base.pid, "decompose", "decompose", t->hash, t->prompt, t->attempt++, 1,
 		     answered)) {
-		cs_set_str(&t->last_why, xstrdup("cannot submit the request"));
+		cs_set_str(&t->base.last_why, xstrdup("cannot submit the request"));
 		task_end(p, t, "deferred");
 	}
 }

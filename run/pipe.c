@@ -248,6 +248,7 @@ int pipe_task_init(struct pipe_task *t, json_t *rec, const char *where, void (*d
 		return error("%s: record needs problem_id, name, header and formal_statement", where);
 	t->drop = drop;
 	t->rec = json_incref(rec);
+	t->last_why = NULL;
 	return 0;
 }
 
@@ -255,6 +256,20 @@ void pipe_task_release(struct pipe_task *t)
 {
 	json_decref(t->rec);
 	t->rec = NULL;
+	free(t->last_why);
+	t->last_why = NULL;
+}
+
+void pipe_task_end(struct pipe *p, struct pipe_task *t, json_t *o, const char *result)
+{
+	long long pid = t->pid;
+	enum pipe_outcome out = strcmp(result, "deferred") ? PIPE_DONE : PIPE_DEFERRED;
+	if (t->last_why)
+		json_object_set_new(o, "why", json_string(t->last_why));
+	pipe_emit(p, o);
+	json_decref(o);
+	t->drop(t);
+	pipe_task_done(p, pid, out);
 }
 
 void pipe_samples_free(struct pipe_sample *samples, int n)

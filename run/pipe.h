@@ -27,12 +27,16 @@ struct pipe_task {
 	json_t *rec;                      /* the input record, held */
 	long long pid;                    /* its problem_id */
 	const char *name, *header, *stmt; /* its fields (formal_statement), owned by rec */
+	char *last_why;                   /* why its last try failed, owned (or NULL) */
 };
 /* Fill t from rec (held, json_incref): 0, or -1 after printing, naming where, that
  * the record lacks problem_id, name, header or formal_statement. */
 int pipe_task_init(struct pipe_task *t, json_t *rec, const char *where, void (*drop)(struct pipe_task *));
-/* Let go of what pipe_task_init took. */
+/* Let go of what pipe_task_init took, and last_why. */
 void pipe_task_release(struct pipe_task *t);
+/* End t with its stage's record o (taken): add t->last_why to o as "why", emit it,
+ * free t (t->drop), then pipe_task_done, deferred when result is "deferred". */
+void pipe_task_end(struct pipe *p, struct pipe_task *t, json_t *o, const char *result);
 
 enum pipe_role { PIPE_PROVER, PIPE_DECOMPOSER, PIPE_NROLES };
 #define PIPE_ROLE(r) (1u << (r))

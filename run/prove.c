@@ -18,7 +18,6 @@ struct task {
 	struct pipe_sample *samples;/* the current batch */
 	int n, next, errors;        /* its size, the next to check; checks that could not run */
 	char *body;                 /* the code being checked */
-	char *last_why;
 };
 
 static void task_free(struct pipe_task *pt)
@@ -26,7 +25,6 @@ static void task_free(struct pipe_task *pt)
 	struct task *t = (struct task *)pt;
 	pipe_samples_free(t->samples, t->n);
 	free(t->body);
-	free(t->last_why);
 	free(t->prompt);
 	pipe_task_release(&t->base);
 	free(t);
@@ -38,15 +36,9 @@ static void task_end(struct pipe *p, struct task *t, const char *result, json_t 
 	json_t *o = json_pack("{s:s, s:I, s:s, s:s, s:s, s:i}", "type", "prove", "problem_id",
 			      (json_int_t)t->base.pid, "name", t->base.name, "stage", t->stage, "result", result,
 			      "samples", t->asked);
-	long long pid = t->base.pid;
-	if (t->last_why)
-		json_object_set_new(o, "why", json_string(t->last_why));
 	if (proof)
 		json_object_set_new(o, "proof", proof);
-	pipe_emit(p, o);
-	json_decref(o);
-	task_free(&t->base);
-	pipe_task_done(p, pid, strcmp(result, "deferred") ? PIPE_DONE : PIPE_DEFERRED);
+	pipe_task_end(p, &t->base, o, result);
 }
 
 static void answered(struct pipe *p, void *task, struct pipe_sample *samples, int n, const char *err);
@@ -65,7 +57,7 @@ static void ask_batch(struct pipe *p, struct task *t)
 	}
 	if (pipe_ask(p, PIPE_PROVER, &t->base, t->base.pid, t->stage, t->prompt_name, t->hash, t->prompt, t->asked, k,
 		     answered)) {
-		cs_set_str(&t->last_why, xstrdup("cannot submit the request"));
+		cs_set_str(&t->base.last_why, xstrdup("cannot submit the request"));
 		task_end(p, t, "deferred", NULL);
 		return;
 	}
@@ -90,7 +82,7 @@ static void next_sample(struct pipe *p, struct task *t)
 		free(cot);
 		if (why) {
 			pipe_reject(p, t->base.pid, "proof", s->cache_key, t->base.header, body, why);
-			cs_set_str(&t->last_why, xasprintf("sample %d: %s", s->index, why));
+			cs_set_str(&t->base.last_why, xasprintf("sample %d: %s", s->index, why));
 			free(why);
 			free(body);
 			continue;
@@ -101,7 +93,7 @@ static void next_sample(struct pipe *p, struct task *t)
 		if (pipe_check(p, &t->base, t->base.pid, "proof", s->cache_key, t->base.header, t->body, t->base.name, t->base.stmt, checked) == 0)
 			return;
 		t->errors++;
-		cs_set_str(&t->last_why, xstrdup("cannot submit a check to the Lean pool"));
+		cs_set_str(&t->base.last_why, xstrdup("cannot submit a check to the Lean pool"));
 	}
 	pipe_samples_free(t->samples, t->n);
 	t->samples = NULL;
@@ -117,13 +109,13 @@ static void checked(struct pipe *p, void *task, struct lean_check *chk)
 	json_t *proof;
 	if (chk->verdict != LEAN_PASS) {
 		t->errors += chk->verdict == LEAN_ERROR;
-		cs_set_str(&t->last_why, xasprintf("sample %d: %s%s%s", s->index, lean_verdict_name(chk->verdict),
+		cs_set_str(&t->base.last_why, xasprintf("sample %d: %s%s%s", s->index, lean_verdict_name(chk->verdict),
 				     chk->why ? ": " : "", chk->why ? chk->why : ""));
 		next_sample(p, t);
 		return;
 	}
 	if (!(proof_body = lean_proof_body(t->body, t->base.name, &why))) {
-		cs_set_str(&t->last_why, xasprintf("sample %d: verified, but its proof body cannot be cut out: %s", s->index,
+		cs_set_str(&t->base.last_why, xasprintf("sample %d: verified, but its proof body cannot be cut out: %s", s->index,
 				     why ? why : "?"));
 		free(why);
 		next_sample(p, t);
@@ -133,7 +125,7 @@ static void checked(struct pipe *p, void *task, struct lean_check *chk)
 			  "cache_key", s->cache_key, "sample_index", s->index, "real_lean", chk->real_lean,
 			  "checker", chk->checker, "version", chk->version);
 	free(proof_body);
-	cs_set_str(&t->last_why, NULL);
+	cs_set_str(&t->base.last_why, NULL);
 	task_end(p, t, "proved", proof);
 }
 
@@ -141,7 +133,7 @@ static void answered(struct pipe *p, void *task, struct pipe_sample *samples, in
 {
 	struct task *t = task;
 	if (err) {
-		cs_set_str(&t->last_why, xasprintf("prover request failed: %s", err));
+		cs_set_str(&t->base.last_why, xasprintf("prover request failed: %s", err));
 		task_end(p, t, "deferred", NULL);
 		return;
 	}
@@ -173,7 +165,7 @@ static int start(struct pipe *p, json_t *rec, const char *where)
 		return -1;
 	}
 	if (t->total == 0)
-		cs_set_str(&t->last_why, xstrdup("no samples asked (CS_E2E_SAMPLES=0)"));
+		cs_set_str(&t->base.last_why, xstrdup("no samples asked (CS_E2E_SAMPLES=0)"));
 	ask_batch(p, t);
 	return 0;
 }

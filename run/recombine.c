@@ -26,7 +26,6 @@ struct task {
 	unsigned char *by_lemma; /* per subgoal: closed by its lemma */
 	struct lean_spot *spots; /* where each went in code */
 	int children_real;       /* every subgoal proof checked by a real Lean */
-	char *last_why;
 };
 
 static void task_free(struct pipe_task *pt)
@@ -40,7 +39,6 @@ static void task_free(struct pipe_task *pt)
 	free(t->spots);
 	lean_sketch_release(&t->sk);
 	free(t->code);
-	free(t->last_why);
 	pipe_task_release(&t->base);
 	free(t);
 }
@@ -50,17 +48,11 @@ static void task_end(struct pipe *p, struct task *t, const char *result, json_t 
 {
 	json_t *o = json_pack("{s:s, s:I, s:s, s:s}", "type", "recombine", "problem_id", (json_int_t)t->base.pid,
 			      "name", t->base.name, "result", result);
-	long long pid = t->base.pid;
-	if (t->last_why)
-		json_object_set_new(o, "why", json_string(t->last_why));
 	if (proof)
 		json_object_set_new(o, "proof", proof);
 	if (corpus)
 		json_object_set_new(o, "corpus", corpus);
-	pipe_emit(p, o);
-	json_decref(o);
-	task_free(&t->base);
-	pipe_task_done(p, pid, strcmp(result, "deferred") ? PIPE_DONE : PIPE_DEFERRED);
+	pipe_task_end(p, &t->base, o, result);
 }
 
 static json_t *corpus_record(struct task *t, const struct lean_check *chk, int real)
@@ -129,7 +121,7 @@ static void checked(struct pipe *p, void *task, struct lean_check *chk)
 	struct task *t = task;
 	char *why = NULL, *body;
 	if (chk->verdict == LEAN_ERROR) {
-		cs_set_str(&t->last_why, xasprintf("%s: the check could not run: %s", form_names[t->form], chk->why ? chk->why : "?"));
+		cs_set_str(&t->base.last_why, xasprintf("%s: the check could not run: %s", form_names[t->form], chk->why ? chk->why : "?"));
 		task_end(p, t, "deferred", NULL, NULL);
 		return;
 	}
@@ -140,11 +132,11 @@ static void checked(struct pipe *p, void *task, struct lean_check *chk)
 					  "checker", chk->checker, "version", chk->version);
 		json_t *corpus = jsonl_int(t->base.rec, "depth", 0) == 0 ? corpus_record(t, chk, real) : NULL;
 		free(body);
-		cs_set_str(&t->last_why, NULL);
+		cs_set_str(&t->base.last_why, NULL);
 		task_end(p, t, "proved", proof, corpus);
 		return;
 	}
-	cs_set_str(&t->last_why, xasprintf("%s: %s%s%s", form_names[t->form],
+	cs_set_str(&t->base.last_why, xasprintf("%s: %s%s%s", form_names[t->form],
 			     chk->verdict == LEAN_PASS ? "proof body" : lean_verdict_name(chk->verdict),
 			     (why || chk->why) ? ": " : "", why ? why : chk->why ? chk->why : ""));
 	free(why);
@@ -172,7 +164,7 @@ static void try_form(struct pipe *p, struct task *t)
 		t->code = code;
 	}
 	if (!t->code) {
-		cs_set_str(&t->last_why, xasprintf("%s: %s", form_names[t->form], why ? why : "?"));
+		cs_set_str(&t->base.last_why, xasprintf("%s: %s", form_names[t->form], why ? why : "?"));
 		free(why);
 		if (t->form == FORM_FALLBACK) {
 			task_end(p, t, "failed", NULL, NULL);
@@ -184,7 +176,7 @@ static void try_form(struct pipe *p, struct task *t)
 		return;
 	}
 	if (pipe_check(p, &t->base, t->base.pid, form_kinds[t->form], NULL, t->base.header, t->code, t->base.name, t->base.stmt, checked)) {
-		cs_set_str(&t->last_why, xstrdup("cannot submit a check to the Lean pool"));
+		cs_set_str(&t->base.last_why, xstrdup("cannot submit a check to the Lean pool"));
 		task_end(p, t, "deferred", NULL, NULL);
 	}
 }
@@ -211,7 +203,7 @@ static int start(struct pipe *p, json_t *rec, const char *where)
 		return -1;
 	}
 	if (t->sk.n != json_array_size(goals)) {
-		cs_set_str(&t->last_why, xasprintf("sketch has %zu sorries but %zu proven subgoals", t->sk.n, json_array_size(goals)));
+		cs_set_str(&t->base.last_why, xasprintf("sketch has %zu sorries but %zu proven subgoals", t->sk.n, json_array_size(goals)));
 		task_end(p, t, "failed", NULL, NULL);
 		return 0;
 	}

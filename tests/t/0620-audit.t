@@ -6,12 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 TAG=cs-t0620-$$
-. "$TEST_DIR/llm-double.sh"
-mkdir -p lean
-export CS_DB=$TRASH/c.db CS_LEAN_DIR=$TRASH/lean CS_LEAN_SANDBOX=none CS_LEAN_JOBS=2 \
-	CS_LEAN_REPL="python3 $DOUBLES/repl_double.py --tag $TAG" CS_SAMPLES=2 CS_QUIET=1 \
-	CS_PROVER_MODEL=prover-double CS_DECOMPOSER_MODEL=decomposer-double \
-	CS_LLM_BACKOFF=0.01 CS_LLM_BACKOFF_MAX=0.2
+. "$TEST_DIR/pipeline.sh"
 unset CS_LEAN_AUDIT_CMD CS_LEAN_AUDIT_TIMEOUT
 CHECKER="python3 $DOUBLES/checker_double.py --tag $TAG --log $TRASH/checker.log"
 DV="coldstart-test-double checker 0"
