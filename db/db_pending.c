@@ -10,11 +10,14 @@
 /* The parent's state from its accepted sketch's children, as one statement each;
  * WHERE holds the problems it looks at (all, or the one of ?1: the index on the
  * primary key then makes it cheap). */
-#define SETTLE_FAILED(WHERE) \
-	"UPDATE problems SET status = 'failed', why = 'a subgoal failed: ' ||" \
+#define FIRST_FAILED \
+	"'a subgoal failed: ' ||" \
 	" (SELECT g.lemma_name FROM sketches s JOIN subgoals g ON g.sketch_id = s.id" \
 	"   JOIN problems c ON c.id = g.child_id" \
-	"   WHERE s.problem_id = problems.id AND s.status = 'accepted' AND c.status = 'failed' LIMIT 1)" \
+	"   WHERE s.problem_id = problems.id AND s.status = 'accepted' AND c.status = 'failed'" \
+	"   ORDER BY g.idx LIMIT 1)"
+#define SETTLE_FAILED(WHERE) \
+	"UPDATE problems SET status = 'failed', why = " FIRST_FAILED \
 	" WHERE status = 'decomposed'" WHERE " AND EXISTS (SELECT 1 FROM sketches s" \
 	"   JOIN subgoals g ON g.sketch_id = s.id JOIN problems c ON c.id = g.child_id" \
 	"   WHERE s.problem_id = problems.id AND s.status = 'accepted' AND c.status = 'failed')"
@@ -27,6 +30,15 @@
 #define SETTLE_DEPTH(WHERE) \
 	"UPDATE problems SET status = 'failed', why = 'not proved at CS_MAX_DEPTH'" \
 	" WHERE status = 'unproved' AND depth >= ?2" WHERE
+/* A problem fails on its first failed subgoal, while its siblings still run; when a
+ * sibling earlier in the sketch fails later, the why names it instead, so that a
+ * finished run's whys do not depend on which answer came first. */
+#define REFRESH_WHY(WHERE) \
+	"UPDATE problems SET why = " FIRST_FAILED \
+	" WHERE status = 'failed' AND why LIKE 'a subgoal failed: %'" WHERE \
+	" AND why IS NOT " FIRST_FAILED
+#define PARENT_OF " AND id IN (SELECT s.problem_id FROM subgoals g JOIN sketches s" \
+	" ON s.id = g.sketch_id AND s.status = 'accepted' WHERE g.child_id = ?1)"
 #define ONE " AND id = ?1"
 #define ALL " AND ?1 = ?1"
 
@@ -48,6 +60,8 @@ long db_settle(sqlite3 *db, int max_depth, int e2e_samples)
 			goto fail;
 		total += n = a + b;
 	} while (n > 0);
+	if (db_exec(db, REFRESH_WHY(ALL), "I", 0LL) < 0)
+		goto fail;
 	if (db_commit(db))
 		goto fail;
 	return total;
@@ -74,6 +88,8 @@ static long settle_up(sqlite3 *db, long long pid, int max_depth, int level)
 	if ((n = db_exec(db, SETTLE_RECOMBINE(ONE), "I", pid)) < 0)
 		return -1;
 	total += n;
+	if (db_exec(db, REFRESH_WHY(PARENT_OF), "I", pid) < 0)
+		return -1;
 	st = db_query(db, "SELECT DISTINCT s.problem_id FROM subgoals g JOIN sketches s ON s.id = g.sketch_id"
 			  " AND s.status = 'accepted' JOIN problems p ON p.id = s.problem_id"
 			  " WHERE g.child_id = ? AND p.status = 'decomposed'", "I", pid);

@@ -133,6 +133,22 @@ test_expect_success 'exports: curriculum has forms (a) and (b) of each subgoal' 
 	test_grep "omega" cur
 '
 
+test_expect_success 'the why names the first failed subgoal in sketch order, whichever failed first' '
+	printf "{\"name\":\"t_four\",\"header\":\"import Mathlib\\\\n\",\"formal_statement\":\"theorem t_four : 2 = 2 := by\"}\n" | cs-ingest -q &&
+	id=$(sql "SELECT id FROM problems WHERE name = '\''t_four'\''") &&
+	printf "{\"type\":\"prove\",\"problem_id\":%s,\"stage\":\"prove_e2e\",\"result\":\"unproved\"}\n" $id | cs-store &&
+	g() { printf "{\"idx\":%s,\"lemma_name\":\"t_four_%s\",\"statement\":\"%s = %s\",\"lemma_a\":\"theorem t_four_%s :\\\\n  %s = %s := by\",\"lemma_b\":\"theorem t_four_%s :\\\\n  %s = %s := by\",\"stmt_key\":\"key-four-%s\"}" $1 $2 $1 $1 $2 $1 $1 $2 $1 $1 $2; } &&
+	printf "{\"type\":\"decompose\",\"problem_id\":%s,\"result\":\"accepted\",\"sketches\":[{\"reasoning\":\"r\",\"code\":\"c\",\"status\":\"accepted\",\"model\":\"d\",\"prompt_hash\":\"h\",\"subgoals\":[%s,%s]}]}\n" $id "$(g 5 a)" "$(g 6 b)" | cs-store &&
+	a=$(sql "SELECT id FROM problems WHERE name = '\''t_four_a'\''") &&
+	b=$(sql "SELECT id FROM problems WHERE name = '\''t_four_b'\''") &&
+	printf "{\"type\":\"prove\",\"problem_id\":%s,\"stage\":\"prove\",\"result\":\"unproved\"}\n" $b | cs-store &&
+	CS_MAX_DEPTH=1 cs-pending -c decompose >/dev/null &&
+	test_eq "$(sql "SELECT status || '\'': '\'' || why FROM problems WHERE id = $id")" "failed: a subgoal failed: t_four_b" &&
+	printf "{\"type\":\"prove\",\"problem_id\":%s,\"stage\":\"prove\",\"result\":\"unproved\"}\n" $a | cs-store &&
+	CS_MAX_DEPTH=1 cs-pending -c decompose >/dev/null &&
+	test_eq "$(sql "SELECT status || '\'': '\'' || why FROM problems WHERE id = $id")" "failed: a subgoal failed: t_four_a"
+'
+
 test_expect_success 'a broken pipe ends an export quietly' '
 	for i in $(seq 2000); do printf "{\"name\":\"p$i\",\"header\":\"import Mathlib\\\\n\",\"formal_statement\":\"theorem p$i : $i = $i := by\"}\n"; done | cs-ingest -q &&
 	( cs-export -f unsolved 2> err; echo $? > rc ) | head -n 1 > /dev/null &&
