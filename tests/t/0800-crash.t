@@ -90,7 +90,7 @@ test_expect_success "$KILLS runs killed by SIGKILL leave nothing running, each t
 # records the run interrupted, unless it was killed before it could.
 test_expect_success 'the killed runs are marked killed or interrupted, none stays running' '
 	test "$(sql "SELECT count(*) FROM runs WHERE status = '\''running'\''")" -le 1 &&
-	$marked coldstart run "$DEMO" 2>err &&
+	{ $marked coldstart run "$DEMO" 2>err || { tail -5 err; exit 1; }; } &&
 	test_eq "$(sql "SELECT count(*) FROM runs WHERE status = '\''running'\''")" 0 &&
 	test "$(sql "SELECT count(*) FROM runs WHERE status IN ('\''killed'\'', '\''interrupted'\'')")" -ge "$(wc -l < killed)" &&
 	test_eq "$(sql "SELECT count(*) FROM runs WHERE status NOT IN ('\''killed'\'', '\''interrupted'\'', '\''done'\'')")" 0 &&
