@@ -30,15 +30,17 @@ VERSION := $(shell if [ "$$(git -C '$(CURDIR)' rev-parse --show-toplevel 2>/dev/
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
 # Layers point down only, and the include path of each layer says which headers it
-# may use: lib/ is the floor; llm/, lean_io/ and db/ sit on lib/ alone; the runtime
+# may use: lib/ is the floor; llm/, lean_text/ and db/ sit on lib/ alone; lean_io/
+# (Lean processes and servers) on lean_text/ (Lean source as text); the runtime
 # (run/) on all four; stages, tests and benchmarks on everything. An include of a
 # higher layer does not compile; `make check-layers` also checks the symbols.
 INC_lib = -Ilib -Ibuild
 INC_build = $(INC_lib)
 INC_db = $(INC_lib) -Idb
 INC_llm = $(INC_lib) -Illm
-INC_lean_io = $(INC_lib) -Ilean_io
-INC_run = $(INC_lib) -Idb -Illm -Ilean_io -Irun
+INC_lean_text = $(INC_lib) -Ilean_text
+INC_lean_io = $(INC_lean_text) -Ilean_io
+INC_run = $(INC_lib) -Idb -Illm -Ilean_text -Ilean_io -Irun
 INC_ALL = $(INC_run)
 layer_inc = $(or $(INC_$(firstword $(subst /, ,$(1)))),$(INC_ALL))
 BASE_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Werror=implicit-function-declaration $(PKG_CFLAGS) $(CFLAGS)
@@ -46,14 +48,14 @@ ALL_CFLAGS = $(BASE_CFLAGS) $(INC_ALL)
 LIBS = $(PKG_LIBS) -lm
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-BASE_SRC := $(sort $(wildcard lib/*.c db/*.c llm/*.c lean_io/*.c))
+BASE_SRC := $(sort $(wildcard lib/*.c db/*.c llm/*.c lean_text/*.c lean_io/*.c))
 RUN_SRC := $(sort $(wildcard run/*.c))
 LIB_SRC := $(BASE_SRC) $(RUN_SRC)
 STAGE_SRC := $(sort $(wildcard stages/cs-*.c))
 PROGS := $(patsubst stages/%.c,bin/%,$(STAGE_SRC))
 UNIT_SRC := $(sort $(wildcard tests/unit/test-*.c))
 EMBED_SRC := $(sort $(wildcard db/*.sql prompts/*.txt))
-HDRS := $(wildcard lib/*.h db/*.h llm/*.h lean_io/*.h run/*.h) build/embed.h
+HDRS := $(wildcard lib/*.h db/*.h llm/*.h lean_text/*.h lean_io/*.h run/*.h) build/embed.h
 
 LIB_OBJ := $(patsubst %.c,build/%.o,$(LIB_SRC)) build/embed.o
 SAN_LIB_OBJ := $(patsubst %.c,build/san/%.o,$(LIB_SRC)) build/san/embed.o

@@ -103,17 +103,6 @@ static char *excerpt(const char *s, size_t max)
 	return xasprintf("%.*s …", (int)max, s);
 }
 
-char *lean_utf8_clean(const char *s, size_t n)
-{
-	char *out = xstrndup(s, n);
-	size_t off = 0, bad;
-	while (!cs_utf8_valid(out + off, n - off, &bad)) {
-		out[off + bad] = '?';
-		off += bad + 1;
-	}
-	return out;
-}
-
 /* ---- configuration ---- */
 
 char *lean_pool_computed_setting(const char *name)

@@ -7,7 +7,7 @@
 #include <jansson.h>
 
 #include "cs.h"
-#include "lean_repl.h"
+#include "lean_internal.h"
 
 const char *lean_verdict_name(enum lean_verdict v)
 {
@@ -513,4 +513,15 @@ int lean_is_lean_version(const char *s)
 		return 1;
 	}
 	return 0;
+}
+
+char *lean_utf8_clean(const char *s, size_t n)
+{
+	char *out = xstrndup(s, n);
+	size_t off = 0, bad;
+	while (!cs_utf8_valid(out + off, n - off, &bad)) {
+		out[off + bad] = '?';
+		off += bad + 1;
+	}
+	return out;
 }

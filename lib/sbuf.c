@@ -1,6 +1,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <stdio.h>
+#include <errno.h>
 #include <string.h>
 
 #include "cs.h"
@@ -86,4 +87,39 @@ char *sbuf_detach(struct sbuf *sb)
 const char *sbuf_str(const struct sbuf *sb)
 {
 	return sb->buf ? sb->buf : "";
+}
+
+/* Built on an sbuf (and so here, not in util.c: util.c is below sbuf.c). */
+char *xasprintf(const char *fmt, ...)
+{
+	struct sbuf sb = SBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	sbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	return sbuf_detach(&sb);
+}
+
+char *cs_read_file(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	struct sbuf sb = SBUF_INIT;
+	char buf[65536];
+	size_t n;
+	int err;
+	if (!fp)
+		return NULL;
+	while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
+		sbuf_add(&sb, buf, n);
+	if (ferror(fp)) {
+		err = errno;
+		fclose(fp);
+		sbuf_release(&sb);
+		errno = err;
+		return NULL;
+	}
+	fclose(fp);
+	if (len)
+		*len = sb.len;
+	return sbuf_detach(&sb);
 }

@@ -169,16 +169,6 @@ void *cs_grow(void *v, size_t *cap, size_t n, size_t size)
 	return xrealloc(v, *cap * size);
 }
 
-char *xasprintf(const char *fmt, ...)
-{
-	struct sbuf sb = SBUF_INIT;
-	va_list ap;
-	va_start(ap, fmt);
-	sbuf_vaddf(&sb, fmt, ap);
-	va_end(ap);
-	return sbuf_detach(&sb);
-}
-
 const char *cs_env(const char *name, const char *def)
 {
 	const char *v = getenv(name);
@@ -288,28 +278,4 @@ int cs_wants_help(int argc, char **argv)
 			cs_print_version();
 	}
 	return 0;
-}
-
-char *cs_read_file(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	struct sbuf sb = SBUF_INIT;
-	char buf[65536];
-	size_t n;
-	int err;
-	if (!fp)
-		return NULL;
-	while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
-		sbuf_add(&sb, buf, n);
-	if (ferror(fp)) {
-		err = errno;
-		fclose(fp);
-		sbuf_release(&sb);
-		errno = err;
-		return NULL;
-	}
-	fclose(fp);
-	if (len)
-		*len = sb.len;
-	return sbuf_detach(&sb);
 }

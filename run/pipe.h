@@ -1,5 +1,5 @@
 /* pipe.h: the runtime layer, which ties the endpoints (llm/), the Lean pool
- * (lean_io/) and the corpus (db/) together; it sits above those three and below
+ * (lean_io/, on lean_text/) and the corpus (db/) together; it sits above them and below
  * the stage programs. A pipe drives tasks: a task asks an endpoint (answers served
  * from the corpus when asked before), checks code with the Lean pool and writes
  * records. Records go to a sink: JSONL on stdout for cs-store (the stage programs),

@@ -1,4 +1,4 @@
-/* fuzz-lean-input.c: a dataset's theorem as cs-ingest reads it (lean_io/lean_input.c):
+/* fuzz-lean-input.c: a dataset's theorem as cs-ingest reads it (lean_text/lean_input.c):
  * lean_input_parse and lean_informal_doc. Invariants: a parse succeeds with its parts
  * or fails with a reason and a class; the statement is in the `:= by` form and is its
  * own normal form, under the same name; plain informal text becomes one comment. */

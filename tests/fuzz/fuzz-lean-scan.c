@@ -1,4 +1,4 @@
-/* fuzz-lean-scan.c: the Lean 4 scanner (lean_io/lean_scan.c) and theorem parsing
+/* fuzz-lean-scan.c: the Lean 4 scanner (lean_text/lean_scan.c) and theorem parsing
  * on its tokens (lean_parse_theorem) over arbitrary bytes.
  * Invariants: tokens are in order, within the source, separated by whitespace
  * only, with the line, column and start-of-line the text says; one EOF token at

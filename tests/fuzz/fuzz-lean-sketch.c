@@ -1,4 +1,4 @@
-/* fuzz-lean-sketch.c: sketch analysis and recombination (lean_io/lean_sketch.c,
+/* fuzz-lean-sketch.c: sketch analysis and recombination (lean_text/lean_sketch.c,
  * lean_recombine.c) and lemmas from REPL goal strings (lean_goal.c).
  * Invariants: subgoals are the sketch's `sorry` tokens in source order; way 3's
  * lemma is there or its reason is, never both, and is way 1's when way 1 is

@@ -1,5 +1,5 @@
 /* fuzz-lean-text.c: what coldstart does to a model's answer before Lean sees it
- * (lean_io/lean_statement.c, lean_forbid.c): lean_extract_code, lean_check_forbidden,
+ * (lean_text/lean_statement.c, lean_forbid.c): lean_extract_code, lean_check_forbidden,
  * lean_check_statement, lean_graft_statement, lean_normalize, lean_proof_body.
  * Invariants: the extracted code is a piece of the answer; a stricter policy never
  * accepts what a looser one refuses; code states its own theorem's statement; a

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Policy, scanner family: where strings and characters end, as Lean's lexer says
-# (lean_io/lean_scan.c). Each input below was accepted (verdict pass) by cs-verify
+# (lean_text/lean_scan.c). Each input below was accepted (verdict pass) by cs-verify
 # before: code after an interpolated string holding '"' in a hole, or after a
 # character holding a raw newline, was taken for string; the code of `{…}` holes
 # was not checked at all. Now each is refused naming the construct and its line,

@@ -1,4 +1,4 @@
-/* test-lean-input: datasets' theorems split and normalised (lean_io/lean_input.h):
+/* test-lean-input: datasets' theorems split and normalised (lean_text/lean_input.h):
  * each published proof form, headers, doc comments, the refusals and the lines
  * they name, informal text as a doc comment; then every real miniF2F statement of
  * data/minif2f.jsonl, which must come out as it went in. */

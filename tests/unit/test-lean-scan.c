@@ -1,4 +1,4 @@
-/* test-lean-scan: the Lean 4 lexical scanner (lean_io/lean_scan.h) on hand-made
+/* test-lean-scan: the Lean 4 lexical scanner (lean_text/lean_scan.h) on hand-made
  * cases and against the positions a real Lean REPL reported for `sorry` tokens
  * (tests/fixtures/repl). */
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* test-lean-text: theorem parsing, code extraction, statement fidelity, forbidden
- * constructs, normalization and proof bodies (lean_io/lean_text.h), on hand-made
+ * constructs, normalization and proof bodies (lean_text/lean_text.h), on hand-made
  * cases, on the real DeepSeek-Prover-V2 proofs of tests/fixtures/dsp2 and the real
  * miniF2F statements of data/minif2f.jsonl. */
 #include <dirent.h>

@@ -1,4 +1,4 @@
-/* lean_decl.h: a theorem located on the tokens of lean_scan.h (lean_io/ only:
+/* lean_decl.h: a theorem located on the tokens of lean_scan.h (lean_text/ only:
  * shared by lean_theorem.c and the other lean_text.h functions). */
 #ifndef LEAN_DECL_H
 #define LEAN_DECL_H

@@ -1,5 +1,5 @@
 /* lean_scan.h: the lexical scanner of Lean 4 source shared by lean_text's
- * functions (lean_io/ only; callers use lean_text.h). Everything that looks for a
+ * functions (lean_text/ only; callers use lean_text.h). Everything that looks for a
  * keyword, a `sorry` or a `:=` does it on these tokens, never on raw text, so that
  * comments, strings and «quoted names» are never mistaken for code, nor code for
  * them. The rules are Lean's own (lean4 src/Lean/Parser/Basic.lean, tokenFnAux

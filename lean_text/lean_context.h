@@ -1,5 +1,5 @@
 /* lean_context.h: what a tactic brings into the local context, read from the text of
- * the types it works on (lean_io/ only: lean_sketch.c's "way 3", the lemma read from
+ * the types it works on (lean_text/ only: lean_sketch.c's "way 3", the lemma read from
  * the text). Types are text as written; nothing here elaborates. Every function
  * that cannot say what a tactic does fails with a reason, so that its caller can
  * ask Lean's goal state instead. */
