@@ -166,10 +166,11 @@ endif
 # the environment file both read), prompts, data and the test doubles of the demo.
 install: all
 	$(Q)install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/prompts $(DESTDIR)$(SHAREDIR)/data \
-	  $(DESTDIR)$(SHAREDIR)/doubles/dsp2 $(DESTDIR)$(MANDIR) $(DESTDIR)$(DOCDIR)/examples
+	  $(DESTDIR)$(SHAREDIR)/doubles/dsp2 $(DESTDIR)$(MANDIR) $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR)/doc
 	$(Q)install -m 755 $(PROGS) bin/coldstart $(DESTDIR)$(BINDIR)
 	$(Q)install -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)
 	$(Q)install -m 644 README.md lean_io/SANDBOX.md $(DESTDIR)$(DOCDIR)
+	$(Q)install -m 644 doc/*.md $(DESTDIR)$(DOCDIR)/doc
 	$(Q)install -m 644 $(EXAMPLES) $(DESTDIR)$(DOCDIR)/examples
 	$(Q)install -m 644 prompts/*.txt $(DESTDIR)$(SHAREDIR)/prompts
 	$(Q)install -m 644 data/*.jsonl data/PROVENANCE.md $(DESTDIR)$(SHAREDIR)/data

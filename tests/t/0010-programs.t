@@ -33,8 +33,8 @@ test_expect_success 'the driver: help, unknown command' '
 	test_exit 2 coldstart frobnicate 2>err && test_grep "usage" err
 '
 
-test_expect_success 'README documents the exit codes the programs use' '
-	for c in 0 1 2 3 4 5; do grep -q "^| $c |" "$SRC_DIR/README.md" || { echo "README lacks code $c"; exit 1; }; done
+test_expect_success 'doc/operations.md documents the exit codes the programs use' '
+	for c in 0 1 2 3 4 5; do grep -q "^| $c |" "$SRC_DIR/doc/operations.md" || { echo "doc/operations.md lacks code $c"; exit 1; }; done
 '
 
 test_done

@@ -51,15 +51,23 @@ test_expect_success 'a man page per program, made from its --help' '
 	fi
 '
 
-test_expect_success 'every setting is in the README' '
-	cs-doctor -l | sed -n "s/^\([A-Z][A-Z0-9_]*\)=.*/\1/p" > names &&
-	test "$(wc -l < names)" -gt 40 &&
-	for n in $(cat names); do grep -q "\`$n\`" "$README" || { echo "README lacks $n"; exit 1; }; done
+test_expect_success 'README: read in one sitting (at most 16 KiB), every page it links to exists' '
+	test "$(wc -c < "$README")" -le 16384 &&
+	grep -o "](doc/[^)#]*" "$README" | sed "s/^](//" | sort -u > links &&
+	test "$(wc -l < links)" -ge 6 &&
+	while read -r f; do test -f "$SRC_DIR/$f" || { echo "README links to missing $f"; exit 1; }; done < links &&
+	for f in "$SRC_DIR"/doc/*.md; do grep -q "](doc/$(basename "$f")" "$README" || { echo "README does not link $f"; exit 1; }; done
 '
 
-# The inspection one-liners: the first indented block after the heading.
+test_expect_success 'every setting is in the documentation (doc/)' '
+	cs-doctor -l | sed -n "s/^\([A-Z][A-Z0-9_]*\)=.*/\1/p" > names &&
+	test "$(wc -l < names)" -gt 40 &&
+	for n in $(cat names); do cat "$SRC_DIR"/doc/*.md | grep -q "\`$n\`" || { echo "doc/ lacks $n"; exit 1; }; done
+'
+
+# The inspection one-liners: the first indented block after the heading (doc/corpus.md).
 oneliners() {
-	sed -n "/^## Inspecting the corpus/,/^## /p" "$README" |
+	sed -n "/^## Inspecting the corpus/,/^## /p" "$SRC_DIR/doc/corpus.md" |
 		awk "/^    / { inblock = 1; print; next } inblock { exit }" | sed "s/^    //"
 }
 
@@ -115,6 +123,7 @@ test_expect_success 'make install ships man pages, docs and examples; systemd ac
 	i=$TRASH/inst/usr/local &&
 	for p in $progs coldstart; do test -f "$i/share/man/man1/$p.1" || { echo "no man page $p"; exit 1; }; done &&
 	test -f "$i/share/doc/coldstart/README.md" && test -f "$i/share/doc/coldstart/SANDBOX.md" &&
+	test -f "$i/share/doc/coldstart/doc/trust.md" && test -f "$i/share/doc/coldstart/doc/operations.md" &&
 	for f in coldstart.env coldstart.cron coldstart.service coldstart.timer; do
 		cmp "$SRC_DIR/scripts/$f" "$i/share/doc/coldstart/examples/$f" || exit 1
 	done &&
