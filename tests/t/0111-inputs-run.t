@@ -53,7 +53,7 @@ test_expect_success 'a refused record is reported, the run goes on and exits 1' 
 
 stop_double
 test_expect_success 'no process of this test is left running' '
-	sleep 0.2; ! pgrep -f -- "$TAG"
+	test_gone "$TAG"
 '
 
 test_done

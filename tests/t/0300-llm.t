@@ -184,7 +184,7 @@ test_expect_success 'a random mix of faults: every record still answered' '
 
 stop_double
 test_expect_success 'no double outlives the test' '
-	sleep 0.2 && ! pgrep -f -- "$TAG"
+	test_gone "$TAG"
 '
 
 test_done

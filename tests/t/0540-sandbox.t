@@ -116,8 +116,7 @@ test_expect_success 'sandbox: a SIGKILLed cs-verify leaves no sandboxed REPL beh
 	pid=$! &&
 	test_when_finished "kill -9 $pid; kill_tagged" &&
 	wait_for "test \$(pgrep -f -- python3.*$TAG | wc -l) -ge 1" &&
-	sleep 0.5 &&
-	test "$(pgrep -f -- "$TAG" | wc -l)" -ge 2 &&
+	test_wait "test \$(pgrep -f -- \"$TAG\" | wc -l) -ge 2" &&
 	kill -9 $pid &&
 	no_leftovers
 '

@@ -97,7 +97,7 @@ test_expect_success 'kimina-lean-server backend: same verdicts, positions in bod
 	  rec 3 "theorem t3 : True := by\n  simp -- double: fail"
 	  rec 4 "theorem t4 : True := by -- double: hang\n  trivial"
 	  rec 5 "theorem t5 : True := by -- double: crash\n  trivial"; } > in &&
-	CS_LEAN_URL=$KURL CS_LEAN_TIMEOUT=1 \
+	CS_LEAN_URL=$KURL CS_LEAN_TIMEOUT=5 \
 		test_exit 1 cs-verify in > out &&
 	test_eq "$(verdict 1 out)" pass &&
 	test_eq "$(verdict 2 out)" sorry &&

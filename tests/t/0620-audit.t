@@ -50,10 +50,10 @@ test_expect_success 'checker faults leave rows unaudited; three in a row stop th
 	: one audit at a time here: "in a row" is in the order audits end &&
 	sql ".backup faults.db" &&
 	mark faults.db $R1 audit-hang && mark faults.db $R2 audit-crash && mark faults.db $R3 "audit-exit 2" &&
-	CS_DB=$TRASH/faults.db CS_LEAN_JOBS=1 CS_LEAN_AUDIT_TIMEOUT=1 CS_LEAN_AUDIT_CMD="$CHECKER" test_exit 3 cs-audit > out 2> err &&
+	CS_DB=$TRASH/faults.db CS_LEAN_JOBS=1 CS_LEAN_AUDIT_TIMEOUT=5 CS_LEAN_AUDIT_CMD="$CHECKER" test_exit 3 cs-audit > out 2> err &&
 	jget out "r[\"verdict\"], r[\"why\"].split(\":\")[0]" > got &&
 	cat > want <<-EOF &&
-	('\''error'\'', '\''timed out after 1 s (CS_LEAN_AUDIT_TIMEOUT)'\'')
+	('\''error'\'', '\''timed out after 5 s (CS_LEAN_AUDIT_TIMEOUT)'\'')
 	('\''error'\'', '\''killed by signal 11 (Segmentation fault)'\'')
 	('\''error'\'', '\''exited with status 2'\'')
 	EOF
@@ -67,11 +67,11 @@ test_expect_success 'checker faults leave rows unaudited; three in a row stop th
 
 test_expect_success 'faults not in a row: the other rows are audited, exit 1' '
 	sqlite3 faults.db "UPDATE corpus SET formal_proof = replace(formal_proof, char(10) || '\''-- double: audit-crash'\'', '\'''\'') WHERE id = $R2" &&
-	CS_DB=$TRASH/faults.db CS_LEAN_JOBS=1 CS_LEAN_AUDIT_TIMEOUT=1 CS_LEAN_AUDIT_CMD="$CHECKER" test_exit 1 cs-audit > out 2> err &&
+	CS_DB=$TRASH/faults.db CS_LEAN_JOBS=1 CS_LEAN_AUDIT_TIMEOUT=5 CS_LEAN_AUDIT_CMD="$CHECKER" test_exit 1 cs-audit > out 2> err &&
 	test_eq "$(jget out "r[\"verdict\"]" | tr "\n" " ")" "error pass error pass pass " &&
 	test_eq "$(sqlite3 faults.db "SELECT count(*) FROM v_corpus_audit WHERE verdict = '\''pass'\''")" 3 &&
 	test_eq "$(sqlite3 faults.db "SELECT count(*) FROM corpus c WHERE NOT EXISTS (SELECT 1 FROM v_corpus_audit a WHERE a.corpus_id = c.id)")" 2 &&
-	test_grep "not audited: timed out after 1 s" err
+	test_grep "not audited: timed out after 5 s" err
 '
 
 test_expect_success 'a stop kills the audits under way; their rows stay unaudited' '

@@ -67,7 +67,7 @@ test_expect_success 'usage: hf needs -o, -o needs hf; a folder that cannot be ma
 '
 
 test_expect_success 'no process of this test is left running' '
-	sleep 0.2; ! pgrep -f -- "$TAG"
+	test_gone "$TAG"
 '
 
 test_done

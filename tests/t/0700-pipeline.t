@@ -101,11 +101,11 @@ test_expect_success 'GNU parallel workers give the same corpus' '
 '
 
 test_expect_success 'a second run on a locked corpus exits 3' '
-	flock "$CS_DB.lock" sleep 3 & lpid=$! &&
-	sleep 0.3 &&
+	flock -o "$CS_DB.lock" sleep 60 & lpid=$! &&
+	test_when_finished "pkill -P $lpid; kill $lpid" &&
+	test_locked "$CS_DB.lock" &&
 	test_exit 3 coldstart run "$DEMO" 2>err &&
-	test_grep "another run holds" err &&
-	wait $lpid
+	test_grep "another run holds" err
 '
 
 stop_double
@@ -138,7 +138,7 @@ test_expect_success 'coldstart demo: offline, self-contained, prints an example'
 '
 
 test_expect_success 'no process of this test is left running' '
-	sleep 0.2; ! pgrep -f -- "$TAG" && ! pgrep -f "$TRASH/demo"
+	test_gone "$TAG" "$TRASH/demo"
 '
 
 test_done

@@ -67,7 +67,7 @@ test_expect_success 'make install: the installed coldstart runs its demo offline
 '
 
 test_expect_success 'no process of this test is left running' '
-	sleep 0.2; ! pgrep -f -- "$TAG" && ! pgrep -f "$TRASH/d"
+	test_gone "$TAG" "$TRASH/d"
 '
 
 test_done

@@ -100,7 +100,7 @@ test_expect_success 'a REPL that never answers: FAIL within CS_DOCTOR_TIMEOUT, l
 	test_grep "^FAIL lean       no answer within 4 s (CS_DOCTOR_TIMEOUT)$" out &&
 	test_grep "^ok   corpus" out &&
 	test "$took" -lt 20 &&
-	sleep 0.3 && ! pgrep -f -- "--tag $TAG --import-delay"
+	test_gone "--tag $TAG --import-delay"
 '
 
 test_expect_success '-s: silent when the settings are valid; bad ones on stderr, exit 3' '
@@ -134,7 +134,7 @@ test_expect_success '-l: every setting with its default and meaning, two lines e
 
 stop_double
 test_expect_success 'no process of this test is left running' '
-	sleep 0.2; ! pgrep -af -- "$TAG"
+	test_gone "$TAG"
 '
 
 test_done

@@ -62,7 +62,7 @@ test_expect_success 'a failed problem shows why, down to the subgoal that failed
 
 stop_double
 test_expect_success 'no process of this test is left running' '
-	sleep 0.2; ! pgrep -f -- "$TAG"
+	test_gone "$TAG"
 '
 
 test_done

@@ -102,10 +102,10 @@ test_expect_success 'a re-decomposed problem is recombined from its new sketch o
 '
 
 test_expect_success 'retry waits for no run: a run holding the lock makes it exit 3' '
-	flock "$CS_DB.lock" sleep 3 & lpid=$! &&
-	sleep 0.3 &&
-	test_exit 3 coldstart retry 2> err && test_grep "holds .*lock" err &&
-	wait $lpid
+	flock -o "$CS_DB.lock" sleep 60 & lpid=$! &&
+	test_when_finished "pkill -P $lpid; kill $lpid" &&
+	test_locked "$CS_DB.lock" &&
+	test_exit 3 coldstart retry 2> err && test_grep "holds .*lock" err
 '
 
 test_expect_success 'no corpus: exit 3, and none is created' '
@@ -115,7 +115,7 @@ test_expect_success 'no corpus: exit 3, and none is created' '
 
 stop_double
 test_expect_success 'no process of this test is left running' '
-	sleep 0.2; ! pgrep -f -- "$TAG"
+	test_gone "$TAG"
 '
 
 test_done

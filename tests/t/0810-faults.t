@@ -100,14 +100,15 @@ else
 fi
 
 test_expect_success 'a corpus locked by another process: exit 4 after CS_DB_BUSY_MS, the cause named, rows intact' '
-	{ echo "BEGIN EXCLUSIVE; INSERT INTO runs (started_at) VALUES (\"locker\");"; sleep 4; echo "ROLLBACK;"; } |
+	rm -f release && mkfifo release &&
+	{ echo "BEGIN EXCLUSIVE; INSERT INTO runs (started_at) VALUES (\"locker\");"; cat release > /dev/null; echo "ROLLBACK;"; } |
 		sqlite3 "$CS_DB" & locker=$! &&
-	sleep 0.5 &&
+	test_wait "! sqlite3 \"$CS_DB\" \"BEGIN IMMEDIATE; ROLLBACK\" 2>/dev/null" &&
 	t0=$(date +%s) &&
 	CS_DB_BUSY_MS=300 test_exit 4 coldstart run more.jsonl 2>err &&
-	test $(($(date +%s) - t0)) -lt 4 &&
+	test $(($(date +%s) - t0)) -lt 20 &&
 	test_grep "$CS_DB: database is locked" err &&
-	wait $locker &&
+	echo > release && wait $locker &&
 	sound &&
 	sql "SELECT count(*) FROM problems; SELECT count(*) FROM attempts; SELECT count(*) FROM corpus" > now &&
 	test_cmp rows now &&
@@ -157,7 +158,7 @@ test_expect_success 'a model the endpoint does not serve: doctor says so, the ru
 stop_double
 
 test_expect_success 'no process of this test is left running' '
-	sleep 0.2; ! pgrep -f -- "$TAG"
+	test_gone "$TAG"
 '
 
 test_done

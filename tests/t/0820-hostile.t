@@ -159,7 +159,7 @@ test_expect_success 'API keys never reach the corpus (and its WAL if any), stdou
 '
 
 test_expect_success 'no process of this test is left running' '
-	sleep 0.2; ! pgrep -f -- "$TAG"
+	test_gone "$TAG"
 '
 
 test_done

@@ -142,7 +142,7 @@ test_expect_success 'a run under nohup keeps ignoring SIGHUP' '
 
 stop_double
 test_expect_success 'no process of this test is left running' '
-	sleep 0.2; ! pgrep -f -- "$TAG"
+	test_gone "$TAG"
 '
 
 test_done

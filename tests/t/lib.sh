@@ -56,6 +56,23 @@ test_grep() { grep -q -e "$1" "$2" || { echo "no '$1' in $2:"; cat "$2"; return 
 test_no_grep() { ! grep -q -e "$1" "$2" || { echo "unexpected '$1' in $2:"; grep -e "$1" "$2"; return 1; }; }
 test_eq() { [ "$1" = "$2" ] || { echo "got '$1', wanted '$2'"; return 1; }; }
 sql() { sqlite3 -batch -bail "${CS_DB:-coldstart.db}" "$@"; }
+# Waiting without a race a loaded machine can lose: poll, never sleep a fixed time.
+# test_wait "SHELL CODE" [SECONDS]: until it succeeds (evaluated each time), at most
+# SECONDS (30); the last try's status is the result.
+test_wait() {
+	_tw=0
+	while ! eval "$1" && [ $_tw -lt $((${2:-30} * 10)) ]; do sleep 0.1; _tw=$((_tw + 1)); done
+	eval "$1"
+}
+# test_gone PATTERN...: no process whose command line matches a PATTERN is left (the
+# ones on their way out get 30 s); names those still there.
+test_gone() {
+	for _p in "$@"; do
+		test_wait "! pgrep -f -- \"\$_p\" >/dev/null" || { echo "still running:"; pgrep -af -- "$_p"; return 1; }
+	done
+}
+# test_locked FILE: until another process holds flock(1)'s lock on FILE (30 s at most).
+test_locked() { test_wait "! flock -n \"$1\" true"; }
 # jget FILE EXPR: EXPR (Python, r = the record) of each JSON line of FILE.
 jget() {
 	python3 -S -c 'import json, sys
