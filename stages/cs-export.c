@@ -14,6 +14,8 @@ static const char usage[] =
 	"[-q] [-f FORMAT] [-o DIR] [--name GLOB] [--include-unverified] [--require-audit]\n"
 	"Write the corpus (CS_DB) as JSONL on stdout, one row at a time; on stderr, how\n"
 	"many rows were written and why the others were left out.\n"
+	"  -f, --format FORMAT  one of the five below\n"
+	"  -o, --output DIR     the folder of -f hf\n"
 	"  -f sft         {\"name\",\"source\",\"split\",\"source_key\",\"depth\",\"messages\":\n"
 	"                 [user: prompt, assistant: completion],\"checked_by\"} per\n"
 	"                 cold-start example (default)\n"
