@@ -176,7 +176,7 @@ install: all
 	  $(DESTDIR)$(SHAREDIR)/doubles/dsp2 $(DESTDIR)$(MANDIR) $(DESTDIR)$(DOCDIR)/examples
 	$(Q)install -m 755 $(PROGS) bin/coldstart $(DESTDIR)$(BINDIR)
 	$(Q)install -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)
-	$(Q)install -m 644 README.md lean_io/SANDBOX.md doc/*.md $(DESTDIR)$(DOCDIR)
+	$(Q)install -m 644 README.md lean_io/SANDBOX.md $(DESTDIR)$(DOCDIR)
 	$(Q)install -m 644 $(EXAMPLES) $(DESTDIR)$(DOCDIR)/examples
 	$(Q)install -m 644 prompts/*.txt $(DESTDIR)$(SHAREDIR)/prompts
 	$(Q)install -m 644 data/*.jsonl data/PROVENANCE.md $(DESTDIR)$(SHAREDIR)/data
