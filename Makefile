@@ -66,7 +66,16 @@ UNIT_BINS := $(patsubst tests/unit/%.c,build/san/tests/%.t,$(UNIT_SRC))
 MANPAGES := $(patsubst bin/%,build/man/%.1,$(PROGS)) build/man/coldstart.1
 EXAMPLES := scripts/coldstart.cron scripts/coldstart.service scripts/coldstart.timer scripts/coldstart.env
 
-all: $(PROGS) bin/coldstart $(MANPAGES)
+all: $(PROGS) bin/coldstart $(MANPAGES) doc/configuration.md
+
+# The configuration reference is generated from lib/conf.c's table, as the man
+# page's ENVIRONMENT is (cs-doctor --list --format markdown|man): a build rewrites it
+# when the table changes, and tests/t/0023-generated-docs.t checks that the committed
+# copy is the generated one.
+doc/configuration.md: bin/cs-doctor
+	@mkdir -p doc
+	$(Q)bin/cs-doctor --list --format markdown > $@.tmp && \
+	  if cmp -s $@.tmp $@; then rm -f $@.tmp && touch $@; else mv $@.tmp $@; fi
 
 bin/coldstart: scripts/coldstart build/version.h
 	@mkdir -p bin

@@ -1,6 +1,7 @@
 #include <stdarg.h>
 
 #include <libgen.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,11 +16,47 @@ const char *db_path(void)
 	return cs_conf_str("CS_DB");
 }
 
+/* Does the directory of path exist? Its name goes into dir (n bytes) either way. */
+static int dir_exists(const char *path, char *dir, size_t n)
+{
+	char copy[4096];
+	struct stat sb;
+	snprintf(copy, sizeof copy, "%s", path);
+	snprintf(dir, n, "%s", dirname(copy));
+	return stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+const char *db_strerror(sqlite3 *db, char *buf, size_t n)
+{
+	const char *msg = sqlite3_errmsg(db), *what;
+	switch (sqlite3_errcode(db) & 0xff) {
+	case SQLITE_CANTOPEN: what = "cannot open the file (missing, or its directory is not readable or writable)"; break;
+	case SQLITE_NOTADB: what = "not an SQLite database (another kind of file, or damaged)"; break;
+	case SQLITE_CORRUPT: what = "the database file is damaged"; break;
+	case SQLITE_FULL: what = "the disk is full"; break;
+	case SQLITE_READONLY: what = "the corpus cannot be written (the file, its directory or the mount is read-only)"; break;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED: what = "another program held the corpus locked longer than CS_DB_BUSY_MS"; break;
+	case SQLITE_IOERR: what = "the disk reported an I/O error"; break;
+	case SQLITE_PERM:
+	case SQLITE_AUTH: what = "permission denied"; break;
+	case SQLITE_NOMEM: what = "out of memory"; break;
+	case SQLITE_CONSTRAINT: what = "a record contradicts what the corpus holds (a constraint failed)"; break;
+	case SQLITE_ERROR: what = "the corpus is not as this coldstart expects (changed by hand?)"; break;
+	default: what = NULL;
+	}
+	if (what)
+		snprintf(buf, n, "%s (SQLite: %s)", what, msg);
+	else
+		snprintf(buf, n, "SQLite: %s", msg);
+	return buf;
+}
+
 static int exec(sqlite3 *db, const char *path, const char *sql)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		error("%s: %s", path, msg ? msg : sqlite3_errmsg(db));
+		error("%s: %s", path, db_errstr(db));
 		sqlite3_free(msg);
 		return -1;
 	}
@@ -44,7 +81,7 @@ static int migrate(sqlite3 *db, const char *path)
 {
 	int v = user_version(db);
 	if (v < 0)
-		return error("%s: cannot read the schema version: %s", path, sqlite3_errmsg(db));
+		return error("%s: cannot read the schema version: %s", path, db_errstr(db));
 	if (v > DB_SCHEMA_VERSION)
 		return error("%s: corpus schema version %d is newer than this coldstart (%d); upgrade coldstart",
 			     path, v, DB_SCHEMA_VERSION);
@@ -90,7 +127,14 @@ sqlite3 *db_open(const char *path, int readonly, int *code)
 	if (code)
 		*code = CS_EIO;
 	if (sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		error("%s: cannot open the corpus: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
+		char dir[4096];
+		if (!dir_exists(path, dir, sizeof dir)) {
+			error("%s: cannot open the corpus: directory %s does not exist", path, dir);
+			if (code)
+				*code = CS_ECONFIG;
+		} else {
+			error("%s: cannot open the corpus: %s", path, db ? db_errstr(db) : "out of memory");
+		}
 		sqlite3_close(db);
 		return NULL;
 	}
@@ -110,7 +154,7 @@ sqlite3 *db_open(const char *path, int readonly, int *code)
 	} else {
 		int v = user_version(db);
 		if (v < 0) {
-			error("%s: not a coldstart corpus: %s", path, sqlite3_errmsg(db));
+			error("%s: not a coldstart corpus: %s", path, db_errstr(db));
 			goto fail;
 		}
 		if (v != DB_SCHEMA_VERSION) {
@@ -170,19 +214,20 @@ void db_probe(const char *path, struct db_probe *out)
 	snprintf(copy, sizeof copy, "%s", path);
 	snprintf(out->dir, sizeof out->dir, "%s", dirname(copy));
 	out->exists = access(path, F_OK) == 0;
+	out->dir_exists = dir_exists(path, copy, sizeof copy);
 	out->writable = access(out->dir, W_OK) == 0 && (!out->exists || access(path, W_OK) == 0);
 	if (!out->exists)
 		return;
 	/* Read-only, without creating: the file exists and stays as it is. */
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		snprintf(out->why, sizeof out->why, "cannot open: %s", db ? sqlite3_errmsg(db) : "out of memory");
+		snprintf(out->why, sizeof out->why, "cannot open: %s", db ? db_errstr(db) : "out of memory");
 		sqlite3_close(db);
 		return;
 	}
 	sqlite3_busy_timeout(db, (int)cs_conf_long("CS_DB_BUSY_MS"));
 	out->version = (int)count_of(db, "PRAGMA user_version");
 	if (out->version < 0)
-		snprintf(out->why, sizeof out->why, "not a coldstart corpus: %s", sqlite3_errmsg(db));
+		snprintf(out->why, sizeof out->why, "not a coldstart corpus: %s", db_errstr(db));
 	else if (out->version > 0) {
 		out->problems = count_of(db, "SELECT count(*) FROM problems");
 		out->rows = count_of(db, "SELECT count(*) FROM corpus");
@@ -210,7 +255,7 @@ sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+		error("%s: %s", sqlite3_db_filename(db, "main"), db_errstr(db));
 		return NULL;
 	}
 	return st;
@@ -238,7 +283,7 @@ int db_step_done(sqlite3 *db, sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+		return error("%s: %s", sqlite3_db_filename(db, "main"), db_errstr(db));
 	return 0;
 }
 
@@ -287,7 +332,7 @@ long db_rows_if(sqlite3 *db, sqlite3_stmt *st, int (*skip)(sqlite3_stmt *st, voi
 		n++;
 	}
 	if (rc != SQLITE_DONE)
-		n = error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+		n = error("%s: %s", sqlite3_db_filename(db, "main"), db_errstr(db));
 	sqlite3_finalize(st);
 	return n;
 }
@@ -435,7 +480,7 @@ static void bind_args(sqlite3_stmt *st, const char *fmt, va_list ap)
 
 static int sql_error(sqlite3 *db, const char *sql)
 {
-	return error("%s: %s (in: %.72s%s)", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db), sql,
+	return error("%s: %s (in: %.72s%s)", sqlite3_db_filename(db, "main"), db_errstr(db), sql,
 		     strlen(sql) > 72 ? "…" : "");
 }
 

@@ -22,9 +22,16 @@ void db_close(sqlite3 *db);
  * reported ("no corpus here") with *code CS_ECONFIG instead of being created. */
 sqlite3 *db_open_existing(const char *path, int readonly, int *code);
 
+/* The last error of db in the user's words: "what it means (SQLite: its message)", or
+ * the message alone when its code has no plainer meaning; into buf (n bytes), which
+ * it returns. db_errstr(db): the same into a buffer living for the enclosing block. */
+const char *db_strerror(sqlite3 *db, char *buf, size_t n);
+#define db_errstr(db) db_strerror((db), (char[768]){ 0 }, 768)
+
 /* What can be said of a corpus without creating or changing it (cs-doctor). */
 struct db_probe {
 	int exists;               /* the file exists */
+	int dir_exists;           /* its directory exists */
 	int version;              /* PRAGMA user_version; -1 when unreadable (why says) */
 	int writable;             /* the file (when it exists) and its directory are writable */
 	long long problems, rows; /* problems and corpus rows; -1 when unknown */
@@ -149,10 +156,11 @@ json_t *db_attempt_cached(sqlite3 *db, const char *cache_key);
 typedef enum cs_outcome (*db_emit_fn)(json_t *rec, void *ctx);
 /* Stream the rows of an export format ("sft", "curriculum", "unsolved", "corpus")
  * to emit (sft: {name, source, split, source_key, depth, messages, checked_by}), the
- * number emitted in *rows. CS_DONE, or CS_STOP after a database error (printed) or
- * when emit stopped. */
-enum cs_outcome db_export(sqlite3 *db, const char *format, int flags, db_emit_fn emit, void *ctx,
-			  long *rows);
+ * number emitted in *rows. name: a GLOB the rows' problem names match (curriculum: the
+ * lemma's name), NULL for every row. CS_DONE, or CS_STOP after a database error
+ * (printed) or when emit stopped. */
+enum cs_outcome db_export(sqlite3 *db, const char *format, int flags, const char *name,
+			  db_emit_fn emit, void *ctx, long *rows);
 /* What a dataset card says about the rows export gives (include_doubles as for
  * db_export): {rows, lean, doubles, first, last (created_at), splits: [{split, depth,
  * rows}], models: [{decomposer_model, prover_model, checker, rows}], sources:
@@ -183,7 +191,7 @@ struct db_export_left {
 	long long audit_unverified; /* DB_EXPORT_AUDITED: passed, but by a checker not Lean */
 };
 /* 0, or -1 after printing why. */
-int db_export_left_out(sqlite3 *db, int flags, struct db_export_left *out);
+int db_export_left_out(sqlite3 *db, int flags, const char *name, struct db_export_left *out);
 
 /* Reports of cs-stats (db_stats.c): name ("progress", "failures", "refusals", "cost",
  * "verdicts", "corpus", "runs") and title, in the order shown. Static. */
@@ -229,5 +237,12 @@ long db_retry(sqlite3 *db, const struct db_retry_filter *f,
  * problem's tree, or {id, name, depth, status, "shown_above": true} when it appeared
  * earlier) and "proof" (or null). Caller owns; NULL after printing why. */
 json_t *db_show(sqlite3 *db, const char *key);
+/* The problems of the corpus for cs-list: the original theorems (depth 0; all: the
+ * subgoals' problems too), those of status only (NULL: every status; "pending": not
+ * proved or failed), by depth and name. fn gets each (strings borrowed for the call;
+ * why may be NULL) and stops the listing by returning non-zero (it says why). The
+ * number listed, or -1 after printing why. */
+typedef int (*db_list_fn)(const char *name, const char *status, int depth, const char *why, void *ctx);
+long db_list(sqlite3 *db, const char *status, int all, db_list_fn fn, void *ctx);
 
 #endif

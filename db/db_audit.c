@@ -30,7 +30,7 @@ int db_audit_next(sqlite3 *db, long long after, int all, const char *glob, json_
 	if (rc == SQLITE_ROW)
 		*row = db_row_json(st);
 	else if (rc != SQLITE_DONE)
-		error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+		error("%s: %s", sqlite3_db_filename(db, "main"), db_errstr(db));
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
@@ -56,7 +56,7 @@ int db_audit_store(sqlite3 *db, const struct db_audit *a)
 	return rc;
 }
 
-int db_export_left_out(sqlite3 *db, int flags, struct db_export_left *out)
+int db_export_left_out(sqlite3 *db, int flags, const char *name, struct db_export_left *out)
 {
 	static const char q[] =
 		"SELECT coalesce(sum(NOT c.real_lean AND NOT ?1), 0),"
@@ -64,7 +64,8 @@ int db_export_left_out(sqlite3 *db, int flags, struct db_export_left *out)
 		" coalesce(sum((c.real_lean OR ?1) AND ?2 AND a.verdict = 'fail'), 0),"
 		" coalesce(sum((c.real_lean OR ?1) AND ?2 AND a.verdict = 'pass' AND NOT a.real_lean"
 		"   AND NOT ?1), 0)"
-		" FROM corpus c LEFT JOIN v_corpus_audit a ON a.corpus_id = c.id";
+		" FROM corpus c LEFT JOIN v_corpus_audit a ON a.corpus_id = c.id"
+		" WHERE ?3 IS NULL OR c.name GLOB ?3";
 	sqlite3_stmt *st = db_prepare(db, q);
 	int rc;
 	memset(out, 0, sizeof *out);
@@ -72,6 +73,7 @@ int db_export_left_out(sqlite3 *db, int flags, struct db_export_left *out)
 		return -1;
 	db_bind_int(st, 1, (flags & DB_EXPORT_UNVERIFIED) != 0);
 	db_bind_int(st, 2, (flags & DB_EXPORT_AUDITED) != 0);
+	db_bind_text(st, 3, name);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		out->unverified = sqlite3_column_int64(st, 0);
@@ -79,7 +81,7 @@ int db_export_left_out(sqlite3 *db, int flags, struct db_export_left *out)
 		out->audit_failed = sqlite3_column_int64(st, 2);
 		out->audit_unverified = sqlite3_column_int64(st, 3);
 	} else {
-		error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+		error("%s: %s", sqlite3_db_filename(db, "main"), db_errstr(db));
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 0 : -1;

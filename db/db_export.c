@@ -6,28 +6,30 @@
 #include "db.h"
 #include "jsonl.h"
 
-/* ?1: DB_EXPORT_UNVERIFIED, ?2: DB_EXPORT_AUDITED; a: the row's audit (v_corpus_audit). */
+/* ?1: DB_EXPORT_UNVERIFIED, ?2: DB_EXPORT_AUDITED; a: the row's audit (v_corpus_audit);
+ * ?3: a GLOB the row's problem name matches (NULL: every row). */
 #define AUDIT_FILTER " AND (NOT ?2 OR (a.verdict = 'pass' AND (a.real_lean OR ?1)))"
+#define NAME_FILTER(col) " AND (?3 IS NULL OR " col " GLOB ?3)"
 static const char q_sft[] =
 	"SELECT c.name, c.prompt, c.completion, c.real_lean, p.source, p.split, p.source_key, c.depth"
 	" FROM corpus c JOIN problems p ON p.id = c.problem_id LEFT JOIN v_corpus_audit a ON a.corpus_id = c.id"
-	" WHERE (c.real_lean OR ?1)" AUDIT_FILTER " ORDER BY c.id";
+	" WHERE (c.real_lean OR ?1)" AUDIT_FILTER NAME_FILTER("c.name") " ORDER BY c.id";
 static const char q_corpus[] =
 	"SELECT c.*, p.split, p.formal_statement, a.verdict AS audit_verdict, a.checker AS audit_checker,"
 	" a.version AS audit_version, a.real_lean AS audit_real_lean, a.audited_at"
 	" FROM corpus c JOIN problems p ON p.id = c.problem_id"
 	" LEFT JOIN v_corpus_audit a ON a.corpus_id = c.id"
-	" WHERE (c.real_lean OR ?1)" AUDIT_FILTER " ORDER BY c.id";
+	" WHERE (c.real_lean OR ?1)" AUDIT_FILTER NAME_FILTER("c.name") " ORDER BY c.id";
 static const char q_curriculum[] =
 	"SELECT g.lemma_name AS name, g.lemma_a, g.lemma_b, g.is_final, g.extracted_by, c.header,"
 	" c.depth, pr.body, pr.real_lean, parent.name AS parent"
 	" FROM subgoals g JOIN sketches s ON s.id = g.sketch_id AND s.status = 'accepted'"
 	" JOIN problems parent ON parent.id = s.problem_id"
 	" JOIN problems c ON c.id = g.child_id LEFT JOIN proofs pr ON pr.problem_id = c.id"
-	" WHERE (pr.real_lean IS NULL OR pr.real_lean OR ?1) ORDER BY g.id";
+	" WHERE (pr.real_lean IS NULL OR pr.real_lean OR ?1) AND ?2 = ?2" NAME_FILTER("g.lemma_name") " ORDER BY g.id";
 static const char q_unsolved[] =
 	"SELECT name, split, informal AS informal_prefix, formal_statement, goal, header FROM problems"
-	" WHERE depth = 0 AND status != 'proved' AND ?1 = ?1 ORDER BY id";
+	" WHERE depth = 0 AND status != 'proved' AND ?1 = ?1 AND ?2 = ?2" NAME_FILTER("name") " ORDER BY id";
 
 /* Indent every non-empty line of body by two spaces after a statement ending in ":= by". */
 static char *with_proof(const char *header, const char *stmt, const char *body)
@@ -80,8 +82,8 @@ static enum cs_outcome emit_curriculum(sqlite3_stmt *st, db_emit_fn emit, void *
 	return rc;
 }
 
-enum cs_outcome db_export(sqlite3 *db, const char *format, int flags, db_emit_fn emit, void *ctx,
-			  long *rows)
+enum cs_outcome db_export(sqlite3 *db, const char *format, int flags, const char *name,
+			  db_emit_fn emit, void *ctx, long *rows)
 {
 	const char *sql = !strcmp(format, "sft") ? q_sft : !strcmp(format, "corpus") ? q_corpus
 			: !strcmp(format, "curriculum") ? q_curriculum
@@ -94,7 +96,8 @@ enum cs_outcome db_export(sqlite3 *db, const char *format, int flags, db_emit_fn
 		error("unknown export format '%s' (sft, curriculum, unsolved, corpus)", format);
 		return CS_STOP;
 	}
-	if (!(st = db_query(db, sql, "ii", (flags & DB_EXPORT_UNVERIFIED) != 0, (flags & DB_EXPORT_AUDITED) != 0)))
+	if (!(st = db_query(db, sql, "iit", (flags & DB_EXPORT_UNVERIFIED) != 0, (flags & DB_EXPORT_AUDITED) != 0,
+			   name)))
 		return CS_STOP;
 	while (out == CS_DONE && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (sql == q_curriculum) {
@@ -116,7 +119,7 @@ enum cs_outcome db_export(sqlite3 *db, const char *format, int flags, db_emit_fn
 		*rows += out == CS_DONE ? (sql == q_curriculum ? 2 : 1) : 0;
 	}
 	if (out == CS_DONE && rc != SQLITE_DONE) {
-		error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+		error("%s: %s", sqlite3_db_filename(db, "main"), db_errstr(db));
 		out = CS_STOP;
 	}
 	sqlite3_finalize(st);
@@ -136,7 +139,7 @@ static json_t *rows(sqlite3 *db, const char *sql, int include_doubles)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		json_array_append_new(a, db_row_json(st));
 	if (rc != SQLITE_DONE) {
-		error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+		error("%s: %s", sqlite3_db_filename(db, "main"), db_errstr(db));
 		json_decref(a);
 		a = NULL;
 	}

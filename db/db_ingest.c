@@ -67,7 +67,7 @@ int db_refusals_any(sqlite3 *db)
 	if (st && sqlite3_step(st) == SQLITE_ROW)
 		rc = sqlite3_column_int(st, 0);
 	else if (st)
-		error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+		error("%s: %s", sqlite3_db_filename(db, "main"), db_errstr(db));
 	sqlite3_finalize(st);
 	return rc;
 }

@@ -233,7 +233,7 @@ char *db_progress(sqlite3 *db)
 	if (sqlite3_step(st) == SQLITE_ROW)
 		line = xstrdup((const char *)sqlite3_column_text(st, 0));
 	else
-		error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+		error("%s: %s", sqlite3_db_filename(db, "main"), db_errstr(db));
 	sqlite3_finalize(st);
 	return line;
 }
@@ -254,7 +254,7 @@ char *db_run_counts(sqlite3 *db, const char *extra_json)
 	sqlite3_finalize(st);
 	if (!st || rc != SQLITE_DONE) {
 		if (st)
-			error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+			error("%s: %s", sqlite3_db_filename(db, "main"), db_errstr(db));
 		json_decref(counts);
 		return NULL;
 	}

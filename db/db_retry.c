@@ -55,7 +55,7 @@ static int select_failed(sqlite3 *db, const struct db_retry_filter *f, pcre2_cod
 			goto out;
 	}
 	if (step != SQLITE_DONE) {
-		error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+		error("%s: %s", sqlite3_db_filename(db, "main"), db_errstr(db));
 		goto out;
 	}
 	rc = 0;

@@ -133,3 +133,30 @@ json_t *db_show(sqlite3 *db, const char *key)
 	json_decref(ids);
 	return out;
 }
+
+long db_list(sqlite3 *db, const char *status, int all, db_list_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = db_query(db,
+		"SELECT name, status, depth, why FROM problems"
+		" WHERE (?1 OR depth = 0) AND (?2 IS NULL OR status = ?2"
+		"  OR (?2 = 'pending' AND status NOT IN ('proved', 'failed')))"
+		" ORDER BY depth, name, id", "it", all, status);
+	long n = 0;
+	int rc;
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (fn((const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+		       sqlite3_column_int(st, 2), (const char *)sqlite3_column_text(st, 3), ctx)) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+		n++;
+	}
+	if (rc != SQLITE_DONE) {
+		error("%s: %s", sqlite3_db_filename(db, "main"), db_errstr(db));
+		n = -1;
+	}
+	sqlite3_finalize(st);
+	return n;
+}

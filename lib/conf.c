@@ -101,6 +101,47 @@ const struct cs_conf *cs_conf_find(const char *name)
 	return NULL;
 }
 
+/* Levenshtein distance of a and b (insertions, deletions, substitutions), up to
+ * 64 characters of b compared; longer names are far from every setting anyway. */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[65];
+	if (lb > 64)
+		return (size_t)-1;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0], up;
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t best = diag + (a[i - 1] != b[j - 1]);
+			up = row[j];
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[lb];
+}
+
+const char *cs_conf_nearest(const char *name)
+{
+	const char *best = NULL;
+	size_t best_d = (size_t)-1, len = strlen(name);
+	size_t limit = len / 4 > 2 ? len / 4 : 2;
+	for (size_t i = 0; i < CS_ARRAY_SIZE(table); i++) {
+		size_t d = edit_distance(name, table[i].name);
+		if (d < best_d) {
+			best_d = d;
+			best = table[i].name;
+		}
+	}
+	return best_d <= limit ? best : NULL;
+}
+
 static const struct cs_conf *need(const char *name)
 {
 	const struct cs_conf *c = cs_conf_find(name);

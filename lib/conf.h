@@ -34,6 +34,9 @@ struct cs_conf {
 const struct cs_conf *cs_conf_table(size_t *n);
 /* The entry of name, or NULL. */
 const struct cs_conf *cs_conf_find(const char *name);
+/* The setting of the table nearest to name (a typo: at most max(2, length / 4)
+ * edits away), or NULL. Static. */
+const char *cs_conf_nearest(const char *name);
 /* Is value (the text of the environment variable) valid for c? 0, or -1 with *why
  * (malloc'd, names the variable; never shows a secret). */
 int cs_conf_check(const struct cs_conf *c, const char *value, char **why);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # mkman.sh PROGRAM VERSION: a man page (roff, man macros) on stdout, made from the
 # program's --help text, so that the page and the help never disagree. The driver
-# (coldstart) also gets the table of every CS_* setting (cs-doctor -l) and the
+# (coldstart) also gets the table of every CS_* setting (cs-doctor -l -f man) and the
 # exit codes; each cs-* page points to it.
 #   usage: PROG ARGS            -> SYNOPSIS (with its continuation lines)
 #   the first line after it     -> NAME's one-line description
@@ -53,10 +53,10 @@ printf '%s\n' "$body" | esc | awk '
 	END { if (nf) print ".fi" }'
 if [ "$prog" = coldstart ]; then
 	echo '.SH ENVIRONMENT'
-	printf '%s\n' 'Every setting, its default and its meaning (\fBcs\-doctor \-l\fR prints this list;' \
-		'\fBcoldstart doctor\fR validates the values set and prints those in effect):' '.PP' '.nf'
-	"$dir/cs-doctor" -l | esc
-	printf '%s\n' '.fi'
+	printf '%s\n' 'Every setting, its type, default and meaning, generated from the table of' \
+		'lib/conf.c (\fBcs\-doctor \-l\fR prints it; doc/configuration.md is the same table;' \
+		'\fBcoldstart doctor\fR validates the values set and prints those in effect):'
+	"$dir/cs-doctor" --list --format man
 fi
 cat <<'EOT'
 .SH EXIT STATUS

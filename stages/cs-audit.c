@@ -17,11 +17,11 @@
 #define MAX_FAULTS 3 /* checker errors in a row that stop the audit */
 
 static const char usage[] =
-	"[-n LIMIT] [--all] [--name GLOB]\n"
+	"[--limit N] [-a] [--name GLOB]\n"
 	"Run the kernel checker CS_LEAN_AUDIT_CMD on the proof file of each corpus row\n"
 	"(CS_DB) not audited yet, CS_LEAN_JOBS at a time; store its verdict and version\n"
 	"and print one JSONL record per row: {name, verdict, checker, version, why, elapsed}.\n"
-	"  -n LIMIT     audit at most LIMIT rows\n"
+	"  --limit N    audit at most N rows\n"
 	"  -a, --all    also rows audited before (each audit is kept)\n"
 	"  --name GLOB  only rows whose name matches GLOB (SQLite GLOB: * ? [...])\n"
 	"Takes the run lock CS_DB.lock: never runs beside `coldstart run`. A checker error\n"
@@ -114,6 +114,7 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "all", no_argument, NULL, 'a' },
+		{ "limit", required_argument, NULL, 'L' },
 		{ "name", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -131,17 +132,17 @@ int main(int argc, char **argv)
 	void *udata;
 
 	cs_init(argv[0]);
-	while ((opt = getopt_long(argc, argv, "han:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "ha", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h': cs_usage(usage, CS_OK);
 		case 'V': cs_print_version();
 		case 'a': all = 1; break;
 		case 'N': glob = optarg; break;
-		case 'n': {
+		case 'L': {
 			char *end;
 			limit = strtol(optarg, &end, 10);
 			if (*end || limit < 1)
-				die(CS_EUSAGE, "-n %s: not a positive number", optarg);
+				die(CS_EUSAGE, "--limit %s: not a positive number", optarg);
 			break;
 		}
 		default: cs_usage(usage, CS_EUSAGE);

@@ -10,13 +10,12 @@
 #include "db.h"
 #include "jsonl.h"
 
-#ifndef CS_VERSION
-#define CS_VERSION "unknown"
-#endif
-
 static const char usage[] =
-	"[-f FORMAT] [-o DIR] [--include-unverified] [--require-audit]\n"
-	"Write the corpus (CS_DB) as JSONL on stdout, one row at a time.\n"
+	"[-q] [-f FORMAT] [-o DIR] [--name GLOB] [--include-unverified] [--require-audit]\n"
+	"Write the corpus (CS_DB) as JSONL on stdout, one row at a time; on stderr, how\n"
+	"many rows were written and why the others were left out.\n"
+	"  -f, --format FORMAT  one of the five below\n"
+	"  -o, --output DIR     the folder of -f hf\n"
 	"  -f sft         {\"name\",\"source\",\"split\",\"source_key\",\"depth\",\"messages\":\n"
 	"                 [user: prompt, assistant: completion],\"checked_by\"} per\n"
 	"                 cold-start example (default)\n"
@@ -30,7 +29,9 @@ static const char usage[] =
 	"  -D, --include-unverified  also rows not checked by a recognised Lean (a test\n"
 	"                 double's, real_lean = 0); refused by default (alias --include-doubles)\n"
 	"  -A, --require-audit  (sft, corpus) only rows whose kernel replay (cs-audit)\n"
-	"                 passed, by a checker that is Lean unless --include-unverified\n";
+	"                 passed, by a checker that is Lean unless --include-unverified\n"
+	"  --name GLOB    only the rows of problems whose name matches GLOB (not hf)\n"
+	"  -q, --quiet    no count on stderr (what was left out is still said)\n";
 
 static enum cs_outcome emit(json_t *rec, void *ctx)
 {
@@ -41,10 +42,10 @@ static enum cs_outcome emit(json_t *rec, void *ctx)
 }
 
 /* Say how many corpus rows the export left out, and why. */
-static void report_left_out(sqlite3 *db, int flags)
+static void report_left_out(sqlite3 *db, int flags, const char *name)
 {
 	struct db_export_left l;
-	if (db_export_left_out(db, flags, &l))
+	if (db_export_left_out(db, flags, name, &l))
 		return;
 	if (l.unverified)
 		warning("%lld rows checked by a test double or an unrecognised checker, not by Lean, "
@@ -220,7 +221,7 @@ static void card(FILE *fp, const struct hf *h, const json_t *sum, int doubles)
 		"## Licence\n\n"
 		"To be set by whoever publishes this folder (see `license` above).\n\n"
 		"Written by coldstart %s on %s from rows made %s to %s.\n",
-		CS_VERSION, now, jsonl_str(sum, "first") ? jsonl_str(sum, "first") : "-",
+		cs_version(), now, jsonl_str(sum, "first") ? jsonl_str(sum, "first") : "-",
 		jsonl_str(sum, "last") ? jsonl_str(sum, "last") : "-");
 }
 
@@ -236,7 +237,7 @@ static long export_hf(sqlite3 *db, const char *dir, int flags)
 	if ((mkdir(dir, 0777) && errno != EEXIST) || (mkdir(data, 0777) && errno != EEXIST))
 		die(CS_EIO, "%s: %s", data, strerror(errno));
 	free(data);
-	if (db_export(db, "sft", flags, emit_hf, &h, &n) != CS_DONE ||
+	if (db_export(db, "sft", flags, NULL, emit_hf, &h, &n) != CS_DONE ||
 	    !(sum = db_export_summary(db, flags & DB_EXPORT_UNVERIFIED)))
 		exit(CS_EIO);
 	if (!h.n)
@@ -268,6 +269,8 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
+		{ "name", required_argument, NULL, 'N' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "include-unverified", no_argument, NULL, 'D' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "include-doubles", no_argument, NULL, 'D' },
@@ -276,18 +279,20 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *format = "sft", *out = NULL;
-	int opt, flags = 0, code, hf;
+	const char *format = "sft", *out = NULL, *name = NULL;
+	int opt, flags = 0, code, hf, quiet = 0;
 	long n;
 	sqlite3 *db;
 
 	cs_init(argv[0]);
-	while ((opt = getopt_long(argc, argv, "hf:o:DA", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "hqf:o:DA", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h': cs_usage(usage, CS_OK);
 		case 'V': cs_print_version();
 		case 'f': format = optarg; break;
 		case 'o': out = optarg; break;
+		case 'N': name = optarg; break;
+		case 'q': quiet = 1; break;
 		case 'D': flags |= DB_EXPORT_UNVERIFIED; break;
 		case 'A': flags |= DB_EXPORT_AUDITED; break;
 		default: cs_usage(usage, CS_EUSAGE);
@@ -303,16 +308,26 @@ int main(int argc, char **argv)
 		die(CS_EUSAGE, hf ? "-f hf needs -o DIR" : "-o DIR goes with -f hf");
 	if ((flags & DB_EXPORT_AUDITED) && strcmp(format, "sft") && strcmp(format, "hf") && strcmp(format, "corpus"))
 		die(CS_EUSAGE, "--require-audit applies to -f sft, hf and corpus (audits are of corpus rows)");
-	if (!(db = db_open(db_path(), 1, &code)))
+	if (hf && name)
+		die(CS_EUSAGE, "--name goes with -f sft, curriculum, unsolved and corpus (a dataset is the whole corpus)");
+	quiet |= cs_conf_on("CS_QUIET");
+	if (!(db = db_open_existing(db_path(), 1, &code)))
 		return code;
 	if (hf)
 		n = export_hf(db, out, flags);
-	else if (db_export(db, format, flags, emit, NULL, &n) != CS_DONE)
+	else if (db_export(db, format, flags, name, emit, NULL, &n) != CS_DONE)
 		n = -1;
-	if (n >= 0 && strcmp(format, "unsolved"))
-		report_left_out(db, flags);
-	db_close(db);
-	if (hf && n >= 0 && !cs_conf_on("CS_QUIET"))
+	/* The count first, then why the others were left out: on stderr, beside the data. */
+	if (n >= 0 && fflush(stdout))
+		die(CS_EIO, "write to standard output failed: %s", strerror(errno));
+	if (hf && n >= 0 && !quiet)
 		fprintf(stderr, "%s: %ld rows in %s/data, dataset card %s/README.md\n", cs_progname, n, out, out);
+	else if (n >= 0 && !quiet)
+		fprintf(stderr, "%s: %ld %s%s written (-f %s)%s%s%s\n", cs_progname, n,
+			!strcmp(format, "unsolved") ? "theorem" : !strcmp(format, "curriculum") ? "lemma record" : "row",
+			n == 1 ? "" : "s", format, name ? "; problems matching '" : "", name ? name : "", name ? "'" : "");
+	if (n >= 0 && strcmp(format, "unsolved"))
+		report_left_out(db, flags, name);
+	db_close(db);
 	return n < 0 ? CS_EIO : CS_OK;
 }

@@ -32,9 +32,9 @@ static const char usage[] =
 	"  split, goal       split, goal\n"
 	"Loading the same problem twice adds nothing. Refused records are named\n"
 	"(file:line) and recorded in the corpus (coldstart status counts them).\n"
-	"  -q                  no summary on stderr\n"
-	"  -s SOURCE           name recorded as the problems' source (default: the file)\n"
-	"  -f, --field NAME=KEY  read field NAME (name, informal, header,\n"
+	"  -q, --quiet         no summary on stderr\n"
+	"  -s, --source SOURCE name recorded as the problems' source (default: the file)\n"
+	"  --field NAME=KEY    read field NAME (name, informal, header,\n"
 	"                      formal_statement, split, goal, source_key) from KEY\n"
 	"Exit: 0 all loaded, 1 some records bad, 2 usage, 3 configuration, 4 I/O.\n";
 
@@ -376,7 +376,9 @@ static void set_field(struct ingest *g, const char *arg)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "field", required_argument, NULL, 'f' },
+		{ "field", required_argument, NULL, 'F' },
+		{ "source", required_argument, NULL, 's' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -385,13 +387,13 @@ int main(int argc, char **argv)
 	int quiet = 0, opt, code, rc = 0;
 
 	cs_init(argv[0]);
-	while ((opt = getopt_long(argc, argv, "hqs:f:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "hqs:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h': cs_usage(usage, CS_OK);
 		case 'V': cs_print_version();
 		case 'q': quiet = 1; break;
 		case 's': g.source = optarg; break;
-		case 'f': set_field(&g, optarg); break;
+		case 'F': set_field(&g, optarg); break;
 		default: cs_usage(usage, CS_EUSAGE);
 		}
 	}

@@ -9,15 +9,15 @@
 #include "llm.h"
 
 static const char usage[] =
-	"[-r decomposer|prover] [-j N] [FILE]\n"
+	"[--role decomposer|prover] [-j N] [FILE]\n"
 	"Send chat completions to an endpoint. Reads JSONL records (FILE or standard input)\n"
 	"  {\"id\": ..., \"messages\": [{\"role\": ..., \"content\": ...}, ...] or \"prompt\": \"...\",\n"
 	"   optional \"n\", \"temperature\", \"top_p\", \"max_tokens\", \"seed\", \"stop\"}\n"
 	"and writes one record per input, in the order answers arrive:\n"
 	"  {\"id\", \"choices\": [{\"content\", \"reasoning\", \"finish_reason\", \"truncated\"}],\n"
 	"   \"usage\", \"model\", \"attempts\", \"http_status\", \"elapsed\", \"error\"}\n"
-	"  -r ROLE  endpoint: prover (default) or decomposer\n"
-	"  -j N     requests in flight (default CS_JOBS, 16)\n"
+	"  --role ROLE   endpoint: prover (default) or decomposer\n"
+	"  -j, --jobs N  requests in flight (default CS_JOBS, 16)\n"
 	"Environment: CS_<ROLE>_URL, CS_<ROLE>_MODEL, CS_<ROLE>_API_KEY (DEEPSEEK_API_KEY),\n"
 	"CS_<ROLE>_TEMPERATURE, CS_<ROLE>_TOP_P, CS_<ROLE>_MAX_TOKENS (sampling defaults),\n"
 	"CS_JOBS, CS_LLM_TIMEOUT, CS_LLM_CONNECT_TIMEOUT, CS_LLM_RETRIES, CS_LLM_BACKOFF,\n"
@@ -175,6 +175,13 @@ static char *where_of(const struct jsonl_reader *r, const json_t *id)
 
 int main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "role", required_argument, NULL, 'R' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct llm_endpoint ep;
 	struct llm_client *c;
 	struct llm_sampling defaults = { 0 };
@@ -183,11 +190,10 @@ int main(int argc, char **argv)
 	int opt, eof = 0, outstanding = 0, failed = 0, payment = 0;
 	long jobs = 0;
 	cs_init(argv[0]);
-	if (cs_wants_help(argc, argv))
-		cs_usage(usage, CS_OK);
-	while ((opt = getopt(argc, argv, "hr:j:")) != -1) {
+	while ((opt = getopt_long(argc, argv, "hj:", longopts, NULL)) != -1) {
 		switch (opt) {
-		case 'r':
+		case 'V': cs_print_version();
+		case 'R':
 			role = optarg;
 			if (strcmp(role, "prover") && strcmp(role, "decomposer"))
 				cs_usage(usage, CS_EUSAGE);

@@ -1,5 +1,6 @@
 /* cs-pending: emit the work a stage has left, as JSONL. */
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,13 +10,14 @@
 #include "jsonl.h"
 
 static const char usage[] =
-	"[-c] [-n LIMIT] STAGE | -s\n"
+	"[-c] [--limit N] STAGE | --summary\n"
 	"Print the pending work of STAGE (prove, decompose, recombine) as JSONL, one\n"
 	"record per problem, after settling what follows from finished subgoals.\n"
 	"Problems with a failed request in run CS_RUN_ID wait for the next run.\n"
-	"  -c        print only the count\n"
-	"  -n LIMIT  at most LIMIT records\n"
-	"  -s        print one line summing up the corpus state (changes with any progress)\n"
+	"  -c, --count  print only the count\n"
+	"  --limit N    at most N records\n"
+	"  --summary    print one line summing up the corpus state (changes with any\n"
+	"               progress)\n"
 	"Environment: CS_DB, CS_MAX_DEPTH (3), CS_E2E_SAMPLES, CS_RUN_ID.\n";
 
 static int emit(json_t *rec, void *ctx)
@@ -32,19 +34,26 @@ static int emit(json_t *rec, void *ctx)
 
 int main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "count", no_argument, NULL, 'c' },
+		{ "limit", required_argument, NULL, 'L' },
+		{ "summary", no_argument, NULL, 'S' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
 	int opt, only_count = 0, state = 0, code, max_depth;
 	long limit = 0, count = 0, n;
 	sqlite3 *db;
 
 	cs_init(argv[0]);
-	if (cs_wants_help(argc, argv))
-		cs_usage(usage, CS_OK);
-	while ((opt = getopt(argc, argv, "hcn:s")) != -1) {
+	while ((opt = getopt_long(argc, argv, "hc", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h': cs_usage(usage, CS_OK);
+		case 'V': cs_print_version();
 		case 'c': only_count = 1; break;
-		case 'n': limit = atol(optarg); break;
-		case 's': state = 1; break;
+		case 'L': limit = cs_arg_long(optarg, 1, LONG_MAX, usage); break;
+		case 'S': state = 1; break;
 		default: cs_usage(usage, CS_EUSAGE);
 		}
 	}

@@ -20,7 +20,7 @@ static const char usage[] =
 	"stored as they come; a killed run resumes where it stopped. Takes the run lock\n"
 	"(CS_DB.lock). SIGINT, SIGTERM or SIGHUP end the run within a second or two (what\n"
 	"is in flight is dropped, every stored answer kept; a second signal ends at once).\n"
-	"  -q  no progress line\n"
+	"  -q, --quiet  no progress line\n"
 	"Exit: 0 done; 1 a record was refused or problems were left pending by\n"
 	"infrastructure faults; 3 configuration unusable, an endpoint refusing the key or\n"
 	"the model, or CS_MAX_INFRA_FAULTS faults in a row (the work stays pending); 4 I/O;\n"
@@ -64,17 +64,22 @@ static const char *status_of(int rc, int sig)
 
 int main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct sched_opts o = { 0 };
 	char *config, *extra = NULL, *counts;
 	int opt, code, rc;
 	sqlite3 *db;
 
 	cs_init(argv[0]);
-	if (cs_wants_help(argc, argv))
-		cs_usage(usage, CS_OK);
-	while ((opt = getopt(argc, argv, "hq")) != -1) {
+	while ((opt = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h': cs_usage(usage, CS_OK);
+		case 'V': cs_print_version();
 		case 'q': o.quiet = 1; break;
 		default: cs_usage(usage, CS_EUSAGE);
 		}

@@ -9,14 +9,15 @@
 #include "jsonl.h"
 
 static const char usage[] =
-	"[-v | -j] NAME|ID...\n"
+	"[-v | --json] NAME|ID...\n"
 	"Print the whole tree of a problem of the corpus (CS_DB): its status and why,\n"
 	"every sample asked (stage, sample index, verdict and why, tokens), each sketch\n"
 	"(status, why, model, reasoning, code) with its subgoals (how each was stated)\n"
 	"and, under each, the subgoal's own tree; the recombination checks and the\n"
 	"proof. A lemma shared by several sketches is shown once. Long texts are cut.\n"
-	"  -v  everything in full (reasoning, reasons, lemma statements, every proof)\n"
-	"  -j  the tree as one JSON object per problem (cs-show -j NAME | jq .)\n";
+	"  -v, --verbose  everything in full (reasoning, reasons, lemma statements,\n"
+	"                 every proof)\n"
+	"  --json         the tree as one JSON object per problem (cs-show --json NAME | jq .)\n";
 
 static int verbose;
 
@@ -201,17 +202,23 @@ static void put_problem(int in, const json_t *p, int root)
 
 int main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
 	int opt, code, json = 0, bad = 0;
 	sqlite3 *db;
 
 	cs_init(argv[0]);
-	if (cs_wants_help(argc, argv))
-		cs_usage(usage, CS_OK);
-	while ((opt = getopt(argc, argv, "hvj")) != -1) {
+	while ((opt = getopt_long(argc, argv, "hv", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h': cs_usage(usage, CS_OK);
+		case 'V': cs_print_version();
 		case 'v': verbose = 1; break;
-		case 'j': json = 1; break;
+		case 'J': json = 1; break;
 		default: cs_usage(usage, CS_EUSAGE);
 		}
 	}

@@ -12,8 +12,8 @@ static const char usage[] =
 	"problems failed, what the policy refused, samples and tokens per model and\n"
 	"stage, verdicts, the corpus, and the last runs (requests, tokens, cache hits,\n"
 	"seconds, rows added: the view v_runs).\n"
-	"  -r REPORT  only this report (repeatable): progress, failures, refusals,\n"
-	"             cost, verdicts, corpus, runs\n";
+	"  -r, --report REPORT  only this report (repeatable): progress, failures,\n"
+	"             refusals, cost, verdicts, corpus, runs\n";
 
 /* The rows of one report, kept to align the columns (reports are a few rows). */
 struct table {
@@ -114,6 +114,12 @@ static int report(sqlite3 *db, const struct db_report *r)
 
 int main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "report", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
 	const char **only = NULL;
 	size_t nonly = 0, n;
 	const struct db_report *reports;
@@ -121,12 +127,11 @@ int main(int argc, char **argv)
 	sqlite3 *db;
 
 	cs_init(argv[0]);
-	if (cs_wants_help(argc, argv))
-		cs_usage(usage, CS_OK);
 	reports = db_reports(&n);
-	while ((opt = getopt(argc, argv, "hr:")) != -1) {
+	while ((opt = getopt_long(argc, argv, "hr:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h': cs_usage(usage, CS_OK);
+		case 'V': cs_print_version();
 		case 'r': {
 			size_t i;
 			for (i = 0; i < n && strcmp(reports[i].name, optarg); i++)

@@ -16,13 +16,14 @@ static const char usage[] =
 	"Store the JSONL result records of cs-prove, cs-decompose and cs-recombine in the\n"
 	"corpus (CS_DB), one transaction per record. A bad record is reported with its\n"
 	"line and skipped; the rest is stored.\n"
-	"  -p LABEL  show a progress line on a terminal (records of type prove,\n"
-	"            decompose or recombine count as done); -t TOTAL for the ETA\n"
-	"  -S        record the start of a run with this coldstart's version and the\n"
+	"  -p, --progress LABEL  show a progress line on a terminal (records of type\n"
+	"            prove, decompose or recombine count as done)\n"
+	"  -t, --total N  the records to come, for the progress line's ETA\n"
+	"  -S, --start-run  record the start of a run with this coldstart's version and the\n"
 	"            configuration in effect (secrets never), print its id; runs left\n"
 	"            'running' by a killed run are marked 'killed' (the caller holds the\n"
 	"            run lock). -S JSON records JSON as the configuration instead\n"
-	"  -E ID ST  record the end of run ID with status ST (done, failed, killed)\n"
+	"  -E, --end-run ID ST  record the end of run ID with status ST (done, failed, killed)\n"
 	"Environment: CS_DB, CS_RUN_ID (run the records belong to).\n";
 
 struct progress {
@@ -53,17 +54,25 @@ static int run_end(sqlite3 *db, long long run_id, const char *status)
 
 int main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "progress", required_argument, NULL, 'p' },
+		{ "total", required_argument, NULL, 't' },
+		{ "start-run", no_argument, NULL, 'S' },
+		{ "end-run", no_argument, NULL, 'E' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct progress prog = { 0 };
 	int opt, code, start = 0, end = 0, bad = 0;
 	long long run_id;
 	sqlite3 *db;
 
 	cs_init(argv[0]);
-	if (cs_wants_help(argc, argv))
-		cs_usage(usage, CS_OK);
-	while ((opt = getopt(argc, argv, "hp:t:SE")) != -1) {
+	while ((opt = getopt_long(argc, argv, "hp:t:SE", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h': cs_usage(usage, CS_OK);
+		case 'V': cs_print_version();
 		case 'p': prog.label = optarg; break;
 		case 't': prog.total = atol(optarg); break;
 		case 'S': start = 1; break;

@@ -23,7 +23,7 @@ static const char usage[] =
 	"construct or a changed statement is rejected without reaching Lean. With a\n"
 	"formal_statement, Lean checks that statement with the code's proof grafted on (the\n"
 	"code's helper declarations before it), never the code's copy of the statement.\n"
-	"  -j N  checks in flight (default CS_LEAN_JOBS)\n"
+	"  -j, --jobs N  checks in flight (default CS_LEAN_JOBS)\n"
 	"Environment: CS_LEAN_REPL, CS_LEAN_DIR or CS_LEAN_URL; CS_LEAN_JOBS, CS_LEAN_TIMEOUT,\n"
 	"CS_LEAN_MEMORY, CS_LEAN_MAX_USES, CS_LEAN_SANDBOX, CS_LEAN_AXIOMS; CS_ALLOW_NATIVE_DECIDE,\n"
 	"CS_MAX_HEARTBEATS. Exit status 1 when a record was bad or its check ended in error.\n";
@@ -165,11 +165,16 @@ int main(int argc, char **argv)
 	const char *path;
 	int opt, eof = 0, inflight = 0, failed = 0;
 	long max_inflight = 0;
+	static const struct option longopts[] = {
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
 	cs_init(argv[0]);
-	if (cs_wants_help(argc, argv))
-		cs_usage(usage, CS_OK);
-	while ((opt = getopt(argc, argv, "hj:")) != -1) {
+	while ((opt = getopt_long(argc, argv, "hj:", longopts, NULL)) != -1) {
 		switch (opt) {
+		case 'V': cs_print_version();
 		case 'j': max_inflight = cs_arg_long(optarg, 1, 100000, usage); break;
 		default: cs_usage(usage, opt == 'h' ? CS_OK : CS_EUSAGE);
 		}

@@ -3,7 +3,7 @@
 # usage on stderr prefixed by its name; the one exit-code table.
 . "$(dirname "$0")/lib.sh"
 
-progs="cs-ingest cs-pending cs-prove cs-decompose cs-recombine cs-run cs-store cs-verify cs-llm cs-export cs-stats cs-doctor cs-audit cs-show cs-retry"
+progs="cs-ingest cs-list cs-pending cs-prove cs-decompose cs-recombine cs-run cs-store cs-verify cs-llm cs-export cs-stats cs-doctor cs-audit cs-show cs-retry"
 
 test_expect_success 'every program is built' '
 	for p in $progs; do command -v $p >/dev/null || { echo "missing $p"; exit 1; }; done
@@ -30,7 +30,8 @@ test_expect_success 'a bad option exits 2 with the usage on stderr, named' '
 
 test_expect_success 'the driver: help, unknown command' '
 	coldstart help >out && test_grep "^usage: coldstart" out &&
-	test_exit 2 coldstart frobnicate 2>err && test_grep "usage" err
+	test_exit 2 coldstart frobnicate 2>err && test_grep "^coldstart: unknown command .frobnicate.$" err &&
+	test "$(wc -l < err)" -le 2
 '
 
 test_expect_success 'doc/operations.md documents the exit codes the programs use' '

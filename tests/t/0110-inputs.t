@@ -28,7 +28,7 @@ ingest() { (cd "$IN" && cs-ingest "$@"); }
 test_expect_success 'every dataset shape loads as published; statements normalised, originals kept' '
 	ingest lean_workbook.json numinamath_lean.jsonl goedel_pset.jsonl proofnet.jsonl \
 		proverbench.jsonl 2>err &&
-	ingest -f name=id -f informal=nl_statement -f header=lean4_src_header \
+	ingest --field name=id --field informal=nl_statement --field header=lean4_src_header \
 		--field formal_statement=lean4_formalization proofnetsharp.jsonl 2>>err &&
 	test_grep "10 read, 10 added, 0 already present, 0 bad" err &&
 	test_grep "1 read, 1 added, 0 already present, 0 bad" err &&
@@ -142,7 +142,7 @@ test_expect_success '--field: another key, an integer id, an explicit source key
 
 test_expect_success 'a bad --field is a usage error' '
 	test_exit 2 cs-ingest --field nosuch=x 2>err && test_grep "want NAME=KEY" err &&
-	test_exit 2 cs-ingest -f name= 2>err && test_grep "want NAME=KEY" err
+	test_exit 2 cs-ingest --field name= 2>err && test_grep "want NAME=KEY" err
 '
 
 test_done

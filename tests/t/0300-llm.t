@@ -153,7 +153,7 @@ test_expect_success 'a planted API key never appears in output, errors or the lo
 	for f in out err dlog double.out double.err; do
 		! grep -F -e "$KEY" -e "planted-7f3a" $f || { echo "key in $f"; exit 1; }
 	done &&
-	DEEPSEEK_API_KEY=$KEY CS_DECOMPOSER_URL=$CS_PROVER_URL cs-llm -r decomposer in > out2 2> err2 &&
+	DEEPSEEK_API_KEY=$KEY CS_DECOMPOSER_URL=$CS_PROVER_URL cs-llm --role decomposer in > out2 2> err2 &&
 	test_eq "$(jget dlog "(r[\"auth\"], r[\"model\"])" | tail -n 1)" "('\''yes'\'', '\''deepseek-chat'\'')" &&
 	! grep -F "$KEY" out2 err2 dlog
 '

@@ -127,12 +127,12 @@ print(top)" checker.log > top &&
 '
 
 test_expect_success '--all, -n and --name choose the rows; every audit is kept' '
-	CS_LEAN_AUDIT_CMD="$CHECKER" cs-audit --all -n 2 > out &&
+	CS_LEAN_AUDIT_CMD="$CHECKER" cs-audit --all --limit 2 > out &&
 	test_eq "$(jget out "r[\"name\"]" | sort)" "$(head -n 2 names | sort)" &&
 	CS_LEAN_AUDIT_CMD="$CHECKER" cs-audit -a --name "mathd_algebra_1*" > out &&
 	test_eq "$(jget out "r[\"name\"]" | sort | tr "\n" " ")" "mathd_algebra_10 mathd_algebra_109 " &&
 	test_eq "$(sql "SELECT count(*) FROM audits")" 14 &&
-	test_exit 2 cs-audit -n 0 2> err && test_grep "not a positive number" err
+	test_exit 2 cs-audit --limit 0 2> err && test_grep "not a positive number" err
 '
 
 test_expect_success 'a row the kernel refuses fails with the checker message (exit 1)' '
@@ -186,7 +186,7 @@ test_expect_success 'without --include-unverified: neither double-checked rows n
 '
 
 test_expect_success 'a checker that does not answer the version query: recorded with an unknown version' '
-	CS_LEAN_AUDIT_CMD="[ \"\$CS_AUDIT_VERSION\" = 1 ] && exit 5; $CHECKER" cs-audit --all -n 1 > out 2> err &&
+	CS_LEAN_AUDIT_CMD="[ \"\$CS_AUDIT_VERSION\" = 1 ] && exit 5; $CHECKER" cs-audit --all --limit 1 > out 2> err &&
 	test_eq "$(jget out "r[\"verdict\"], r[\"version\"]")" "('\''pass'\'', None)" &&
 	test_grep "did not answer the version query" err &&
 	test_eq "$(sql "SELECT version IS NULL AND real_lean = 0 FROM audits ORDER BY id DESC LIMIT 1")" 1
@@ -207,7 +207,7 @@ test_expect_success 'a sandbox that does not work: an error when asked for (exit
 	PATH=$TRASH/fakebwrap:$PATH CS_LEAN_SANDBOX=bwrap CS_LEAN_AUDIT_CMD="$CHECKER" test_exit 3 cs-audit --all > out 2> err &&
 	test_grep "CS_LEAN_SANDBOX=bwrap, but the sandbox does not work here.*No permissions" err &&
 	test_eq "$(wc -l < out)" 0 &&
-	PATH=$TRASH/fakebwrap:$PATH CS_LEAN_SANDBOX=auto CS_LEAN_AUDIT_CMD="$CHECKER" cs-audit --all -n 1 > out 2> err &&
+	PATH=$TRASH/fakebwrap:$PATH CS_LEAN_SANDBOX=auto CS_LEAN_AUDIT_CMD="$CHECKER" cs-audit --all --limit 1 > out 2> err &&
 	test_grep "warning: the audit checker runs without a sandbox" err &&
 	test_eq "$(jget out "r[\"verdict\"]")" pass
 '
@@ -221,13 +221,13 @@ test_expect_success 'sandboxed: the checker reads nothing of /tmp but its own fi
 	sql ".backup sb.db" &&
 	mark sb.db $R1 "audit-read $TRASH/secret" && mark sb.db $R2 "audit-write $TRASH/lean/escaped" &&
 	SB="python3 $DOUBLES/checker_double.py --tag $TAG" &&
-	CS_DB=$TRASH/sb.db CS_LEAN_SANDBOX=bwrap CS_LEAN_AUDIT_CMD="$SB" test_exit 1 cs-audit --all -n 3 > out 2> err &&
+	CS_DB=$TRASH/sb.db CS_LEAN_SANDBOX=bwrap CS_LEAN_AUDIT_CMD="$SB" test_exit 1 cs-audit --all --limit 3 > out 2> err &&
 	test_eq "$(jget out "r[\"verdict\"], r[\"why\"]" | sort)" "$(printf "%s\n" \
 		"('\''fail'\'', '\''read $TRASH/secret: No such file or directory'\'')" \
 		"('\''fail'\'', '\''write $TRASH/lean/escaped: Read-only file system'\'')" \
 		"('\''pass'\'', None)")" &&
 	! test -e lean/escaped &&
-	CS_DB=$TRASH/sb.db CS_LEAN_SANDBOX=none CS_LEAN_AUDIT_CMD="$SB" test_exit 1 cs-audit --all -n 2 > out &&
+	CS_DB=$TRASH/sb.db CS_LEAN_SANDBOX=none CS_LEAN_AUDIT_CMD="$SB" test_exit 1 cs-audit --all --limit 2 > out &&
 	test_grep "read $TRASH/secret: ok" out &&
 	test_grep "write $TRASH/lean/escaped: ok" out && test -e lean/escaped
 '
@@ -284,7 +284,7 @@ test_expect_success 'scripts/audit-lean4checker.sh: compiles to the scratch dire
 	sql ".backup wrap.db" && sqlite3 wrap.db "DELETE FROM audits" &&
 	sqlite3 wrap.db "UPDATE corpus SET formal_proof = formal_proof || char(10) || '\''-- fake: does not compile'\'' WHERE id = $R2" &&
 	PATH=$TRASH/fakebin:$PATH FAKE_LOG=$TRASH/fake.log CS_DB=$TRASH/wrap.db \
-		CS_LEAN_AUDIT_CMD="$SRC_DIR/scripts/audit-lean4checker.sh" test_exit 1 cs-audit -n 2 > out 2> err &&
+		CS_LEAN_AUDIT_CMD="$SRC_DIR/scripts/audit-lean4checker.sh" test_exit 1 cs-audit --limit 2 > out 2> err &&
 	test_eq "$(jget out "r[\"verdict\"], r[\"checker\"], r[\"version\"]" | sort -u | tr "\n" " ")" \
 		"('\''fail'\'', '\''audit-lean4checker.sh'\'', '\''fake lean of the coldstart tests, not Lean'\'') ('\''pass'\'', '\''audit-lean4checker.sh'\'', '\''fake lean of the coldstart tests, not Lean'\'') " &&
 	test_grep "unknown tactic" out &&
@@ -295,7 +295,7 @@ test_expect_success 'scripts/audit-lean4checker.sh: compiles to the scratch dire
 	test_no_grep "leanchecker CsAudit$R2" fake.log &&
 	: > fake.log &&
 	PATH=$TRASH/fakebin:$PATH FAKE_LOG=$TRASH/fake.log CS_DB=$TRASH/wrap.db AUDIT_FRESH=1 \
-		CS_LEAN_AUDIT_CMD="$SRC_DIR/scripts/audit-lean4checker.sh" cs-audit --all -n 1 > out &&
+		CS_LEAN_AUDIT_CMD="$SRC_DIR/scripts/audit-lean4checker.sh" cs-audit --all --limit 1 > out &&
 	test_grep "^leanchecker --fresh CsAudit$R1 " fake.log
 '
 

@@ -29,8 +29,8 @@ test_expect_success 'bad settings: one FAIL line each, naming it, exit 3 before 
 	FAIL settings   CS_WORKERS=abc: not an integer
 	FAIL settings   CS_DOCTOR_TIMEOUT=-1: not a number in [0.001, 86400]
 	warn settings   no decomposer API key for DeepSeek'\''s API (set CS_DECOMPOSER_API_KEY or DEEPSEEK_API_KEY)
-	warn settings   unknown setting CS_FOO (typo?)
-	warn settings   unknown setting CS_SAMPLEZ (typo?)
+	warn settings   unknown setting CS_FOO (typo? cs-doctor -l lists them all)
+	warn settings   unknown setting CS_SAMPLEZ: did you mean CS_SAMPLES?
 	EOT
 	test_cmp want out &&
 	test ! -s err && test ! -e "$CS_DB" && test_eq "$(grep -c '"method"' dlog)" 0
@@ -103,12 +103,12 @@ test_expect_success 'a REPL that never answers: FAIL within CS_DOCTOR_TIMEOUT, l
 	test_gone "--tag $TAG --import-delay"
 '
 
-test_expect_success '-s: silent when the settings are valid; bad ones on stderr, exit 3' '
-	cs-doctor -s > out 2> err && test ! -s out && test ! -s err &&
-	CS_SKETCHES=many CS_TYPO=1 test_exit 3 cs-doctor -s > out 2> err &&
+test_expect_success '--settings-only: silent when the settings are valid; bad ones on stderr, exit 3' '
+	cs-doctor --settings-only > out 2> err && test ! -s out && test ! -s err &&
+	CS_SKETCHES=many CS_TYPO=1 test_exit 3 cs-doctor --settings-only > out 2> err &&
 	test ! -s out &&
 	test_grep "^cs-doctor: CS_SKETCHES=many: not an integer$" err &&
-	test_grep "^cs-doctor: warning: unknown setting CS_TYPO (typo?)$" err
+	test_grep "^cs-doctor: warning: unknown setting CS_TYPO (typo? cs-doctor -l lists them all)$" err
 '
 
 test_expect_success 'coldstart run: a bad setting stops it before anything is asked or stored' '

@@ -41,7 +41,7 @@ test_expect_success '-v: every lemma statement and every proof in full' '
 '
 
 test_expect_success '-j: the same tree as JSON, down to depth 2' '
-	cs-show -j mathd_algebra_37 > j &&
+	cs-show --json mathd_algebra_37 > j &&
 	test_eq "$(wc -l < j)" 1 &&
 	test_eq "$(jget j "r[\"name\"], r[\"status\"], r[\"how\"], r[\"proof\"][\"how\"]")" \
 		"('\''mathd_algebra_37'\'', '\''proved'\'', '\''decomposition'\'', '\''decomposition'\'')" &&

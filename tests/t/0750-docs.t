@@ -7,7 +7,7 @@
 TAG=cs-t0750-$$
 . "$TEST_DIR/llm-double.sh" # jget
 README=$SRC_DIR/README.md
-progs="cs-ingest cs-pending cs-prove cs-decompose cs-recombine cs-store cs-verify cs-llm cs-export cs-stats cs-doctor cs-show cs-retry"
+progs="cs-ingest cs-list cs-pending cs-prove cs-decompose cs-recombine cs-store cs-verify cs-llm cs-export cs-stats cs-doctor cs-show cs-retry"
 
 test_expect_success '--version: "PROG (coldstart) VERSION" from every program, one version' '
 	v=$(coldstart --version | sed -n "s/^coldstart (coldstart) \([^ ][^ ]*\)$/\1/p") &&
@@ -46,7 +46,7 @@ test_expect_success 'a man page per program, made from its --help' '
 			test ! -s warn || { echo "$p.1:"; cat warn; exit 1; }
 		done
 		groff -man -Tutf8 "$SRC_DIR/build/man/cs-show.1" 2>/dev/null | col -b > page &&
-		test_grep "cs-show \[-v | -j\] NAME|ID" page &&
+		test_grep "cs-show \[-v | --json\] NAME|ID" page &&
 		test_grep "everything in full" page
 	fi
 '
@@ -90,7 +90,12 @@ test_expect_success 'README: the first commands, the one-liners and those the de
 	test "$(wc -l < printed)" -ge 4 &&
 	test_grep "^CS_DB=$TRASH/coldstart-demo/demo.db coldstart status$" printed &&
 	test_grep "sqlite3 -readonly -header -column .* WHERE status = '\''failed'\''" printed &&
-	{ echo "set -e"; cat printed; } > printed.sh && sh printed.sh > got 2> err && test ! -s err &&
+	test_grep "^CS_DB=$TRASH/coldstart-demo/demo.db coldstart export --include-unverified --name mathd_algebra_37$" printed &&
+	{ echo "set -e"; cat printed; } > printed.sh && sh printed.sh > got 2> err &&
+	grep -v "^cs-export: [0-9]* rows* written (-f sft); problems matching" err > err.other;
+	test ! -s err.other || { cat err.other; exit 1; } &&
+	test_grep "^cs-export: 1 row written (-f sft); problems matching .mathd_algebra_37.$" err &&
+	test_grep "\"name\":\"mathd_algebra_37\"" got &&
 	test ! -e coldstart.db
 '
 
@@ -112,7 +117,7 @@ test_expect_success 'the scheduling examples share one env file of plain KEY=VAL
 	sh -c "set -a; . \"$env\"; set +a; exec env" > exported &&
 	test_grep "^CS_LEAN_REPL=/var/lib/coldstart/.elan/bin/lake env ../repl/.lake/build/bin/repl$" exported &&
 	test_grep "^CS_DB=/var/lib/coldstart/coldstart.db$" exported &&
-	sh -c "set -a; . \"$env\"; set +a; exec cs-doctor -s" > out 2> err;
+	sh -c "set -a; . \"$env\"; set +a; exec cs-doctor --settings-only" > out 2> err;
 	test ! -s out && test_no_grep "unknown setting\|: not " err &&
 	test_grep "set -a && \. /etc/coldstart/coldstart.env && set +a && exec /usr/local/bin/coldstart run" "$SRC_DIR/scripts/coldstart.cron" &&
 	test_grep "^EnvironmentFile=/etc/coldstart/coldstart.env$" "$SRC_DIR/scripts/coldstart.service"

@@ -77,7 +77,18 @@ int main(void)
 		unsetenv("CS_PROVER_API_KEY");
 		unsetenv("CS_SAMPLES");
 	}
-	char *s = xasprintf("%s=%d", "a", 1);
+	/* the nearest setting to a typo: one or two edits away (more for long names), else none */
+	ok(cs_conf_nearest("CS_SAMPLE") && !strcmp(cs_conf_nearest("CS_SAMPLE"), "CS_SAMPLES"),
+	   "conf: CS_SAMPLE is nearest CS_SAMPLES");
+	ok(cs_conf_nearest("CS_SAMPLEZ") && !strcmp(cs_conf_nearest("CS_SAMPLEZ"), "CS_SAMPLES"),
+	   "conf: a substitution");
+	ok(cs_conf_nearest("CS_LEAN_TIMOUT") && !strcmp(cs_conf_nearest("CS_LEAN_TIMOUT"), "CS_LEAN_TIMEOUT"),
+	   "conf: a deletion");
+	ok(cs_conf_nearest("CS_DECOMPSER_MODLE") && !strcmp(cs_conf_nearest("CS_DECOMPSER_MODLE"), "CS_DECOMPOSER_MODEL"),
+	   "conf: three edits in a long name");
+	ok(!cs_conf_nearest("CS_FOO") && !cs_conf_nearest("CS_TYPO") && !cs_conf_nearest(""),
+	   "conf: nothing near");
+		char *s = xasprintf("%s=%d", "a", 1);
 	is_str(s, "a=1", "xasprintf");
 	free(s);
 	return done_testing();
