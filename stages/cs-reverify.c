@@ -39,6 +39,8 @@ struct rv {
 	struct db_toolchain tc;  /* the checker's; lean_version known after the first check */
 	char *version, *checker; /* owned copies behind tc */
 	char *env_key;           /* NULL until the first check that ran */
+	char *tid_header;        /* the header of the toolchain tid (rows share few headers) */
+	long long tid;
 	int lemmas, faults, max_faults;
 	long checked, broke, unchecked;
 };
@@ -111,8 +113,16 @@ static int finish(struct rv *x, struct lean_check *c)
 	x->faults = 0;
 	learn_toolchain(x, c);
 	cs_sha256_hex(code ? code : "", code ? strlen(code) : 0, hash);
-	if (db_toolchain_id(x->db, &x->tc, pid, &tid) ||
-	    db_recheck_store(x->db, &(struct db_recheck){ pid, cid, tid, "reverify", lean_verdict_name(c->verdict),
+	if (x->tid_header && !strcmp(x->tid_header, jsonl_str(row, "header"))) {
+		tid = x->tid;
+	} else {
+		if (db_toolchain_id(x->db, &x->tc, pid, &tid))
+			fatal(x, "cannot store a toolchain: stopping");
+		free(x->tid_header);
+		x->tid_header = xstrdup(jsonl_str(row, "header"));
+		x->tid = tid;
+	}
+	if (db_recheck_store(x->db, &(struct db_recheck){ pid, cid, tid, "reverify", lean_verdict_name(c->verdict),
 							   c->why, hash, c->elapsed }))
 		fatal(x, "cannot store a verdict: stopping");
 	x->checked++;
@@ -188,13 +198,15 @@ int main(int argc, char **argv)
 	x.tc.lean_toolchain = files.lean_toolchain;
 	x.tc.mathlib_rev = files.mathlib_rev;
 	x.tc.repl_rev = files.repl_rev;
-	/* Rows are read one at a time as checks end: at most CS_LEAN_JOBS of them in
-	 * memory. Until the first check has run the toolchain is not known (its Lean
-	 * version is the checker's answer): that one goes alone. */
+	/* Rows are read one at a time as checks end: at most 2 x CS_LEAN_JOBS of them in
+	 * memory, so that a REPL finds its next check queued when it answers. Until the
+	 * first check has run the toolchain is not known (its Lean version is the
+	 * checker's answer): the first 2 x CS_LEAN_JOBS proofs are checked whether or not
+	 * a killed run checked them already, the rest only if not. */
 	if (db_reverify_next(x.db, after, x.lemmas, NULL, &row) < 0)
 		fatal(&x, "cannot read the corpus");
 	for (;;) {
-		while (!stop && row && inflight < (x.env_key ? cfg.jobs : 1)) {
+		while (!stop && row && inflight < 2 * cfg.jobs) {
 			after = jsonl_int(row, "problem_id", 0);
 			if (submit(&x, row))
 				inflight++;
@@ -214,6 +226,7 @@ int main(int argc, char **argv)
 		lean_pool_poll(x.pool, 1000);
 		while ((c = lean_pool_next(x.pool))) {
 			json_t *done = c->udata;
+			lean_pool_poll(x.pool, 0); /* the REPL that answered takes its next check first */
 			stop |= finish(&x, c);
 			json_decref(done);
 			lean_check_free(c);
@@ -244,6 +257,7 @@ int main(int argc, char **argv)
 		exit_code = CS_EPARTIAL;
 	lean_pool_free(x.pool);
 	free(x.env_key);
+	free(x.tid_header);
 	free(x.version);
 	free(x.checker);
 	db_close(x.db);
