@@ -7,7 +7,7 @@
 #include <sqlite3.h>
 #include <jansson.h>
 
-#define DB_SCHEMA_VERSION 2
+#define DB_SCHEMA_VERSION 3
 
 /* Path of the corpus: CS_DB (default ./coldstart.db). Static string. */
 const char *db_path(void);
@@ -151,21 +151,26 @@ json_t *db_attempt_cached(sqlite3 *db, const char *cache_key);
 #define DB_EXPORT_UNVERIFIED 1 /* also rows not checked by a recognised Lean (real_lean = 0) */
 #define DB_EXPORT_AUDITED 2    /* sft, corpus: only rows whose audit (v_corpus_audit) passed,
 				* by a checker that is Lean unless DB_EXPORT_UNVERIFIED */
+#define DB_EXPORT_TOOLCHAIN 4  /* sft, corpus: only rows whose latest check under the toolchain
+				* of db_export_set_toolchain passed */
 /* Where an export's records go: CS_DONE, or CS_STOP to end the export (the callee
  * says why). rec is borrowed. */
 typedef enum cs_outcome (*db_emit_fn)(json_t *rec, void *ctx);
 /* Stream the rows of an export format ("sft", "curriculum", "unsolved", "corpus")
  * to emit (sft: {name, source, split, source_key, depth, messages, checked_by}), the
- * number emitted in *rows. name: a GLOB the rows' problem names match (curriculum: the
+ * number emitted in *rows. flags: DB_EXPORT_UNVERIFIED, DB_EXPORT_AUDITED,
+ * DB_EXPORT_TOOLCHAIN. name: a GLOB the rows' problem names match (curriculum: the
  * lemma's name), NULL for every row. CS_DONE, or CS_STOP after a database error
  * (printed) or when emit stopped. */
 enum cs_outcome db_export(sqlite3 *db, const char *format, int flags, const char *name,
 			  db_emit_fn emit, void *ctx, long *rows);
-/* What a dataset card says about the rows export gives (include_doubles as for
- * db_export): {rows, lean, doubles, first, last (created_at), splits: [{split, depth,
- * rows}], models: [{decomposer_model, prover_model, checker, rows}], sources:
- * [{source, rows}]}. Caller owns it; NULL after printing why. */
-json_t *db_export_summary(sqlite3 *db, int include_doubles);
+/* What a dataset card says about the rows export gives (flags DB_EXPORT_UNVERIFIED
+ * and DB_EXPORT_TOOLCHAIN as for db_export): {rows, lean, doubles, first, last
+ * (created_at), splits: [{split, depth, rows}], models: [{decomposer_model,
+ * prover_model, checker, rows}], sources: [{source, rows}], toolchains: [{checker,
+ * lean_version, lean_toolchain, mathlib_rev, repl_rev, rows}] (of the rows' own
+ * checks)}. Caller owns it; NULL after printing why. */
+json_t *db_export_summary(sqlite3 *db, int flags);
 
 /* Audits (db_audit.c): kernel replay of corpus rows by cs-audit. */
 /* The next corpus row to audit after corpus id `after`, in id order: rows without
@@ -192,6 +197,62 @@ struct db_export_left {
 };
 /* 0, or -1 after printing why. */
 int db_export_left_out(sqlite3 *db, int flags, const char *name, struct db_export_left *out);
+
+/* Toolchains (db_toolchain.c, issue 20): what each check ran under, and the verdict
+ * of each stored proof per toolchain (table rechecks, never overwritten). */
+struct db_toolchain {
+	const char *checker;      /* repl | kimina */
+	const char *lean_version; /* the checker's answer to Lean.versionString; NULL unknown */
+	const char *lean_toolchain, *mathlib_rev, *repl_rev; /* from CS_LEAN_DIR; NULL unknown */
+	int real_lean;
+};
+/* The environment key of t (checker, Lean version, lean-toolchain, Mathlib and REPL
+ * revisions: the toolchain without its header), malloc'd. */
+char *db_toolchain_env_key(const struct db_toolchain *t);
+/* The id of toolchain t with the header of problem problem_id in *id, the row made
+ * when new. 0, or -1 after printing why. In the caller's transaction if one is open. */
+int db_toolchain_id(sqlite3 *db, const struct db_toolchain *t, long long problem_id, long long *id);
+/* The same for a stage's record: its "checker", version_key ("version" or
+ * "checker_version"), "real_lean" and "toolchain" {lean_toolchain, mathlib_rev, repl_rev}. */
+int db_toolchain_of_record(sqlite3 *db, const json_t *rec, const char *version_key, long long problem_id,
+			   long long *id);
+/* The environment key of toolchain id (1, *env_key malloc'd), 0 when there is none, -1. */
+int db_toolchain_env(sqlite3 *db, long long id, char **env_key);
+/* The environment key of the latest toolchain whose checker, lean-toolchain, Mathlib
+ * and REPL revisions are t's (its Lean version aside): 1 with *env_key malloc'd, 0 none, -1. */
+int db_toolchain_env_matching(sqlite3 *db, const struct db_toolchain *t, char **env_key);
+/* An environment key as {checker, lean_version, lean_toolchain, mathlib_rev, repl_rev}
+ * (null: unknown). New reference. */
+json_t *db_toolchain_env_json(const char *env_key);
+/* The next proof for cs-reverify after problem id `after`, in problem id order: each
+ * corpus row and, with lemmas, each proof of a subgoal lemma (depth > 0); with env_key
+ * (not NULL), only those without a reverify verdict under that environment yet. 1 with
+ * *row {problem_id, corpus_id (null: a lemma), name, header, formal_statement, code
+ * (a corpus row's formal_proof, header included; a lemma's proof without it)} (caller
+ * owns), 0 when there is none, -1 after printing why. */
+int db_reverify_next(sqlite3 *db, long long after, int lemmas, const char *env_key, json_t **row);
+struct db_recheck {
+	long long problem_id, corpus_id; /* corpus_id 0: a lemma's proof */
+	long long toolchain_id;
+	const char *origin;              /* run | migrated | reverify */
+	const char *verdict;             /* pass | fail | sorry | timeout | rejected */
+	const char *why, *code_hash;     /* may be NULL */
+	double elapsed;
+};
+/* Append one verdict (a single-row insert). 0, or -1 after printing why. */
+int db_recheck_store(sqlite3 *db, const struct db_recheck *r);
+/* The proofs whose latest verdict under env_key is not pass (corpus rows; with lemmas
+ * also lemma proofs), each {problem_id, corpus_id, name, verdict, why, origin,
+ * created_at} to emit. Rows emitted, -1 after printing why, -2 when emit failed. */
+long db_reverify_broken(sqlite3 *db, const char *env_key, int lemmas, int (*emit)(json_t *row, void *ctx),
+			void *ctx);
+/* Choose the toolchain environment DB_EXPORT_TOOLCHAIN exports under (a temporary
+ * table of this connection). 0, or -1 after printing why. */
+int db_export_set_toolchain(sqlite3 *db, const char *env_key);
+/* Corpus rows (real_lean unless flags has DB_EXPORT_UNVERIFIED) left out by
+ * DB_EXPORT_TOOLCHAIN: whose latest check under it did not pass (*broken), never
+ * checked under it (*unchecked). 0, or -1 after printing why. */
+int db_export_toolchain_left(sqlite3 *db, int flags, long long *broken, long long *unchecked);
 
 /* Reports of cs-stats (db_stats.c): name ("progress", "failures", "refusals", "cost",
  * "verdicts", "corpus", "runs") and title, in the order shown. Static. */

@@ -33,6 +33,12 @@ static const struct report reports[] = {
 	  " AS checked_by, count(*) AS checks, round(sum(elapsed), 1) AS seconds"
 	  " FROM verifications GROUP BY 1, 2, 3 ORDER BY 1, 2" },
 	{ { "corpus", "Corpus:" }, "SELECT * FROM v_corpus_summary" },
+	/* issue 20: a row is valid under a toolchain when its latest check there passed */
+	{ { "toolchains", "Corpus rows valid under each toolchain (coldstart reverify re-checks them):" },
+	  "SELECT id AS toolchain, checker, coalesce(nullif(lean_version, ''), '?') AS lean,"
+	  " coalesce(nullif(substr(mathlib_rev, 1, 12), ''), '?') AS mathlib,"
+	  " coalesce(nullif(substr(repl_rev, 1, 12), ''), '?') AS repl, valid, broken, unchecked"
+	  " FROM v_toolchains WHERE valid + broken > 0 ORDER BY id" },
 	{ { "runs", "Runs (the last 5; v_runs has them all):" },
 	  "SELECT id, status, version, started_at, seconds, requests, failed_requests AS failed,"
 	  " prompt_tokens, completion_tokens, cache_hit_tokens AS cache_hits, answers_reused,"

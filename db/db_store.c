@@ -67,6 +67,14 @@ static int store_verification(sqlite3 *db, const json_t *rec, long long run_id, 
 		    rec, "checker", rec, "version", rec, "real_lean", rec, "verdict", rec, "why", rec, "messages",
 		    rec, "elapsed", run_id, rec, "audited") < 0)
 		return CS_STOP;
+	/* the toolchain of a check Lean (or a double) ran: not of a policy refusal, not of a
+	 * check that could not run */
+	if (strcmp(str(rec, "checker"), "policy") && strcmp(str(rec, "verdict"), "error")) {
+		long long vid = sqlite3_last_insert_rowid(db), tid;
+		if (db_toolchain_of_record(db, rec, "version", jsonl_int(rec, "problem_id", 0), &tid) ||
+		    db_exec(db, "UPDATE verifications SET toolchain_id = ? WHERE id = ?", "II", tid, vid) < 0)
+			return CS_STOP;
+	}
 	if (!aid)
 		return CS_DONE;
 	return RUN(db_exec(db, "UPDATE attempts SET verdict = ?, why = ? WHERE id = ?", "ttI",
@@ -174,24 +182,35 @@ static int store_decompose(sqlite3 *db, long long pid, const json_t *rec, char *
 static int store_corpus(sqlite3 *db, long long pid, const json_t *c, long long run_id, char **why)
 {
 	static const char *const need[] = { "name", "formal_proof", "cot", "prompt", "completion", "checker", NULL };
+	long long tid;
+	char hash[65];
 	for (int i = 0; need[i]; i++)
 		if (!str(c, need[i]))
 			BAD("corpus record without '%s'", need[i]);
-	return RUN(db_exec(db,
+	if (db_toolchain_of_record(db, c, "checker_version", pid, &tid))
+		return CS_STOP;
+	if (db_exec(db,
 		"WITH RECURSIVE tree(id) AS (SELECT ?1 UNION SELECT g.child_id FROM tree"
 		"   JOIN sketches s ON s.problem_id = tree.id AND s.status = 'accepted'"
 		"   JOIN subgoals g ON g.sketch_id = s.id WHERE g.child_id IS NOT NULL)"
 		" INSERT INTO corpus (problem_id, name, formal_proof, cot, prompt, completion,"
 		"  decomposer_model, prover_model, prompt_hashes, checker, checker_version, real_lean,"
-		"  depth, prompt_tokens, completion_tokens, run_id, audited)"
+		"  depth, prompt_tokens, completion_tokens, run_id, audited, toolchain_id)"
 		" SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
 		"  (SELECT max(depth) FROM problems WHERE id IN tree),"
 		"  (SELECT coalesce(sum(prompt_tokens), 0) FROM attempts WHERE problem_id IN tree),"
-		"  (SELECT coalesce(sum(completion_tokens), 0) FROM attempts WHERE problem_id IN tree), nullif(?13, 0), ?14"
+		"  (SELECT coalesce(sum(completion_tokens), 0) FROM attempts WHERE problem_id IN tree), nullif(?13, 0), ?14, ?15"
 		" ON CONFLICT (problem_id) DO NOTHING",
-		"Ijjjjjjjjjj" "iIi", pid, c, "name", c, "formal_proof", c, "cot", c, "prompt", c, "completion",
+		"Ijjjjjjjjjj" "iIiI", pid, c, "name", c, "formal_proof", c, "cot", c, "prompt", c, "completion",
 		c, "decomposer_model", c, "prover_model", c, "prompt_hashes", c, "checker", c, "checker_version",
-		json_is_true(json_object_get(c, "real_lean")), run_id, json_is_true(json_object_get(c, "audited"))));
+		json_is_true(json_object_get(c, "real_lean")), run_id, json_is_true(json_object_get(c, "audited")), tid) < 0)
+		return CS_STOP;
+	if (sqlite3_changes(db) == 0)
+		return CS_DONE;
+	/* the row's first verdict, under the toolchain of the check that made it */
+	cs_sha256_hex(str(c, "formal_proof"), strlen(str(c, "formal_proof")), hash);
+	return RUN(db_recheck_store(db, &(struct db_recheck){ pid, sqlite3_last_insert_rowid(db), tid, "run", "pass",
+							       NULL, hash, 0 }));
 }
 
 static int store_prove(sqlite3 *db, long long pid, const json_t *rec, long long run_id, char **why)

@@ -87,6 +87,7 @@ struct lean_pool {
 	char *version;
 	int version_known, real_lean;
 	char *checker;                  /* lean_pool_checker */
+	struct lean_toolchain toolchain;/* read from CS_LEAN_DIR at lean_pool_new */
 	unsigned char salt[16];         /* of expected-declaration names */
 	struct lean_kimina *kimina;
 	struct lean_pool_stats stats;
@@ -296,6 +297,7 @@ struct lean_pool *lean_pool_new(const struct lean_pool_config *cfg)
 		}
 		free(p->cfg.lean_dir);
 		p->cfg.lean_dir = real;
+		lean_toolchain_read(real, &p->toolchain);
 	}
 	/* RLIMIT_CPU is a backstop, not the timeout: CPU seconds of a long-lived REPL
 	 * add up over its checks, so allow twice the wall-clock budget of all of them
@@ -318,6 +320,7 @@ struct lean_pool *lean_pool_new(const struct lean_pool_config *cfg)
 	return p;
 fail:
 	lean_pool_config_release(&p->cfg);
+	lean_toolchain_release(&p->toolchain);
 	if (p->scratch) {
 		lean_rm_tree(p->scratch);
 		free(p->scratch);
@@ -1292,6 +1295,12 @@ void lean_pool_free(struct lean_pool *p)
 	free(p->bwrap);
 	free(p->version);
 	free(p->checker);
+	lean_toolchain_release(&p->toolchain);
 	lean_pool_config_release(&p->cfg);
 	free(p);
+}
+
+const struct lean_toolchain *lean_pool_toolchain(const struct lean_pool *p)
+{
+	return &p->toolchain;
 }

@@ -172,6 +172,23 @@ void lean_check_free(struct lean_check *c);
 /* Kill every process group and reap them. */
 void lean_pool_free(struct lean_pool *p);
 
+/* What a Lean project is built with (the toolchain of its checks besides Lean's own
+ * version string and the header): strings owned, NULL when unknown. */
+struct lean_toolchain {
+	char *lean_toolchain; /* first line of DIR/lean-toolchain ("leanprover/lean4:v4.9.0") */
+	char *mathlib_rev;    /* DIR/lake-manifest.json: "rev" of the package named mathlib */
+	char *repl_rev;       /* the same of the package named REPL (leanprover-community/repl) */
+};
+/* Read dir's lean-toolchain and lake-manifest.json (dir NULL, or files absent: all
+ * unknown; a manifest that is not JSON is warned about). Returns 0. */
+int lean_toolchain_read(const char *dir, struct lean_toolchain *out);
+void lean_toolchain_release(struct lean_toolchain *t);
+/* The toolchain of the pool's checks as read from CS_LEAN_DIR when the pool was made
+ * (all unknown for a kimina-lean-server, whose API reports only what `#eval
+ * Lean.versionString` answers: its /health says {"status": "ok"}, server/routers/
+ * health.py of project-numina/kimina-lean-server). Owned by the pool. */
+const struct lean_toolchain *lean_pool_toolchain(const struct lean_pool *p);
+
 /* What a pool did so far (for benchmarks and verbose runs). */
 struct lean_pool_stats {
 	long starts;     /* REPL processes started */

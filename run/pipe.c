@@ -538,6 +538,13 @@ static void check_fault(struct pipe *p, const struct lean_check *chk)
 	}
 }
 
+json_t *pipe_toolchain_json(const struct pipe *p)
+{
+	const struct lean_toolchain *tc = lean_pool_toolchain(p->pool);
+	return json_pack("{s:s?, s:s?, s:s?}", "lean_toolchain", tc->lean_toolchain, "mathlib_rev", tc->mathlib_rev,
+			 "repl_rev", tc->repl_rev);
+}
+
 static void check_done(struct pipe *p, struct lean_check *chk)
 {
 	struct check *c = chk->udata;
@@ -547,6 +554,8 @@ static void check_done(struct pipe *p, struct lean_check *chk)
 		"checker", chk->checker ? chk->checker : "repl", "version", str_or_null(chk->version),
 		"real_lean", chk->real_lean, "audited", chk->audited, "verdict", lean_verdict_name(chk->verdict),
 		"why", str_or_null(chk->why), "messages", msgs ? msgs : json_array(), "elapsed", chk->elapsed));
+	if (chk->verdict != LEAN_ERROR)
+		json_object_set_new(o, "toolchain", pipe_toolchain_json(p));
 	pipe_emit(p, o);
 	json_decref(o);
 	check_fault(p, chk);

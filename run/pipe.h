@@ -128,6 +128,10 @@ int pipe_llm_pending(const struct pipe *p, int role);
  * sketch, recombined, fallback) is written when it ends, tied to cache_key.
  * theorem (may be NULL) is audited; statement (may be NULL) is the problem's own
  * formal statement, which theorem must prove. */
+/* The toolchain of the pool's checks besides the checker, its version and the header
+ * (issue 20): {lean_toolchain, mathlib_rev, repl_rev}, each absent when unknown. New
+ * reference. */
+json_t *pipe_toolchain_json(const struct pipe *p);
 int pipe_check(struct pipe *p, struct pipe_task *task, long long problem_id, const char *kind,
 	       const char *cache_key, const char *header, const char *body, const char *theorem,
 	       const char *statement, pipe_lean_cb cb);

@@ -55,7 +55,7 @@ static void task_end(struct pipe *p, struct task *t, const char *result, json_t 
 	pipe_task_end(p, &t->base, o, result);
 }
 
-static json_t *corpus_record(struct task *t, const struct lean_check *chk, int real)
+static json_t *corpus_record(struct pipe *p, struct task *t, const struct lean_check *chk, int real)
 {
 	char h_cot[65], h_dec[65];
 	char *prompt = prompt_problem("prover-cot", t->base.header, jsonl_str(t->base.rec, "informal"), t->base.stmt, h_cot);
@@ -71,6 +71,7 @@ static json_t *corpus_record(struct task *t, const struct lean_check *chk, int r
 		"decompose", dec_hash ? dec_hash : h_dec,
 		"checker", chk->checker ? chk->checker : "repl", "checker_version", chk->version, "real_lean", real,
 		"audited", chk->audited);
+	json_object_set_new(o, "toolchain", pipe_toolchain_json(p));
 	free(prompt);
 	free(tmpl);
 	free(full);
@@ -130,7 +131,7 @@ static void checked(struct pipe *p, void *task, struct lean_check *chk)
 		json_t *proof = json_pack("{s:s, s:s, s:s, s:o, s:b, s:s?, s:s?}", "code", t->code, "body", body,
 					  "form", form_names[t->form], "by_lemma", by_lemma_json(t), "real_lean", real,
 					  "checker", chk->checker, "version", chk->version);
-		json_t *corpus = jsonl_int(t->base.rec, "depth", 0) == 0 ? corpus_record(t, chk, real) : NULL;
+		json_t *corpus = jsonl_int(t->base.rec, "depth", 0) == 0 ? corpus_record(p, t, chk, real) : NULL;
 		free(body);
 		cs_set_str(&t->base.last_why, NULL);
 		task_end(p, t, "proved", proof, corpus);

@@ -9,9 +9,11 @@
 #include "cs.h"
 #include "db.h"
 #include "jsonl.h"
+#include "lean_repl.h"
 
 static const char usage[] =
 	"[-q] [-f FORMAT] [-o DIR] [--name GLOB] [--include-unverified] [--require-audit]\n"
+	"[--toolchain current|ID]\n"
 	"Write the corpus (CS_DB) as JSONL on stdout, one row at a time; on stderr, how\n"
 	"many rows were written and why the others were left out.\n"
 	"  -f, --format FORMAT  one of the five below\n"
@@ -31,6 +33,11 @@ static const char usage[] =
 	"  -A, --require-audit  (sft, corpus) only rows whose kernel replay (cs-audit)\n"
 	"                 passed, by a checker that is Lean unless --include-unverified\n"
 	"  --name GLOB    only the rows of problems whose name matches GLOB (not hf)\n"
+	"  -T, --toolchain current|ID  (sft, hf, corpus) only rows whose latest check under\n"
+	"                 that toolchain passed (coldstart reverify): current is the configured\n"
+	"                 checker's (CS_LEAN_DIR's lean-toolchain and lake-manifest.json, or\n"
+	"                 CS_LEAN_URL), as its latest check recorded it; ID a row of the\n"
+	"                 toolchains table (coldstart status lists them)\n"
 	"  -q, --quiet    no count on stderr (what was left out is still said)\n";
 
 static enum cs_outcome emit(json_t *rec, void *ctx)
@@ -54,9 +61,51 @@ static void report_left_out(sqlite3 *db, int flags, const char *name)
 		warning("%lld rows left out by --require-audit: not audited yet (cs-audit)", l.unaudited);
 	if (l.audit_failed)
 		warning("%lld rows left out by --require-audit: the audit checker refused them", l.audit_failed);
+	if (flags & DB_EXPORT_TOOLCHAIN) {
+		long long broken, unchecked;
+		if (db_export_toolchain_left(db, flags, &broken, &unchecked) == 0) {
+			if (broken)
+				warning("%lld rows left out by --toolchain: their latest check under it did not pass", broken);
+			if (unchecked)
+				warning("%lld rows left out by --toolchain: never checked under it (coldstart reverify)",
+					unchecked);
+		}
+	}
 	if (l.audit_unverified)
 		warning("%lld rows left out by --require-audit: audited by a checker that is not Lean "
 			"(--include-unverified to admit them)", l.audit_unverified);
+}
+
+/* The environment key of the toolchain --toolchain names; dies when there is none. */
+static char *toolchain_env(sqlite3 *db, const char *arg)
+{
+	char *env = NULL, *end;
+	int rc;
+	if (!strcmp(arg, "current")) {
+		struct lean_toolchain files;
+		const char *url = cs_conf_str("CS_LEAN_URL");
+		struct db_toolchain t = { url ? "kimina" : "repl", NULL, NULL, NULL, NULL, 0 };
+		lean_toolchain_read(url ? NULL : cs_conf_str("CS_LEAN_DIR"), &files);
+		t.lean_toolchain = files.lean_toolchain;
+		t.mathlib_rev = files.mathlib_rev;
+		t.repl_rev = files.repl_rev;
+		rc = db_toolchain_env_matching(db, &t, &env);
+		if (rc == 0)
+			die(CS_ECONFIG, "--toolchain current: no check recorded under the configured checker's toolchain "
+			    "(%s, lean-toolchain %s, Mathlib %s, REPL %s): run `coldstart reverify` first", t.checker,
+			    t.lean_toolchain ? t.lean_toolchain : "?", t.mathlib_rev ? t.mathlib_rev : "?",
+			    t.repl_rev ? t.repl_rev : "?");
+		lean_toolchain_release(&files);
+	} else {
+		long long id = strtoll(arg, &end, 10);
+		if (*end || id < 1)
+			die(CS_EUSAGE, "--toolchain %s: not 'current' nor the id of a toolchain", arg);
+		if ((rc = db_toolchain_env(db, id, &env)) == 0)
+			die(CS_EUSAGE, "--toolchain %s: no such toolchain (coldstart status lists them)", arg);
+	}
+	if (rc < 0 || db_export_set_toolchain(db, env))
+		exit(CS_EIO);
+	return env;
 }
 
 /* The files of an hf export, one per split. */
@@ -163,7 +212,7 @@ static void table(FILE *fp, const json_t *rows, const char *const *keys, const c
 	}
 }
 
-static void card(FILE *fp, const struct hf *h, const json_t *sum, int doubles)
+static void card(FILE *fp, const struct hf *h, const json_t *sum, int doubles, const char *env)
 {
 	long long rows = jsonl_int(sum, "rows", 0), dbl = jsonl_int(sum, "doubles", 0);
 	char now[32];
@@ -206,6 +255,19 @@ static void card(FILE *fp, const struct hf *h, const json_t *sum, int doubles)
 	table(fp, json_object_get(sum, "models"),
 	      (const char *const[]){ "decomposer_model", "prover_model", "checker", "rows", NULL },
 	      (const char *const[]){ "decomposer", "prover", "checker", "rows" });
+	fputs("\n## Toolchains\n\n"
+	      "What each row's proof was checked with when it was made (null: not recorded):\n\n", fp);
+	table(fp, json_object_get(sum, "toolchains"),
+	      (const char *const[]){ "checker", "lean_version", "lean_toolchain", "mathlib_rev", "repl_rev", "rows", NULL },
+	      (const char *const[]){ "checker", "Lean", "lean-toolchain", "Mathlib", "REPL", "rows" });
+	if (env) {
+		json_t *e = json_pack("[o]", db_toolchain_env_json(env));
+		fputs("\nOnly rows whose latest check under this toolchain passed are included:\n\n", fp);
+		table(fp, e, (const char *const[]){ "checker", "lean_version", "lean_toolchain",
+			"mathlib_rev", "repl_rev", NULL },
+		      (const char *const[]){ "checker", "Lean", "lean-toolchain", "Mathlib", "REPL" });
+		json_decref(e);
+	}
 	fputs("\n## Sources\n\n", fp);
 	table(fp, json_object_get(sum, "sources"), (const char *const[]){ "source", "rows", NULL },
 	      (const char *const[]){ "problems loaded from", "rows" });
@@ -217,7 +279,9 @@ static void card(FILE *fp, const struct hf *h, const json_t *sum, int doubles)
 		"- `source_key`: the dataset's id of the problem, when it is not the theorem's name\n"
 		"- `depth`: the deepest recursion of the decomposition\n"
 		"- `messages`: `[{\"role\": \"user\", \"content\"}, {\"role\": \"assistant\", \"content\"}]`\n"
-		"- `checked_by`: `lean`, or `test-double` for a row no Lean checked\n\n"
+		"- `checked_by`: `lean`, or `test-double` for a row no Lean checked\n"
+		"- `toolchain`: what its proof was checked with: `checker`, `lean_version`, `lean_toolchain`,\n"
+		"  `mathlib_rev`, `repl_rev` (null: not recorded)\n\n"
 		"## Licence\n\n"
 		"To be set by whoever publishes this folder (see `license` above).\n\n"
 		"Written by coldstart %s on %s from rows made %s to %s.\n",
@@ -226,7 +290,7 @@ static void card(FILE *fp, const struct hf *h, const json_t *sum, int doubles)
 }
 
 /* -f hf -o DIR. Returns rows written; dies on I/O errors. */
-static long export_hf(sqlite3 *db, const char *dir, int flags)
+static long export_hf(sqlite3 *db, const char *dir, int flags, const char *env)
 {
 	struct hf h = { .dir = dir };
 	char *data = xasprintf("%s/data", dir), *path, *tmp;
@@ -238,7 +302,7 @@ static long export_hf(sqlite3 *db, const char *dir, int flags)
 		die(CS_EIO, "%s: %s", data, strerror(errno));
 	free(data);
 	if (db_export(db, "sft", flags, NULL, emit_hf, &h, &n) != CS_DONE ||
-	    !(sum = db_export_summary(db, flags & DB_EXPORT_UNVERIFIED)))
+	    !(sum = db_export_summary(db, flags & (DB_EXPORT_UNVERIFIED | DB_EXPORT_TOOLCHAIN))))
 		exit(CS_EIO);
 	if (!h.n)
 		hf_split(&h, NULL); /* a card names at least one split, if empty */
@@ -252,7 +316,7 @@ static long export_hf(sqlite3 *db, const char *dir, int flags)
 	path = xasprintf("%s/README.md", dir);
 	if (!(fp = fopen(tmp, "w")))
 		die(CS_EIO, "%s: %s", tmp, strerror(errno));
-	card(fp, &h, sum, flags & DB_EXPORT_UNVERIFIED);
+	card(fp, &h, sum, flags & DB_EXPORT_UNVERIFIED, env);
 	commit_file(fp, tmp, path);
 	free(tmp);
 	free(path);
@@ -275,17 +339,19 @@ int main(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "include-doubles", no_argument, NULL, 'D' },
 		{ "require-audit", no_argument, NULL, 'A' },
+		{ "toolchain", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *format = "sft", *out = NULL, *name = NULL;
+	const char *format = "sft", *out = NULL, *name = NULL, *toolchain = NULL;
+	char *env = NULL;
 	int opt, flags = 0, code, hf, quiet = 0;
 	long n;
 	sqlite3 *db;
 
 	cs_init(argv[0]);
-	while ((opt = getopt_long(argc, argv, "hqf:o:DA", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "hqf:o:DAT:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h': cs_usage(usage, CS_OK);
 		case 'V': cs_print_version();
@@ -295,6 +361,7 @@ int main(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'D': flags |= DB_EXPORT_UNVERIFIED; break;
 		case 'A': flags |= DB_EXPORT_AUDITED; break;
+		case 'T': toolchain = optarg; flags |= DB_EXPORT_TOOLCHAIN; break;
 		default: cs_usage(usage, CS_EUSAGE);
 		}
 	}
@@ -310,11 +377,15 @@ int main(int argc, char **argv)
 		die(CS_EUSAGE, "--require-audit applies to -f sft, hf and corpus (audits are of corpus rows)");
 	if (hf && name)
 		die(CS_EUSAGE, "--name goes with -f sft, curriculum, unsolved and corpus (a dataset is the whole corpus)");
+	if (toolchain && strcmp(format, "sft") && strcmp(format, "hf") && strcmp(format, "corpus"))
+		die(CS_EUSAGE, "--toolchain applies to -f sft, hf and corpus (its checks are of corpus rows)");
 	quiet |= cs_conf_on("CS_QUIET");
 	if (!(db = db_open_existing(db_path(), 1, &code)))
 		return code;
+	if (toolchain)
+		env = toolchain_env(db, toolchain);
 	if (hf)
-		n = export_hf(db, out, flags);
+		n = export_hf(db, out, flags, env);
 	else if (db_export(db, format, flags, name, emit, NULL, &n) != CS_DONE)
 		n = -1;
 	/* The count first, then why the others were left out: on stderr, beside the data. */
@@ -329,5 +400,6 @@ int main(int argc, char **argv)
 	if (n >= 0 && strcmp(format, "unsolved"))
 		report_left_out(db, flags, name);
 	db_close(db);
+	free(env);
 	return n < 0 ? CS_EIO : CS_OK;
 }

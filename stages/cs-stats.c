@@ -10,10 +10,11 @@ static const char usage[] =
 	"[-r REPORT]...\n"
 	"Print the state of the corpus (CS_DB): problems per depth and status, why\n"
 	"problems failed, what the policy refused, samples and tokens per model and\n"
-	"stage, verdicts, the corpus, and the last runs (requests, tokens, cache hits,\n"
-	"seconds, rows added: the view v_runs).\n"
+	"stage, verdicts, the corpus, the corpus rows valid under each toolchain (the\n"
+	"view v_toolchains), and the last runs (requests, tokens, cache hits, seconds,\n"
+	"rows added: the view v_runs).\n"
 	"  -r, --report REPORT  only this report (repeatable): progress, failures,\n"
-	"             refusals, cost, verdicts, corpus, runs\n";
+	"             refusals, cost, verdicts, corpus, toolchains, runs\n";
 
 /* The rows of one report, kept to align the columns (reports are a few rows). */
 struct table {
@@ -137,7 +138,7 @@ int main(int argc, char **argv)
 			for (i = 0; i < n && strcmp(reports[i].name, optarg); i++)
 				;
 			if (i == n)
-				die(CS_EUSAGE, "no report '%s' (progress, failures, refusals, cost, verdicts, corpus, runs)",
+				die(CS_EUSAGE, "no report '%s' (progress, failures, refusals, cost, verdicts, corpus, toolchains, runs)",
 				    optarg);
 			only = xrealloc(only, (nonly + 1) * sizeof *only);
 			only[nonly++] = reports[i].name;

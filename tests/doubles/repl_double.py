@@ -75,6 +75,9 @@ CS_DOUBLE_IMPORT_DELAY=2):
   --log FILE                        append one JSON line per command: pid, env, cmd
   --version V, --sorry-quote backtick|single, --big-mb N
   --missing-modules A,B             imports of these module roots fail
+  --breaks A,B                      the declaration of theorem (or lemma) A or B fails
+                                    with "unknown identifier '...renamed'" at its
+                                    keyword: a proof a newer Mathlib broke
   --tag WORD                        ignored: lets tests find these processes
   --kimina                          serve POST /api/check on 127.0.0.1 (port 0 or
                                     --port), print "PORT n"; --max-seconds bounds it
@@ -114,6 +117,7 @@ def parse_args(argv):
     ap.add_argument("--sorry-quote", choices=["backtick", "single"], default=opt("sorry-quote", "backtick"))
     ap.add_argument("--big-mb", type=float, default=opt("big-mb", 50.0, float))
     ap.add_argument("--missing-modules", default=opt("missing-modules", ""))
+    ap.add_argument("--breaks", default=opt("breaks", ""))
     ap.add_argument("--version-refused", action="store_true")
     ap.add_argument("--tag", default=None)
     ap.add_argument("--kimina", action="store_true")
@@ -474,6 +478,13 @@ class Repl:
                 messages.append(msg("info", line, col, line, col + 5, "()"))
             except OSError as e:
                 messages.append(msg("error", line, col, line, col + 5, "%s: %s" % (m.group(1), e.strerror)))
+        # --breaks: what a newer Mathlib does to a proof that uses a renamed lemma
+        for name in [b for b in self.a.breaks.split(",") if b]:
+            for m in re.finditer(r"(?m)^[ \t]*(?:theorem|lemma)[ \t]+" + re.escape(name) + r"(?![\w'.])", masked):
+                line, col = line_col(text, m.start())
+                messages.append(msg("error", line, col, line, col + 7,
+                                    "unknown identifier 'Nat.lt_of_lt_of_le_renamed' (coldstart-test-double: --breaks %s)"
+                                    % name))
         messages += self.type_checks(text, masked, base)
         messages += scoped_errors(text, masked, base)
         messages += self.axiom_lines(text, masked, base)

@@ -1,5 +1,5 @@
 #!/bin/sh
-# cs-export: sft rows carry name, source, split, source_key, depth and checked_by;
+# cs-export: sft rows carry name, source, split, source_key, depth, checked_by and toolchain;
 # -f hf -o DIR writes a Hugging Face dataset folder (one JSONL per split and a
 # dataset card with the counts and the models), refusing double-checked rows
 # unless --include-doubles. The corpus: the run of tests/t/0111-inputs-run.t.
@@ -21,11 +21,11 @@ test_expect_success 'setup: a corpus from every dataset shape' '
 '
 stop_double
 
-test_expect_success 'sft rows: name, source, split, source key, depth, messages, checked_by' '
+test_expect_success 'sft rows: name, source, split, source key, depth, messages, checked_by, toolchain' '
 	cs-export -f sft --include-doubles > sft &&
 	test_eq "$(wc -l < sft)" 6 &&
 	jget sft "sorted(r)" | sort -u > keys &&
-	echo "['\''checked_by'\'', '\''depth'\'', '\''messages'\'', '\''name'\'', '\''source'\'', '\''source_key'\'', '\''split'\'']" > want &&
+	echo "['\''checked_by'\'', '\''depth'\'', '\''messages'\'', '\''name'\'', '\''source'\'', '\''source_key'\'', '\''split'\'', '\''toolchain'\'']" > want &&
 	test_cmp want keys &&
 	jget sft "(r[\"name\"], r[\"split\"], r[\"source_key\"], r[\"checked_by\"], r[\"source\"].replace(\"$RUN/\", \"\"))" |
 		sort > got &&

@@ -1,0 +1,91 @@
+-- Schema version 3 (from 2). Applied by db_open in one transaction, to old corpora
+-- and, after schema.sql and migrate-2.sql, to new ones. Each part says which change
+-- it belongs to.
+
+-- issue 20: toolchain identity on every check, re-verification (coldstart reverify).
+-- A toolchain is what a check ran under: the checker (repl | kimina), Lean's own
+-- answer to `#eval Lean.versionString`, what CS_LEAN_DIR's lean-toolchain and
+-- lake-manifest.json name (the Mathlib and REPL revisions; a kimina server reports
+-- none of them), and the header the code was checked under. '' is unknown (a corpus
+-- made before version 3 knows only the checker, its version and the header).
+-- env_key names the toolchain without its header: the same Lean, Mathlib and REPL.
+CREATE TABLE IF NOT EXISTS toolchains (
+	id INTEGER PRIMARY KEY,
+	checker TEXT NOT NULL,                    -- repl | kimina
+	lean_version TEXT NOT NULL DEFAULT '',    -- Lean.versionString as the checker answered it
+	lean_toolchain TEXT NOT NULL DEFAULT '',  -- CS_LEAN_DIR/lean-toolchain (leanprover/lean4:v4.9.0)
+	mathlib_rev TEXT NOT NULL DEFAULT '',     -- lake-manifest.json: rev of package mathlib
+	repl_rev TEXT NOT NULL DEFAULT '',        -- lake-manifest.json: rev of package REPL
+	header TEXT NOT NULL DEFAULT '',          -- imports, options, opens
+	real_lean INTEGER NOT NULL DEFAULT 0,     -- lean_version is a Lean version string
+	env_key TEXT NOT NULL,                    -- checker, lean_version, lean_toolchain, mathlib_rev, repl_rev
+	created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
+	UNIQUE (env_key, header)
+);
+ALTER TABLE verifications ADD COLUMN toolchain_id INTEGER REFERENCES toolchains(id);
+ALTER TABLE corpus ADD COLUMN toolchain_id INTEGER REFERENCES toolchains(id);
+
+-- Every verdict on a stored proof, per toolchain, side by side and never overwritten:
+-- origin 'run' is the check that made the corpus row, 'migrated' that check as a
+-- corpus made before version 3 recorded it, 'reverify' a re-check by cs-reverify.
+-- corpus_id is the corpus row; NULL for a lemma's proof (proofs.problem_id =
+-- problem_id, cs-reverify --lemmas). verdict: pass, or what Lean said otherwise
+-- (fail, sorry, timeout; rejected: refused by the policy before Lean). A check that
+-- could not run leaves no row. A row's verdict under a toolchain is its latest.
+CREATE TABLE IF NOT EXISTS rechecks (
+	id INTEGER PRIMARY KEY,
+	problem_id INTEGER NOT NULL REFERENCES problems(id),
+	corpus_id INTEGER REFERENCES corpus(id),
+	toolchain_id INTEGER NOT NULL REFERENCES toolchains(id),
+	origin TEXT NOT NULL CHECK (origin IN ('run','migrated','reverify')),
+	verdict TEXT NOT NULL CHECK (verdict IN ('pass','fail','sorry','timeout','rejected')),
+	why TEXT,                                 -- Lean's first error, or the cause
+	code_hash TEXT,                           -- sha256 of the source checked
+	elapsed REAL,
+	created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+);
+CREATE INDEX IF NOT EXISTS rechecks_problem ON rechecks(problem_id, toolchain_id, id);
+CREATE INDEX IF NOT EXISTS rechecks_corpus ON rechecks(corpus_id, toolchain_id, id);
+
+-- The toolchains of a version 2 corpus, from what it recorded: the checker and its
+-- version, with each problem's header; its corpus rows passed under theirs.
+INSERT OR IGNORE INTO toolchains (checker, lean_version, header, real_lean, env_key)
+	SELECT DISTINCT c.checker, coalesce(c.checker_version, ''), p.header, c.real_lean,
+	       c.checker || char(31) || coalesce(c.checker_version, '') || char(31) || char(31) || char(31)
+	FROM corpus c JOIN problems p ON p.id = c.problem_id;
+INSERT OR IGNORE INTO toolchains (checker, lean_version, header, real_lean, env_key)
+	SELECT DISTINCT v.checker, coalesce(v.version, ''), p.header, v.real_lean,
+	       v.checker || char(31) || coalesce(v.version, '') || char(31) || char(31) || char(31)
+	FROM verifications v JOIN problems p ON p.id = v.problem_id
+	WHERE v.checker != 'policy' AND v.toolchain_id IS NULL;
+UPDATE corpus SET toolchain_id = (SELECT t.id FROM toolchains t JOIN problems p ON p.id = corpus.problem_id
+	WHERE t.header = p.header AND t.env_key = corpus.checker || char(31) ||
+	      coalesce(corpus.checker_version, '') || char(31) || char(31) || char(31))
+	WHERE toolchain_id IS NULL;
+UPDATE verifications SET toolchain_id = (SELECT t.id FROM toolchains t JOIN problems p ON p.id = verifications.problem_id
+	WHERE t.header = p.header AND t.env_key = verifications.checker || char(31) ||
+	      coalesce(verifications.version, '') || char(31) || char(31) || char(31))
+	WHERE toolchain_id IS NULL AND checker != 'policy';
+INSERT INTO rechecks (problem_id, corpus_id, toolchain_id, origin, verdict, created_at)
+	SELECT c.problem_id, c.id, c.toolchain_id, 'migrated', 'pass', c.created_at FROM corpus c
+	WHERE c.toolchain_id IS NOT NULL
+	  AND NOT EXISTS (SELECT 1 FROM rechecks r WHERE r.corpus_id = c.id);
+
+-- The verdict of each corpus row under each toolchain it was checked under: the latest.
+DROP VIEW IF EXISTS v_row_validity;
+CREATE VIEW v_row_validity AS
+	SELECT c.id AS corpus_id, c.name, r.toolchain_id, t.env_key, r.verdict, r.why, r.origin,
+	       r.created_at AS checked_at
+	FROM rechecks r JOIN corpus c ON c.id = r.corpus_id JOIN toolchains t ON t.id = r.toolchain_id
+	WHERE r.id = (SELECT max(b.id) FROM rechecks b
+	              WHERE b.corpus_id = r.corpus_id AND b.toolchain_id = r.toolchain_id);
+-- Per toolchain: corpus rows valid (latest check passed), broken (latest did not),
+-- not checked under it.
+DROP VIEW IF EXISTS v_toolchains;
+CREATE VIEW v_toolchains AS
+	SELECT t.id, t.checker, t.lean_version, t.lean_toolchain, t.mathlib_rev, t.repl_rev,
+	       t.real_lean, substr(replace(t.header, char(10), ' '), 1, 40) AS header,
+	       coalesce(sum(v.verdict = 'pass'), 0) AS valid, coalesce(sum(v.verdict != 'pass'), 0) AS broken,
+	       (SELECT count(*) FROM corpus) - count(v.corpus_id) AS unchecked
+	FROM toolchains t LEFT JOIN v_row_validity v ON v.toolchain_id = t.id
+	GROUP BY t.id;
