@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <jansson.h>
 
 #include "cs.h"
@@ -354,13 +355,14 @@ static void bulk(void)
 	char *src = xmalloc(big + 1);
 	struct lean_tok *v;
 	char *why = NULL;
-	double t0;
-	/* 20 MB of tokens */
+	clock_t t0;
+	/* 20 MB of tokens; linear time is judged on this process's CPU time, which a
+	 * loaded machine does not stretch as it does the wall clock */
 	for (i = 0; i + 16 <= big; i += 16)
 		memcpy(src + i, "h₁ := by simp\n ", 16);
 	memset(src + i, ' ', big - i);
 	src[big] = 0;
-	t0 = cs_now();
+	t0 = clock();
 	ok(lean_tokenize(src, big, 0, &v, &n, &why) == 0 && n == big / 16 * 4 + 1,
 	   "20 MB, %zu tokens", n);
 	free(v);
@@ -374,7 +376,8 @@ static void bulk(void)
 	free(v);
 	ok(lean_tokenize(src, 39998, 1, &v, &n, &why) == -1, "one -/ short: unterminated");
 	free(why);
-	ok(cs_now() - t0 < 10, "linear: %.2f s", cs_now() - t0);
+	ok((double)(clock() - t0) / CLOCKS_PER_SEC < 10, "linear: %.2f s of CPU",
+	   (double)(clock() - t0) / CLOCKS_PER_SEC);
 	free(src);
 }
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <jansson.h>
 
 #include "cs.h"
@@ -729,7 +730,7 @@ static void big_inputs(void)
 	struct sbuf sb = SBUF_INIT;
 	struct lean_policy pol = { 0, 0, 400000 };
 	char *why = NULL, *s;
-	double t0 = cs_now();
+	clock_t t0 = clock(); /* CPU time: a loaded machine does not stretch it */
 	sbuf_adds(&sb, "theorem big (x : ℕ) : x = x := by\n");
 	for (int i = 0; i < 25000; i++)
 		sbuf_adds(&sb, "  simp [h₁]\n");   /* 4 tokens a line: 100 000 tokens */
@@ -751,7 +752,7 @@ static void big_inputs(void)
 	for (int i = 0; i < 10000; i++)
 		sbuf_adds(&sb, "-/");
 	ok(lean_check_forbidden(sb.buf, &pol, &why) == 0, "10 000 nested /- -/ hide their sorry");
-	ok(cs_now() - t0 < 10, "fast: %.2f s", cs_now() - t0);
+	ok((double)(clock() - t0) / CLOCKS_PER_SEC < 10, "fast: %.2f s of CPU", (double)(clock() - t0) / CLOCKS_PER_SEC);
 	sbuf_release(&sb);
 }
 
