@@ -301,8 +301,8 @@ int db_problem_insert(sqlite3 *db, const struct db_problem *p, long long *id, in
 {
 	static const char *ins =
 		"INSERT INTO problems (name, source, split, header, informal, formal_statement, goal,"
-		" stmt_key, depth, parent_subgoal_id, original_statement, source_key)"
-		" VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+		" stmt_key, depth, parent_subgoal_id, original_statement, source_key, fingerprint, benchmark)"
+		" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 		" ON CONFLICT (stmt_key) DO NOTHING";
 	char key[65];
 	sqlite3_stmt *st;
@@ -335,6 +335,8 @@ int db_problem_insert(sqlite3 *db, const struct db_problem *p, long long *id, in
 		sqlite3_bind_null(st, 10);
 	db_bind_text(st, 11, p->original_statement);
 	db_bind_text(st, 12, p->source_key);
+	db_bind_text(st, 13, p->fingerprint);
+	db_bind_text(st, 14, p->benchmark);
 	if (db_step_done(db, st))
 		goto out;
 	*inserted = sqlite3_changes(db) > 0;
@@ -349,6 +351,11 @@ int db_problem_insert(sqlite3 *db, const struct db_problem *p, long long *id, in
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		*id = sqlite3_column_int64(st, 0);
 		rc = 0;
+		if (db_exec(db, "UPDATE problems SET fingerprint = coalesce(fingerprint, ?1),"
+			    " benchmark = CASE WHEN ?2 THEN ?3 ELSE benchmark END WHERE id = ?4"
+			    " AND (fingerprint IS NULL OR (?2 AND benchmark IS NOT ?3))",
+			    "titI", p->fingerprint, p->set_benchmark, p->benchmark, *id) < 0)
+			rc = -1;
 	} else {
 		error("%s: problem %s vanished", sqlite3_db_filename(db, "main"), p->name);
 	}

@@ -7,7 +7,7 @@
 #include <sqlite3.h>
 #include <jansson.h>
 
-#define DB_SCHEMA_VERSION 2
+#define DB_SCHEMA_VERSION 3
 
 /* Path of the corpus: CS_DB (default ./coldstart.db). Static string. */
 const char *db_path(void);
@@ -77,11 +77,15 @@ struct db_problem {
 	const char *original_statement; /* the statement as published, when ingest normalised it */
 	const char *source_key;         /* the dataset's id, when it is not the theorem's name */
 	const char *stmt_key;  /* NULL: computed from name, header and statement */
+	const char *fingerprint;        /* lean_fingerprint of the statement, or NULL */
+	const char *benchmark;          /* the benchmark entries it reads as, or NULL */
+	int set_benchmark;              /* an existing problem's benchmark becomes benchmark too */
 	int depth;
 	long long parent_subgoal_id; /* 0: none */
 };
-/* Insert unless a problem with the same stmt_key exists. *id receives the row id
- * (new or existing), *inserted 1 when new. 0, or -1 after printing why.
+/* Insert unless a problem with the same stmt_key exists (then its fingerprint is
+ * filled when it had none, and its benchmark set when set_benchmark). *id
+ * receives the row id (new or existing), *inserted 1 when new. 0, or -1 after printing why.
  * Runs inside the caller's transaction if one is open. */
 int db_problem_insert(sqlite3 *db, const struct db_problem *p, long long *id, int *inserted);
 
