@@ -148,6 +148,7 @@ json_t *db_attempt_cached(sqlite3 *db, const char *cache_key);
 #define DB_EXPORT_UNVERIFIED 1 /* also rows not checked by a recognised Lean (real_lean = 0) */
 #define DB_EXPORT_AUDITED 2    /* sft, corpus: only rows whose audit (v_corpus_audit) passed,
 				* by a checker that is Lean unless DB_EXPORT_UNVERIFIED */
+#define DB_EXPORT_BENCHMARKS 4 /* also rows of benchmark problems and of the lemmas below them */
 /* Where an export's records go: CS_DONE, or CS_STOP to end the export (the callee
  * says why). rec is borrowed. */
 typedef enum cs_outcome (*db_emit_fn)(json_t *rec, void *ctx);
@@ -161,7 +162,7 @@ enum cs_outcome db_export(sqlite3 *db, const char *format, int flags, db_emit_fn
  * db_export): {rows, lean, doubles, first, last (created_at), splits: [{split, depth,
  * rows}], models: [{decomposer_model, prover_model, checker, rows}], sources:
  * [{source, rows}]}. Caller owns it; NULL after printing why. */
-json_t *db_export_summary(sqlite3 *db, int include_doubles);
+json_t *db_export_summary(sqlite3 *db, int flags);
 
 /* Audits (db_audit.c): kernel replay of corpus rows by cs-audit. */
 /* The next corpus row to audit after corpus id `after`, in id order: rows without
@@ -185,6 +186,9 @@ struct db_export_left {
 	long long unaudited;      /* DB_EXPORT_AUDITED: no pass or fail audit yet */
 	long long audit_failed;   /* DB_EXPORT_AUDITED: the audit said fail */
 	long long audit_unverified; /* DB_EXPORT_AUDITED: passed, but by a checker not Lean */
+	long long benchmark;      /* without DB_EXPORT_BENCHMARKS: rows of a benchmark problem */
+	long long benchmark_lemmas; /* curriculum, without DB_EXPORT_BENCHMARKS: proved subgoal
+				     * lemmas at or below a benchmark problem */
 };
 /* 0, or -1 after printing why. */
 int db_export_left_out(sqlite3 *db, int flags, struct db_export_left *out);

@@ -6,28 +6,31 @@
 #include "db.h"
 #include "jsonl.h"
 
-/* ?1: DB_EXPORT_UNVERIFIED, ?2: DB_EXPORT_AUDITED; a: the row's audit (v_corpus_audit). */
+/* ?1: DB_EXPORT_UNVERIFIED, ?2: DB_EXPORT_AUDITED, ?3: DB_EXPORT_BENCHMARKS; a: the
+ * row's audit (v_corpus_audit). */
 #define AUDIT_FILTER " AND (NOT ?2 OR (a.verdict = 'pass' AND (a.real_lean OR ?1)))"
+/* Problems that are benchmark statements or stand below one stay out (issue 20). */
+#define BENCH_FILTER(ID) " AND (?3 OR " ID " NOT IN (SELECT problem_id FROM v_benchmark_tree))"
 static const char q_sft[] =
 	"SELECT c.name, c.prompt, c.completion, c.real_lean, p.source, p.split, p.source_key, c.depth"
 	" FROM corpus c JOIN problems p ON p.id = c.problem_id LEFT JOIN v_corpus_audit a ON a.corpus_id = c.id"
-	" WHERE (c.real_lean OR ?1)" AUDIT_FILTER " ORDER BY c.id";
+	" WHERE (c.real_lean OR ?1)" AUDIT_FILTER BENCH_FILTER("c.problem_id") " ORDER BY c.id";
 static const char q_corpus[] =
 	"SELECT c.*, p.split, p.formal_statement, a.verdict AS audit_verdict, a.checker AS audit_checker,"
 	" a.version AS audit_version, a.real_lean AS audit_real_lean, a.audited_at"
 	" FROM corpus c JOIN problems p ON p.id = c.problem_id"
 	" LEFT JOIN v_corpus_audit a ON a.corpus_id = c.id"
-	" WHERE (c.real_lean OR ?1)" AUDIT_FILTER " ORDER BY c.id";
+	" WHERE (c.real_lean OR ?1)" AUDIT_FILTER BENCH_FILTER("c.problem_id") " ORDER BY c.id";
 static const char q_curriculum[] =
 	"SELECT g.lemma_name AS name, g.lemma_a, g.lemma_b, g.is_final, g.extracted_by, c.header,"
 	" c.depth, pr.body, pr.real_lean, parent.name AS parent"
 	" FROM subgoals g JOIN sketches s ON s.id = g.sketch_id AND s.status = 'accepted'"
 	" JOIN problems parent ON parent.id = s.problem_id"
 	" JOIN problems c ON c.id = g.child_id LEFT JOIN proofs pr ON pr.problem_id = c.id"
-	" WHERE (pr.real_lean IS NULL OR pr.real_lean OR ?1) ORDER BY g.id";
+	" WHERE (pr.real_lean IS NULL OR pr.real_lean OR ?1) AND ?2 = ?2" BENCH_FILTER("c.id") " ORDER BY g.id";
 static const char q_unsolved[] =
 	"SELECT name, split, informal AS informal_prefix, formal_statement, goal, header FROM problems"
-	" WHERE depth = 0 AND status != 'proved' AND ?1 = ?1 ORDER BY id";
+	" WHERE depth = 0 AND status != 'proved' AND ?1 = ?1 AND ?2 = ?2 AND ?3 = ?3 ORDER BY id";
 
 /* Indent every non-empty line of body by two spaces after a statement ending in ":= by". */
 static char *with_proof(const char *header, const char *stmt, const char *body)
@@ -94,7 +97,8 @@ enum cs_outcome db_export(sqlite3 *db, const char *format, int flags, db_emit_fn
 		error("unknown export format '%s' (sft, curriculum, unsolved, corpus)", format);
 		return CS_STOP;
 	}
-	if (!(st = db_query(db, sql, "ii", (flags & DB_EXPORT_UNVERIFIED) != 0, (flags & DB_EXPORT_AUDITED) != 0)))
+	if (!(st = db_query(db, sql, "iii", (flags & DB_EXPORT_UNVERIFIED) != 0, (flags & DB_EXPORT_AUDITED) != 0,
+			    (flags & DB_EXPORT_BENCHMARKS) != 0)))
 		return CS_STOP;
 	while (out == CS_DONE && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (sql == q_curriculum) {
@@ -123,8 +127,9 @@ enum cs_outcome db_export(sqlite3 *db, const char *format, int flags, db_emit_fn
 	return out;
 }
 
-/* The rows of sql (bound: ?1 = include_doubles) as an array of objects, or NULL. */
-static json_t *rows(sqlite3 *db, const char *sql, int include_doubles)
+/* The rows of sql (bound: ?1 = include_doubles, ?3 = include_benchmarks) as an
+ * array of objects, or NULL. */
+static json_t *rows(sqlite3 *db, const char *sql, int include_doubles, int include_benchmarks)
 {
 	sqlite3_stmt *st = db_prepare(db, sql);
 	json_t *a;
@@ -133,6 +138,7 @@ static json_t *rows(sqlite3 *db, const char *sql, int include_doubles)
 		return NULL;
 	a = json_array();
 	db_bind_int(st, 1, include_doubles);
+	db_bind_int(st, 3, include_benchmarks);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		json_array_append_new(a, db_row_json(st));
 	if (rc != SQLITE_DONE) {
@@ -144,31 +150,39 @@ static json_t *rows(sqlite3 *db, const char *sql, int include_doubles)
 	return a;
 }
 
-json_t *db_export_summary(sqlite3 *db, int include_doubles)
+json_t *db_export_summary(sqlite3 *db, int flags)
 {
+	int include_doubles = (flags & DB_EXPORT_UNVERIFIED) != 0, include_benchmarks = (flags & DB_EXPORT_BENCHMARKS) != 0;
 	static const struct {
 		const char *key, *sql;
 	} parts[] = {
 		{ "totals", "SELECT count(*) AS rows, coalesce(sum(real_lean), 0) AS lean,"
 			    " count(*) - coalesce(sum(real_lean), 0) AS doubles, min(created_at) AS first,"
-			    " max(created_at) AS last FROM corpus WHERE (real_lean OR ?1)" },
+			    " max(created_at) AS last FROM corpus c WHERE (real_lean OR ?1)" BENCH_FILTER("c.problem_id") },
 		{ "splits", "SELECT p.split, c.depth, count(*) AS rows FROM corpus c"
-			    " JOIN problems p ON p.id = c.problem_id WHERE (c.real_lean OR ?1)"
+			    " JOIN problems p ON p.id = c.problem_id WHERE (c.real_lean OR ?1)" BENCH_FILTER("c.problem_id")
 			    " GROUP BY p.split, c.depth ORDER BY p.split, c.depth" },
-		{ "models", "SELECT decomposer_model, prover_model, checker, count(*) AS rows FROM corpus"
-			    " WHERE (real_lean OR ?1) GROUP BY 1, 2, 3 ORDER BY rows DESC, 1, 2, 3" },
+		{ "models", "SELECT decomposer_model, prover_model, checker, count(*) AS rows FROM corpus c"
+			    " WHERE (real_lean OR ?1)" BENCH_FILTER("c.problem_id") " GROUP BY 1, 2, 3 ORDER BY rows DESC, 1, 2, 3" },
 		{ "sources", "SELECT p.source, count(*) AS rows FROM corpus c JOIN problems p ON p.id = c.problem_id"
-			     " WHERE (c.real_lean OR ?1) GROUP BY p.source ORDER BY rows DESC, p.source" },
+			     " WHERE (c.real_lean OR ?1)" BENCH_FILTER("c.problem_id") " GROUP BY p.source ORDER BY rows DESC, p.source" },
+		/* the corpus's benchmark problems: their rows, whether exported or not */
+		{ "benchmarks", "SELECT (SELECT count(*) FROM problems WHERE benchmark IS NOT NULL AND ?1 = ?1 AND ?3 = ?3)"
+				" AS problems, (SELECT count(*) FROM corpus c WHERE (c.real_lean OR ?1)"
+				" AND c.problem_id IN (SELECT problem_id FROM v_benchmark_tree)) AS rows" },
 	};
 	json_t *o = json_object();
 	for (size_t i = 0; i < CS_ARRAY_SIZE(parts); i++) {
-		json_t *a = rows(db, parts[i].sql, include_doubles);
+		json_t *a = rows(db, parts[i].sql, include_doubles, include_benchmarks);
 		if (!a) {
 			json_decref(o);
 			return NULL;
 		}
 		if (i == 0) {
 			json_object_update(o, json_array_get(a, 0));
+			json_decref(a);
+		} else if (!strcmp(parts[i].key, "benchmarks")) {
+			json_object_set(o, "benchmarks", json_array_get(a, 0));
 			json_decref(a);
 		} else {
 			json_object_set_new(o, parts[i].key, a);

@@ -9,13 +9,14 @@
 #include "cs.h"
 #include "db.h"
 #include "jsonl.h"
+#include "lean_bench.h"
 
 #ifndef CS_VERSION
 #define CS_VERSION "unknown"
 #endif
 
 static const char usage[] =
-	"[-f FORMAT] [-o DIR] [--include-unverified] [--require-audit]\n"
+	"[-f FORMAT] [-o DIR] [--include-unverified] [--require-audit] [--include-benchmarks]\n"
 	"Write the corpus (CS_DB) as JSONL on stdout, one row at a time.\n"
 	"  -f sft         {\"name\",\"source\",\"split\",\"source_key\",\"depth\",\"messages\":\n"
 	"                 [user: prompt, assistant: completion],\"checked_by\"} per\n"
@@ -30,7 +31,10 @@ static const char usage[] =
 	"  -D, --include-unverified  also rows not checked by a recognised Lean (a test\n"
 	"                 double's, real_lean = 0); refused by default (alias --include-doubles)\n"
 	"  -A, --require-audit  (sft, corpus) only rows whose kernel replay (cs-audit)\n"
-	"                 passed, by a checker that is Lean unless --include-unverified\n";
+	"                 passed, by a checker that is Lean unless --include-unverified\n"
+	"  -B, --include-benchmarks  also the rows of problems whose statement reads as a\n"
+	"                 benchmark's (marked by cs-ingest: miniF2F, ProofNet, PutnamBench),\n"
+	"                 and (curriculum) the subgoal lemmas below them; left out by default\n";
 
 static enum cs_outcome emit(json_t *rec, void *ctx)
 {
@@ -41,7 +45,7 @@ static enum cs_outcome emit(json_t *rec, void *ctx)
 }
 
 /* Say how many corpus rows the export left out, and why. */
-static void report_left_out(sqlite3 *db, int flags)
+static void report_left_out(sqlite3 *db, int flags, int curriculum)
 {
 	struct db_export_left l;
 	if (db_export_left_out(db, flags, &l))
@@ -56,6 +60,9 @@ static void report_left_out(sqlite3 *db, int flags)
 	if (l.audit_unverified)
 		warning("%lld rows left out by --require-audit: audited by a checker that is not Lean "
 			"(--include-unverified to admit them)", l.audit_unverified);
+	if (curriculum ? l.benchmark_lemmas : l.benchmark)
+		warning("%lld %s of benchmark problems left out (--include-benchmarks to export them)",
+			curriculum ? l.benchmark_lemmas : l.benchmark, curriculum ? "proved subgoal lemmas" : "rows");
 }
 
 /* The files of an hf export, one per split. */
@@ -162,7 +169,35 @@ static void table(FILE *fp, const json_t *rows, const char *const *keys, const c
 	}
 }
 
-static void card(FILE *fp, const struct hf *h, const json_t *sum, int doubles)
+/* The card's section on benchmarks: which were checked, what was found, what left out. */
+static void card_benchmarks(FILE *fp, const json_t *sum, int flags)
+{
+	const json_t *b = json_object_get(sum, "benchmarks");
+	long long problems = jsonl_int(b, "problems", 0), rows = jsonl_int(b, "rows", 0);
+	struct lean_bench_set *set;
+	char *why = NULL;
+	size_t n;
+	fputs("\n## Benchmarks kept out\n\n", fp);
+	if (!(set = lean_bench_setting(cs_conf_str("CS_BENCHMARKS"), &why)))
+		die(CS_ECONFIG, "CS_BENCHMARKS: %s", why);
+	const struct lean_bench_split *sp = lean_bench_splits(set, &n);
+	if (!n) {
+		fputs("No benchmark was checked (CS_BENCHMARKS=none).\n", fp);
+	} else {
+		fputs("Every problem's statement was compared, as Lean reads it (names, comments and spacing\n"
+		      "aside: coldstart's statement fingerprint), with the statements of these evaluation splits:\n\n"
+		      "| benchmark | split | statements |\n|---|---|---|\n", fp);
+		for (size_t i = 0; i < n; i++)
+			fprintf(fp, "| %s | %s | %ld |\n", sp[i].benchmark, sp[i].split, sp[i].entries);
+	}
+	fprintf(fp, "\n%lld problems of the corpus read as one of them; their %lld rows (and their subgoal\n"
+		"lemmas) %s.\n", problems, rows,
+		flags & DB_EXPORT_BENCHMARKS ? "**are in this dataset** (exported with `--include-benchmarks`)"
+					     : "were left out of this dataset");
+	lean_bench_free(set);
+}
+
+static void card(FILE *fp, const struct hf *h, const json_t *sum, int doubles, int flags)
 {
 	long long rows = jsonl_int(sum, "rows", 0), dbl = jsonl_int(sum, "doubles", 0);
 	char now[32];
@@ -208,6 +243,7 @@ static void card(FILE *fp, const struct hf *h, const json_t *sum, int doubles)
 	fputs("\n## Sources\n\n", fp);
 	table(fp, json_object_get(sum, "sources"), (const char *const[]){ "source", "rows", NULL },
 	      (const char *const[]){ "problems loaded from", "rows" });
+	card_benchmarks(fp, sum, flags);
 	fprintf(fp,
 		"\n## Fields\n\n"
 		"- `name`: the theorem's name\n"
@@ -237,7 +273,7 @@ static long export_hf(sqlite3 *db, const char *dir, int flags)
 		die(CS_EIO, "%s: %s", data, strerror(errno));
 	free(data);
 	if (db_export(db, "sft", flags, emit_hf, &h, &n) != CS_DONE ||
-	    !(sum = db_export_summary(db, flags & DB_EXPORT_UNVERIFIED)))
+	    !(sum = db_export_summary(db, flags)))
 		exit(CS_EIO);
 	if (!h.n)
 		hf_split(&h, NULL); /* a card names at least one split, if empty */
@@ -251,7 +287,7 @@ static long export_hf(sqlite3 *db, const char *dir, int flags)
 	path = xasprintf("%s/README.md", dir);
 	if (!(fp = fopen(tmp, "w")))
 		die(CS_EIO, "%s: %s", tmp, strerror(errno));
-	card(fp, &h, sum, flags & DB_EXPORT_UNVERIFIED);
+	card(fp, &h, sum, flags & DB_EXPORT_UNVERIFIED, flags);
 	commit_file(fp, tmp, path);
 	free(tmp);
 	free(path);
@@ -272,6 +308,7 @@ int main(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "include-doubles", no_argument, NULL, 'D' },
 		{ "require-audit", no_argument, NULL, 'A' },
+		{ "include-benchmarks", no_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -282,7 +319,7 @@ int main(int argc, char **argv)
 	sqlite3 *db;
 
 	cs_init(argv[0]);
-	while ((opt = getopt_long(argc, argv, "hf:o:DA", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "hf:o:DAB", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h': cs_usage(usage, CS_OK);
 		case 'V': cs_print_version();
@@ -290,6 +327,7 @@ int main(int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 'D': flags |= DB_EXPORT_UNVERIFIED; break;
 		case 'A': flags |= DB_EXPORT_AUDITED; break;
+		case 'B': flags |= DB_EXPORT_BENCHMARKS; break;
 		default: cs_usage(usage, CS_EUSAGE);
 		}
 	}
@@ -310,7 +348,7 @@ int main(int argc, char **argv)
 	else if (db_export(db, format, flags, emit, NULL, &n) != CS_DONE)
 		n = -1;
 	if (n >= 0 && strcmp(format, "unsolved"))
-		report_left_out(db, flags);
+		report_left_out(db, flags, !strcmp(format, "curriculum"));
 	db_close(db);
 	if (hf && n >= 0 && !cs_conf_on("CS_QUIET"))
 		fprintf(stderr, "%s: %ld rows in %s/data, dataset card %s/README.md\n", cs_progname, n, out, out);
