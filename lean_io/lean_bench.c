@@ -108,7 +108,8 @@ struct lean_bench_set *lean_bench_load(int builtin, const char *path, char **why
 		if (rc)
 			goto fail;
 	}
-	qsort(s->e, s->n, sizeof *s->e, by_hex);
+	if (s->n)
+		qsort(s->e, s->n, sizeof *s->e, by_hex);
 	return s;
 fail:
 	lean_bench_free(s);
