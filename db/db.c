@@ -567,3 +567,44 @@ void db_bind_json(sqlite3_stmt *st, int i, const json_t *v)
 		free(s);
 	}
 }
+
+long db_fingerprints_fill(sqlite3 *db, int (*fp)(const char *statement, char hex[65], void *ctx), void *ctx)
+{
+	long long after = 0, ids[256];
+	char *stmts[256];
+	long filled = 0;
+	for (;;) {
+		sqlite3_stmt *st = db_query(db, "SELECT id, formal_statement FROM problems WHERE fingerprint IS NULL"
+					    " AND id > ? ORDER BY id LIMIT 256", "I", after);
+		size_t n = 0;
+		int rc;
+		if (!st)
+			return -1;
+		while (n < 256 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+			ids[n] = sqlite3_column_int64(st, 0);
+			stmts[n++] = xstrdup((const char *)sqlite3_column_text(st, 1));
+		}
+		sqlite3_finalize(st);
+		if (n && !db_begin(db)) {
+			for (size_t i = 0; i < n; i++) {
+				char hex[65];
+				if (!fp(stmts[i], hex, ctx) &&
+				    db_exec(db, "UPDATE problems SET fingerprint = ? WHERE id = ?", "tI", hex, ids[i]) < 0) {
+					db_rollback(db);
+					filled = -1;
+					break;
+				}
+				filled++;
+			}
+			if (filled >= 0 && db_commit(db))
+				filled = -1;
+		} else if (n) {
+			filled = -1;
+		}
+		for (size_t i = 0; i < n; i++)
+			free(stmts[i]);
+		if (filled < 0 || n < 256)
+			return filled;
+		after = ids[n - 1];
+	}
+}

@@ -89,6 +89,12 @@ struct db_problem {
  * Runs inside the caller's transaction if one is open. */
 int db_problem_insert(sqlite3 *db, const struct db_problem *p, long long *id, int *inserted);
 
+/* Fill problems.fingerprint where it is NULL (problems stored before schema 3):
+ * fp(statement, hex, ctx) computes it (0, or -1 when the statement is unreadable:
+ * left NULL). Batches of 256 in one transaction each. Problems filled, or -1
+ * after printing why. */
+long db_fingerprints_fill(sqlite3 *db, int (*fp)(const char *statement, char hex[65], void *ctx), void *ctx);
+
 /* Records refused by cs-ingest (table ingest_refusals), one row per (source, name):
  * name is the record's id, else its theorem's name, else "line N". Each returns 0,
  * or -1 after printing why; each runs inside the caller's transaction if one is open. */
