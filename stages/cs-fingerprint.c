@@ -153,8 +153,9 @@ int main(int argc, char **argv)
 	cs_init(argv[0]);
 	if (cs_wants_help(argc, argv))
 		cs_usage(usage, CS_OK);
-	while ((opt = getopt(argc, argv, "b:S:n:k:s:")) != -1) {
+	while ((opt = getopt(argc, argv, "hb:S:n:k:s:")) != -1) {
 		switch (opt) {
+		case 'h': cs_usage(usage, CS_OK);
 		case 'b': o.bench = optarg; break;
 		case 'S': o.split = optarg; break;
 		case 'n': o.name_key = optarg; break;
