@@ -8,7 +8,8 @@
 # gets its proof, checked in Lean) and once with CS_REUSE=0. The row gives prover
 # requests and completion tokens per corpus row, and their ratio.
 # Environment: REUSE_BENCH_LATENCY (endpoint latency, default 0.05 s),
-# REUSE_BENCH_JOBS (CS_JOBS, 16). Table rows on stdout, details on stderr.
+# REUSE_BENCH_JOBS (CS_JOBS, 16), REUSE_BENCH_RESTATED (1; 0: the fixture problems
+# alone). Table rows on stdout, details on stderr.
 cd "$(dirname "$0")/.." || exit 4
 top=$(pwd)
 L=${REUSE_BENCH_LATENCY:-0.05}
@@ -22,11 +23,11 @@ rows = [json.loads(l) for l in open("data/minif2f.jsonl")]
 rows = [r for r in rows if os.path.exists("tests/fixtures/dsp2/%s.lean" % r["name"])]
 for r in rows:
     sys.stdout.write(json.dumps(r, ensure_ascii=False) + "\n")
-for r in rows:
+for r in rows if sys.argv[1] != "0" else []:
     s = re.sub(r"\bh(?=[\u2080-\u2089])", "k", r["formal_statement"])
     if s != r["formal_statement"]:
         r = dict(r, formal_statement=s, split="restated")
-        sys.stdout.write(json.dumps(r, ensure_ascii=False) + "\n")' > "$dir/problems.jsonl" || exit 4
+        sys.stdout.write(json.dumps(r, ensure_ascii=False) + "\n")' "${REUSE_BENCH_RESTATED:-1}" > "$dir/problems.jsonl" || exit 4
 np=$(wc -l < "$dir/problems.jsonl")
 rc=0
 
@@ -60,8 +61,8 @@ set -- $(sqlite3 -separator ' ' "$dir/reuse.db" "$q") $(sqlite3 -separator ' ' "
 echo "reuse: problems=$np CS_REUSE=1: rows=$1 prover_requests=$2 completion_tokens=$3 reused=$4 reuse_checks=$5;" \
 	"CS_REUSE=0: rows=$6 prover_requests=$7 completion_tokens=$8" >&2
 [ "$1" = "$6" ] || { echo "reuse: the two runs made different numbers of rows ($1, $6)" >&2; rc=1; }
-awk -v np="$np" -v r1="$1" -v p1="$2" -v t1="$3" -v u1="$4" -v c1="$5" -v r0="$6" -v p0="$7" -v t0="$8" 'BEGIN {
+awk -v restated="${REUSE_BENCH_RESTATED:-1}" -v np="$np" -v r1="$1" -v p1="$2" -v t1="$3" -v u1="$4" -v c1="$5" -v r0="$6" -v p0="$7" -v t0="$8" 'BEGIN {
 	a = r1 ? p1 / r1 : 0; b = r0 ? p0 / r0 : 0; ta = r1 ? t1 / r1 : 0; tb = r0 ? t0 / r0 : 0
-	printf "| nothing proved twice, CS_SKETCHES=2, %d problems (fixture miniF2F ones and each restated with renamed hypotheses): prover requests per corpus row with CS_REUSE=1 vs 0: %.2f vs %.2f (%d vs %d requests, %d vs %d rows; %d lemmas reused after %d Lean checks); completion tokens per row %.0f vs %.0f | %.2f requests/row | %.2f requests/row | %.2f of the requests, %.2f of the tokens |\n",
-		np, a, b, p1, p0, r1, r0, u1, c1, ta, tb, a, b, b ? a / b : 0, tb ? ta / tb : 0 }'
+	printf "| nothing proved twice, CS_SKETCHES=2, %d problems (%s): prover requests per corpus row with CS_REUSE=1 vs 0: %.2f vs %.2f (%d vs %d requests, %d vs %d rows; %d lemmas reused after %d Lean checks); completion tokens per row %.0f vs %.0f | %.2f requests/row | %.2f requests/row | %.2f of the requests, %.2f of the tokens |\n",
+		np, restated != "0" ? "fixture miniF2F ones and each restated with renamed hypotheses" : "fixture miniF2F ones alone", a, b, p1, p0, r1, r0, u1, c1, ta, tb, a, b, b ? a / b : 0, tb ? ta / tb : 0 }'
 exit $rc
