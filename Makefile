@@ -54,7 +54,7 @@ LIB_SRC := $(BASE_SRC) $(RUN_SRC)
 STAGE_SRC := $(sort $(wildcard stages/cs-*.c))
 PROGS := $(patsubst stages/%.c,bin/%,$(STAGE_SRC))
 UNIT_SRC := $(sort $(wildcard tests/unit/test-*.c))
-EMBED_SRC := $(sort $(wildcard db/*.sql prompts/*.txt))
+EMBED_SRC := $(sort $(wildcard db/*.sql prompts/*.txt data/benchmarks/*.tsv))
 HDRS := $(wildcard lib/*.h db/*.h llm/*.h lean_text/*.h lean_io/*.h run/*.h) build/embed.h
 
 LIB_OBJ := $(patsubst %.c,build/%.o,$(LIB_SRC)) build/embed.o

@@ -346,8 +346,8 @@ int db_problem_insert(sqlite3 *db, const struct db_problem *p, long long *id, in
 {
 	static const char *ins =
 		"INSERT INTO problems (name, source, split, header, informal, formal_statement, goal,"
-		" stmt_key, depth, parent_subgoal_id, original_statement, source_key)"
-		" VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+		" stmt_key, depth, parent_subgoal_id, original_statement, source_key, fingerprint, benchmark)"
+		" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 		" ON CONFLICT (stmt_key) DO NOTHING";
 	char key[65];
 	sqlite3_stmt *st;
@@ -380,6 +380,8 @@ int db_problem_insert(sqlite3 *db, const struct db_problem *p, long long *id, in
 		sqlite3_bind_null(st, 10);
 	db_bind_text(st, 11, p->original_statement);
 	db_bind_text(st, 12, p->source_key);
+	db_bind_text(st, 13, p->fingerprint);
+	db_bind_text(st, 14, p->benchmark);
 	if (db_step_done(db, st))
 		goto out;
 	*inserted = sqlite3_changes(db) > 0;
@@ -394,6 +396,11 @@ int db_problem_insert(sqlite3 *db, const struct db_problem *p, long long *id, in
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		*id = sqlite3_column_int64(st, 0);
 		rc = 0;
+		if (db_exec(db, "UPDATE problems SET fingerprint = coalesce(fingerprint, ?1),"
+			    " benchmark = CASE WHEN ?2 THEN ?3 ELSE benchmark END WHERE id = ?4"
+			    " AND (fingerprint IS NULL OR (?2 AND benchmark IS NOT ?3))",
+			    "titI", p->fingerprint, p->set_benchmark, p->benchmark, *id) < 0)
+			rc = -1;
 	} else {
 		error("%s: problem %s vanished", sqlite3_db_filename(db, "main"), p->name);
 	}
@@ -603,5 +610,46 @@ void db_bind_json(sqlite3_stmt *st, int i, const json_t *v)
 		char *s = json_dumps(v, JSON_COMPACT);
 		db_bind_text(st, i, s);
 		free(s);
+	}
+}
+
+long db_fingerprints_fill(sqlite3 *db, int (*fp)(const char *statement, char hex[65], void *ctx), void *ctx)
+{
+	long long after = 0, ids[256];
+	char *stmts[256];
+	long filled = 0;
+	for (;;) {
+		sqlite3_stmt *st = db_query(db, "SELECT id, formal_statement FROM problems WHERE fingerprint IS NULL"
+					    " AND id > ? ORDER BY id LIMIT 256", "I", after);
+		size_t n = 0;
+		int rc;
+		if (!st)
+			return -1;
+		while (n < 256 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+			ids[n] = sqlite3_column_int64(st, 0);
+			stmts[n++] = xstrdup((const char *)sqlite3_column_text(st, 1));
+		}
+		sqlite3_finalize(st);
+		if (n && !db_begin(db)) {
+			for (size_t i = 0; i < n; i++) {
+				char hex[65];
+				if (!fp(stmts[i], hex, ctx) &&
+				    db_exec(db, "UPDATE problems SET fingerprint = ? WHERE id = ?", "tI", hex, ids[i]) < 0) {
+					db_rollback(db);
+					filled = -1;
+					break;
+				}
+				filled++;
+			}
+			if (filled >= 0 && db_commit(db))
+				filled = -1;
+		} else if (n) {
+			filled = -1;
+		}
+		for (size_t i = 0; i < n; i++)
+			free(stmts[i]);
+		if (filled < 0 || n < 256)
+			return filled;
+		after = ids[n - 1];
 	}
 }

@@ -84,13 +84,23 @@ struct db_problem {
 	const char *original_statement; /* the statement as published, when ingest normalised it */
 	const char *source_key;         /* the dataset's id, when it is not the theorem's name */
 	const char *stmt_key;  /* NULL: computed from name, header and statement */
+	const char *fingerprint;        /* lean_fingerprint of the statement, or NULL */
+	const char *benchmark;          /* the benchmark entries it reads as, or NULL */
+	int set_benchmark;              /* an existing problem's benchmark becomes benchmark too */
 	int depth;
 	long long parent_subgoal_id; /* 0: none */
 };
-/* Insert unless a problem with the same stmt_key exists. *id receives the row id
- * (new or existing), *inserted 1 when new. 0, or -1 after printing why.
+/* Insert unless a problem with the same stmt_key exists (then its fingerprint is
+ * filled when it had none, and its benchmark set when set_benchmark). *id
+ * receives the row id (new or existing), *inserted 1 when new. 0, or -1 after printing why.
  * Runs inside the caller's transaction if one is open. */
 int db_problem_insert(sqlite3 *db, const struct db_problem *p, long long *id, int *inserted);
+
+/* Fill problems.fingerprint where it is NULL (problems stored before schema 3):
+ * fp(statement, hex, ctx) computes it (0, or -1 when the statement is unreadable:
+ * left NULL). Batches of 256 in one transaction each. Problems filled, or -1
+ * after printing why. */
+long db_fingerprints_fill(sqlite3 *db, int (*fp)(const char *statement, char hex[65], void *ctx), void *ctx);
 
 /* Records refused by cs-ingest (table ingest_refusals), one row per (source, name):
  * name is the record's id, else its theorem's name, else "line N". Each returns 0,
@@ -153,23 +163,24 @@ json_t *db_attempt_cached(sqlite3 *db, const char *cache_key);
 				* by a checker that is Lean unless DB_EXPORT_UNVERIFIED */
 #define DB_EXPORT_TOOLCHAIN 4  /* sft, corpus: only rows whose latest check under the toolchain
 				* of db_export_set_toolchain passed */
+#define DB_EXPORT_BENCHMARKS 8 /* also rows of benchmark problems and of the lemmas below them */
 /* Where an export's records go: CS_DONE, or CS_STOP to end the export (the callee
  * says why). rec is borrowed. */
 typedef enum cs_outcome (*db_emit_fn)(json_t *rec, void *ctx);
 /* Stream the rows of an export format ("sft", "curriculum", "unsolved", "corpus")
  * to emit (sft: {name, source, split, source_key, depth, messages, checked_by}), the
  * number emitted in *rows. flags: DB_EXPORT_UNVERIFIED, DB_EXPORT_AUDITED,
- * DB_EXPORT_TOOLCHAIN. name: a GLOB the rows' problem names match (curriculum: the
+ * DB_EXPORT_TOOLCHAIN, DB_EXPORT_BENCHMARKS. name: a GLOB the rows' problem names match (curriculum: the
  * lemma's name), NULL for every row. CS_DONE, or CS_STOP after a database error
  * (printed) or when emit stopped. */
 enum cs_outcome db_export(sqlite3 *db, const char *format, int flags, const char *name,
 			  db_emit_fn emit, void *ctx, long *rows);
-/* What a dataset card says about the rows export gives (flags DB_EXPORT_UNVERIFIED
- * and DB_EXPORT_TOOLCHAIN as for db_export): {rows, lean, doubles, first, last
+/* What a dataset card says about the rows export gives (flags DB_EXPORT_UNVERIFIED,
+ * DB_EXPORT_TOOLCHAIN and DB_EXPORT_BENCHMARKS as for db_export): {rows, lean, doubles, first, last
  * (created_at), splits: [{split, depth, rows}], models: [{decomposer_model,
  * prover_model, checker, rows}], sources: [{source, rows}], toolchains: [{checker,
  * lean_version, lean_toolchain, mathlib_rev, repl_rev, rows}] (of the rows' own
- * checks)}. Caller owns it; NULL after printing why. */
+ * checks), benchmarks: {problems, rows}}. Caller owns it; NULL after printing why. */
 json_t *db_export_summary(sqlite3 *db, int flags);
 
 /* Audits (db_audit.c): kernel replay of corpus rows by cs-audit. */
@@ -194,6 +205,9 @@ struct db_export_left {
 	long long unaudited;      /* DB_EXPORT_AUDITED: no pass or fail audit yet */
 	long long audit_failed;   /* DB_EXPORT_AUDITED: the audit said fail */
 	long long audit_unverified; /* DB_EXPORT_AUDITED: passed, but by a checker not Lean */
+	long long benchmark;      /* without DB_EXPORT_BENCHMARKS: rows of a benchmark problem */
+	long long benchmark_lemmas; /* curriculum, without DB_EXPORT_BENCHMARKS: proved subgoal
+				     * lemmas at or below a benchmark problem */
 };
 /* 0, or -1 after printing why. */
 int db_export_left_out(sqlite3 *db, int flags, const char *name, struct db_export_left *out);

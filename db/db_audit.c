@@ -63,7 +63,10 @@ int db_export_left_out(sqlite3 *db, int flags, const char *name, struct db_expor
 		" coalesce(sum((c.real_lean OR ?1) AND ?2 AND a.verdict IS NULL), 0),"
 		" coalesce(sum((c.real_lean OR ?1) AND ?2 AND a.verdict = 'fail'), 0),"
 		" coalesce(sum((c.real_lean OR ?1) AND ?2 AND a.verdict = 'pass' AND NOT a.real_lean"
-		"   AND NOT ?1), 0)"
+		"   AND NOT ?1), 0),"
+		" coalesce(sum((c.real_lean OR ?1) AND NOT ?4 AND c.problem_id IN (SELECT problem_id FROM v_benchmark_tree)), 0),"
+		" (SELECT count(*) FROM v_benchmark_tree t JOIN problems p ON p.id = t.problem_id"
+		"   WHERE NOT ?4 AND p.depth > 0 AND p.status = 'proved' AND (?3 IS NULL OR p.name GLOB ?3))"
 		" FROM corpus c LEFT JOIN v_corpus_audit a ON a.corpus_id = c.id"
 		" WHERE ?3 IS NULL OR c.name GLOB ?3";
 	sqlite3_stmt *st = db_prepare(db, q);
@@ -74,12 +77,15 @@ int db_export_left_out(sqlite3 *db, int flags, const char *name, struct db_expor
 	db_bind_int(st, 1, (flags & DB_EXPORT_UNVERIFIED) != 0);
 	db_bind_int(st, 2, (flags & DB_EXPORT_AUDITED) != 0);
 	db_bind_text(st, 3, name);
+	db_bind_int(st, 4, (flags & DB_EXPORT_BENCHMARKS) != 0);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		out->unverified = sqlite3_column_int64(st, 0);
 		out->unaudited = sqlite3_column_int64(st, 1);
 		out->audit_failed = sqlite3_column_int64(st, 2);
 		out->audit_unverified = sqlite3_column_int64(st, 3);
+		out->benchmark = sqlite3_column_int64(st, 4);
+		out->benchmark_lemmas = sqlite3_column_int64(st, 5);
 	} else {
 		error("%s: %s", sqlite3_db_filename(db, "main"), db_errstr(db));
 	}

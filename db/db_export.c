@@ -10,6 +10,9 @@
  * ?4: a GLOB the row's problem name matches (NULL: every row). */
 #define AUDIT_FILTER " AND (NOT ?2 OR (a.verdict = 'pass' AND (a.real_lean OR ?1)))"
 #define NAME_FILTER(col) " AND (?4 IS NULL OR " col " GLOB ?4)"
+/* ?5: DB_EXPORT_BENCHMARKS. Problems that are benchmark statements or stand below one
+ * stay out (issue 20). */
+#define BENCH_FILTER(ID) " AND (?5 OR " ID " NOT IN (SELECT problem_id FROM v_benchmark_tree))"
 /* The verdict of corpus row c under the toolchain db_export_set_toolchain chose: its
  * latest check under a toolchain of that environment (NULL: none). */
 #define LATEST_UNDER_EXPORT_ENV "(SELECT r.verdict FROM rechecks r JOIN toolchains t ON t.id = r.toolchain_id" \
@@ -24,23 +27,26 @@ static const char q_sft[] =
 	"SELECT c.name, c.prompt, c.completion, c.real_lean, p.source, p.split, p.source_key, c.depth,"
 	" " ROW_TOOLCHAIN " AS toolchain"
 	" FROM corpus c JOIN problems p ON p.id = c.problem_id LEFT JOIN v_corpus_audit a ON a.corpus_id = c.id"
-	" WHERE (c.real_lean OR ?1)" AUDIT_FILTER TOOLCHAIN_FILTER NAME_FILTER("c.name") " ORDER BY c.id";
+	" WHERE (c.real_lean OR ?1)" AUDIT_FILTER TOOLCHAIN_FILTER NAME_FILTER("c.name") BENCH_FILTER("c.problem_id")
+	" ORDER BY c.id";
 static const char q_corpus[] =
 	"SELECT c.*, p.split, p.formal_statement, a.verdict AS audit_verdict, a.checker AS audit_checker,"
 	" a.version AS audit_version, a.real_lean AS audit_real_lean, a.audited_at, " ROW_TOOLCHAIN " AS toolchain"
 	" FROM corpus c JOIN problems p ON p.id = c.problem_id"
 	" LEFT JOIN v_corpus_audit a ON a.corpus_id = c.id"
-	" WHERE (c.real_lean OR ?1)" AUDIT_FILTER TOOLCHAIN_FILTER NAME_FILTER("c.name") " ORDER BY c.id";
+	" WHERE (c.real_lean OR ?1)" AUDIT_FILTER TOOLCHAIN_FILTER NAME_FILTER("c.name") BENCH_FILTER("c.problem_id")
+	" ORDER BY c.id";
 static const char q_curriculum[] =
 	"SELECT g.lemma_name AS name, g.lemma_a, g.lemma_b, g.is_final, g.extracted_by, c.header,"
 	" c.depth, pr.body, pr.real_lean, parent.name AS parent"
 	" FROM subgoals g JOIN sketches s ON s.id = g.sketch_id AND s.status = 'accepted'"
 	" JOIN problems parent ON parent.id = s.problem_id"
 	" JOIN problems c ON c.id = g.child_id LEFT JOIN proofs pr ON pr.problem_id = c.id"
-	" WHERE (pr.real_lean IS NULL OR pr.real_lean OR ?1) AND ?2 = ?2 AND ?3 = ?3" NAME_FILTER("g.lemma_name") " ORDER BY g.id";
+	" WHERE (pr.real_lean IS NULL OR pr.real_lean OR ?1) AND ?2 = ?2 AND ?3 = ?3" NAME_FILTER("g.lemma_name")
+	BENCH_FILTER("c.id") " ORDER BY g.id";
 static const char q_unsolved[] =
 	"SELECT name, split, informal AS informal_prefix, formal_statement, goal, header FROM problems"
-	" WHERE depth = 0 AND status != 'proved' AND ?1 = ?1 AND ?2 = ?2 AND ?3 = ?3" NAME_FILTER("name") " ORDER BY id";
+	" WHERE depth = 0 AND status != 'proved' AND ?1 = ?1 AND ?2 = ?2 AND ?3 = ?3 AND ?5 = ?5" NAME_FILTER("name") " ORDER BY id";
 
 /* The temporary table LATEST_UNDER_EXPORT_ENV reads (empty unless db_export_set_toolchain). */
 static int export_env_ready(sqlite3 *db)
@@ -115,8 +121,8 @@ enum cs_outcome db_export(sqlite3 *db, const char *format, int flags, const char
 	}
 	if (export_env_ready(db))
 		return CS_STOP;
-	if (!(st = db_query(db, sql, "iiit", (flags & DB_EXPORT_UNVERIFIED) != 0, (flags & DB_EXPORT_AUDITED) != 0,
-			    (flags & DB_EXPORT_TOOLCHAIN) != 0, name)))
+	if (!(st = db_query(db, sql, "iiiti", (flags & DB_EXPORT_UNVERIFIED) != 0, (flags & DB_EXPORT_AUDITED) != 0,
+			    (flags & DB_EXPORT_TOOLCHAIN) != 0, name, (flags & DB_EXPORT_BENCHMARKS) != 0)))
 		return CS_STOP;
 	while (out == CS_DONE && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (sql == q_curriculum) {
@@ -151,8 +157,8 @@ enum cs_outcome db_export(sqlite3 *db, const char *format, int flags, const char
 	return out;
 }
 
-/* The rows of sql (bound: ?1 = DB_EXPORT_UNVERIFIED, ?3 = DB_EXPORT_TOOLCHAIN of
- * flags) as an array of objects, or NULL. */
+/* The rows of sql (bound: ?1 = DB_EXPORT_UNVERIFIED, ?3 = DB_EXPORT_TOOLCHAIN, ?5 =
+ * DB_EXPORT_BENCHMARKS of flags) as an array of objects, or NULL. */
 static json_t *rows(sqlite3 *db, const char *sql, int flags)
 {
 	sqlite3_stmt *st = db_prepare(db, sql);
@@ -163,6 +169,7 @@ static json_t *rows(sqlite3 *db, const char *sql, int flags)
 	a = json_array();
 	db_bind_int(st, 1, (flags & DB_EXPORT_UNVERIFIED) != 0);
 	db_bind_int(st, 3, (flags & DB_EXPORT_TOOLCHAIN) != 0);
+	db_bind_int(st, 5, (flags & DB_EXPORT_BENCHMARKS) != 0);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		json_array_append_new(a, db_row_json(st));
 	if (rc != SQLITE_DONE) {
@@ -181,21 +188,25 @@ json_t *db_export_summary(sqlite3 *db, int flags)
 	} parts[] = {
 		{ "totals", "SELECT count(*) AS rows, coalesce(sum(real_lean), 0) AS lean,"
 			    " count(*) - coalesce(sum(real_lean), 0) AS doubles, min(created_at) AS first,"
-			    " max(created_at) AS last FROM corpus c WHERE (real_lean OR ?1)" TOOLCHAIN_FILTER },
+			    " max(created_at) AS last FROM corpus c WHERE (real_lean OR ?1)" TOOLCHAIN_FILTER BENCH_FILTER("c.problem_id") },
 		{ "splits", "SELECT p.split, c.depth, count(*) AS rows FROM corpus c"
-			    " JOIN problems p ON p.id = c.problem_id WHERE (c.real_lean OR ?1)" TOOLCHAIN_FILTER
+			    " JOIN problems p ON p.id = c.problem_id WHERE (c.real_lean OR ?1)" TOOLCHAIN_FILTER BENCH_FILTER("c.problem_id")
 			    " GROUP BY p.split, c.depth ORDER BY p.split, c.depth" },
 		{ "models", "SELECT decomposer_model, prover_model, checker, count(*) AS rows FROM corpus c"
-			    " WHERE (real_lean OR ?1)" TOOLCHAIN_FILTER " GROUP BY 1, 2, 3 ORDER BY rows DESC, 1, 2, 3" },
+			    " WHERE (real_lean OR ?1)" TOOLCHAIN_FILTER BENCH_FILTER("c.problem_id") " GROUP BY 1, 2, 3 ORDER BY rows DESC, 1, 2, 3" },
 		{ "sources", "SELECT p.source, count(*) AS rows FROM corpus c JOIN problems p ON p.id = c.problem_id"
-			     " WHERE (c.real_lean OR ?1)" TOOLCHAIN_FILTER " GROUP BY p.source ORDER BY rows DESC, p.source" },
+			     " WHERE (c.real_lean OR ?1)" TOOLCHAIN_FILTER BENCH_FILTER("c.problem_id") " GROUP BY p.source ORDER BY rows DESC, p.source" },
 		/* the toolchains of the rows' own checks (a version 2 corpus knew only the
 		 * checker and its version) */
 		{ "toolchains", "SELECT t.checker, nullif(t.lean_version, '') AS lean_version,"
 				" nullif(t.lean_toolchain, '') AS lean_toolchain, nullif(t.mathlib_rev, '') AS mathlib_rev,"
 				" nullif(t.repl_rev, '') AS repl_rev, count(*) AS rows FROM corpus c"
-				" LEFT JOIN toolchains t ON t.id = c.toolchain_id WHERE (c.real_lean OR ?1)" TOOLCHAIN_FILTER
+				" LEFT JOIN toolchains t ON t.id = c.toolchain_id WHERE (c.real_lean OR ?1)" TOOLCHAIN_FILTER BENCH_FILTER("c.problem_id")
 				" GROUP BY t.env_key ORDER BY rows DESC, t.env_key" },
+		/* the corpus's benchmark problems: their rows, whether exported or not */
+		{ "benchmarks", "SELECT (SELECT count(*) FROM problems WHERE benchmark IS NOT NULL AND ?1 = ?1 AND ?3 = ?3"
+				" AND ?5 = ?5) AS problems, (SELECT count(*) FROM corpus c WHERE (c.real_lean OR ?1)"
+				" AND c.problem_id IN (SELECT problem_id FROM v_benchmark_tree)) AS rows" },
 	};
 	json_t *o;
 	if (export_env_ready(db))
@@ -209,6 +220,9 @@ json_t *db_export_summary(sqlite3 *db, int flags)
 		}
 		if (i == 0) {
 			json_object_update(o, json_array_get(a, 0));
+			json_decref(a);
+		} else if (!strcmp(parts[i].key, "benchmarks")) {
+			json_object_set(o, "benchmarks", json_array_get(a, 0));
 			json_decref(a);
 		} else {
 			json_object_set_new(o, parts[i].key, a);

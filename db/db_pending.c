@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf.h"
 #include "cs.h"
 #include "db.h"
 #include "jsonl.h"
@@ -129,11 +130,30 @@ long db_settle_problem(sqlite3 *db, long long pid, int max_depth)
 	" AND NOT EXISTS (SELECT 1 FROM verifications v WHERE v.problem_id = p.id" \
 	" AND v.verdict = 'error' AND +v.run_id = ?2)"
 
+/* Nothing proved twice (?4: CS_REUSE): a subgoal lemma whose fingerprint a proved
+ * problem shares carries that proof (reuse_*: the same header first), to be checked
+ * in Lean in its own statement before the prover is asked; once that check failed
+ * (a 'reuse' verification other than pass or error) it is not offered again. A
+ * lemma waits while an earlier one of its fingerprint is still to be proved. */
+#define REUSE_CAND(SAME) \
+	" (SELECT q.id FROM problems q JOIN proofs qp ON qp.problem_id = q.id" \
+	"  WHERE ?4 AND p.depth > 0 AND q.fingerprint = p.fingerprint AND q.id != p.id" SAME \
+	"  AND q.status = 'proved' AND NOT EXISTS (SELECT 1 FROM verifications v" \
+	"   WHERE v.problem_id = p.id AND v.kind = 'reuse' AND v.verdict NOT IN ('pass', 'error'))" \
+	"  ORDER BY qp.real_lean DESC, q.id LIMIT 1)"
+/* (SQLite cannot order a correlated subquery by the outer row: two of them) */
+#define REUSE_OF " coalesce(" REUSE_CAND(" AND q.header = p.header") "," REUSE_CAND("") ")"
+#define REUSE_WAIT \
+	" AND NOT (?4 AND p.depth > 0 AND p.fingerprint IS NOT NULL AND EXISTS (SELECT 1 FROM problems w" \
+	"  WHERE w.fingerprint = p.fingerprint AND w.id < p.id AND w.depth > 0 AND w.status = 'new'))"
 static const char q_prove[] =
-	"SELECT p.id AS problem_id, p.name, p.header, p.formal_statement, p.informal, p.depth,"
-	" CASE WHEN p.depth = 0 THEN 'prove_e2e' ELSE 'prove' END AS stage"
-	" FROM problems p WHERE p.status = 'new'" NOT_FAILED_THIS_RUN
-	" ORDER BY p.depth DESC, p.id LIMIT ?1";
+	"SELECT x.*, r.formal_statement AS reuse_statement, rp.body AS reuse_body FROM"
+	" (SELECT p.id AS problem_id, p.name, p.header, p.formal_statement, p.informal, p.depth,"
+	"  CASE WHEN p.depth = 0 THEN 'prove_e2e' ELSE 'prove' END AS stage," REUSE_OF " AS reuse_id"
+	"  FROM problems p WHERE p.status = 'new'" NOT_FAILED_THIS_RUN REUSE_WAIT
+	"  ORDER BY p.depth DESC, p.id LIMIT ?1) x"
+	" LEFT JOIN problems r ON r.id = x.reuse_id LEFT JOIN proofs rp ON rp.problem_id = r.id"
+	" ORDER BY x.depth DESC, x.problem_id";
 
 static const char q_decompose[] =
 	"SELECT p.id AS problem_id, p.name, p.header, p.formal_statement, p.informal, p.depth,"
@@ -199,7 +219,8 @@ long db_pending(sqlite3 *db, const char *stage, int max_depth, long long run_id,
 	sqlite3_stmt *st;
 	if (!sql)
 		return error("unknown stage '%s' (prove, decompose or recombine)", stage), -1;
-	if (!(st = db_query(db, sql, "IIi", limit > 0 ? (long long)limit : -1LL, run_id, max_depth)))
+	if (!(st = db_query(db, sql, "IIii", limit > 0 ? (long long)limit : -1LL, run_id, max_depth,
+			    sql == q_prove && cs_conf_on("CS_REUSE"))))
 		return -1;
 	return db_rows_if(db, st, pending_skip, pending_emit, &w);
 }

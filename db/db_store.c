@@ -89,10 +89,12 @@ static int store_proof(sqlite3 *db, long long pid, const char *how, const json_t
 		BAD("proof without code or body");
 	if (attempt_id(db, str(proof, "cache_key"), &aid) < 0)
 		return CS_STOP;
-	return RUN(db_exec(db, "INSERT INTO proofs (problem_id, how, body, code, attempt_id, real_lean, run_id)"
-			       " VALUES (?,?,?,?, nullif(?, 0), ?, nullif(?, 0)) ON CONFLICT (problem_id) DO NOTHING",
-			   "Ittt" "IiI", pid, how, str(proof, "body"), str(proof, "code"), aid,
-			   json_is_true(json_object_get(proof, "real_lean")), run_id));
+	return RUN(db_exec(db, "INSERT INTO proofs (problem_id, how, body, code, attempt_id, real_lean, run_id,"
+			       " reused_from) VALUES (?,?,?,?, nullif(?, 0), ?, nullif(?, 0), nullif(?, 0))"
+			       " ON CONFLICT (problem_id) DO NOTHING",
+			   "Ittt" "IiII", pid, how, str(proof, "body"), str(proof, "code"), aid,
+			   json_is_true(json_object_get(proof, "real_lean")), run_id,
+			   (long long)jsonl_int(proof, "reused_from", 0)));
 }
 
 static int store_subgoals(sqlite3 *db, long long pid, long long sketch_id, const json_t *goals,
@@ -122,9 +124,9 @@ static int store_subgoals(sqlite3 *db, long long pid, long long sketch_id, const
 		sg = sqlite3_last_insert_rowid(db);
 		/* the header of a lemma is its parent's */
 		if (db_exec(db, "INSERT INTO problems (name, source, header, formal_statement, stmt_key, depth,"
-				" parent_subgoal_id) SELECT ?, 'subgoal', header, ?, ?, depth + 1, ? FROM problems"
+				" parent_subgoal_id, fingerprint) SELECT ?, 'subgoal', header, ?, ?, depth + 1, ?, ? FROM problems"
 				" WHERE id = ? ON CONFLICT (stmt_key) DO NOTHING",
-			    "tttII", name, lemma_b, str(g, "stmt_key"), sg, pid) < 0)
+			    "tttItI", name, lemma_b, str(g, "stmt_key"), sg, str(g, "fingerprint"), pid) < 0)
 			return CS_STOP;
 		inserted = sqlite3_changes(db) > 0;
 		if (inserted)
@@ -220,7 +222,9 @@ static int store_prove(sqlite3 *db, long long pid, const json_t *rec, long long 
 	if (e2e && db_exec(db, "UPDATE problems SET e2e_tried = 1 WHERE id = ?", "I", pid) < 0)
 		return CS_STOP;
 	if (!strcmp(result, "proved")) {
-		const char *how = e2e ? "e2e" : "prover";
+		/* reused: another problem's proof of the same statement, checked in Lean here */
+		const char *how = e2e ? "e2e" : jsonl_int(json_object_get(rec, "proof"), "reused_from", 0) > 0 ? "reused"
+			: "prover";
 		if ((rc = store_proof(db, pid, how, json_object_get(rec, "proof"), run_id, why)))
 			return rc;
 		return set_status(db, pid, "proved", how, NULL);

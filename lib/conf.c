@@ -41,6 +41,7 @@ static const struct cs_conf table[] = {
 	{ "CS_SAMPLE_BATCH", CS_CONF_INT, "8", 1, 4096, NULL, 0, "prover samples asked at once; no more once one verifies" },
 	{ "CS_E2E_SAMPLES", CS_CONF_INT, "=CS_SAMPLES", 0, 4096, NULL, 0, "samples of the end-to-end attempt on an original theorem (0 skips it)" },
 	{ "CS_SKETCHES", CS_CONF_INT, "2", 1, 64, NULL, 0, "decomposition attempts per problem" },
+	{ "CS_REUSE", CS_CONF_BOOL, "1", 0, 1, NULL, 0, "a subgoal lemma stated like a proved one (the same fingerprint) gets that proof, checked in Lean, before any prover request (0: off)" },
 	{ "CS_MAX_DEPTH", CS_CONF_INT, "3", 0, 64, NULL, 0, "deepest recursion (the original theorem is depth 0)" },
 	{ "CS_EXTRACT", CS_CONF_CHOICE, "auto", 0, 0, "syntax|goals|auto", 0, "how subgoal lemmas are stated" },
 	{ "CS_PROVER_PROMPT", CS_CONF_STR, "prover-noncot", 0, 0, NULL, 0, "prompt of the prover (prover-noncot or prover-cot)" },
@@ -72,6 +73,7 @@ static const struct cs_conf table[] = {
 	{ "CS_MAX_HEARTBEATS", CS_CONF_INT, "400000", 0, BIG, NULL, 0, "largest maxHeartbeats a proof may set" },
 	/* inputs */
 	{ "CS_DEFAULT_HEADER", CS_CONF_STR, NULL, 0, 0, NULL, 0, "header of problems that come without one" },
+	{ "CS_BENCHMARKS", CS_CONF_STR, NULL, 0, 0, NULL, 0, "benchmark statements cs-ingest marks and cs-export leaves out: the bundled ones (unset), none, or a fingerprint file added to them" },
 	{ "CS_MAX_LINE", CS_CONF_INT, "67108864", 1024, 1099511627776.0, NULL, 0, "longest JSONL record, bytes" },
 	/* the driver */
 	{ "CS_WORKERS", CS_CONF_INT, "1", 1, 1024, NULL, 0, "stage processes per pass (GNU parallel when > 1)" },

@@ -5,6 +5,7 @@
 #include "conf.h"
 #include "cs.h"
 #include "jsonl.h"
+#include "lean_fingerprint.h"
 #include "lean_text.h"
 #include "prompt.h"
 #include "stage.h"
@@ -218,12 +219,18 @@ static void accept(struct pipe *p, struct task *t)
 	json_t *goals = json_array(), *sketch;
 	for (size_t i = 0; i < t->sk.n; i++) {
 		const struct lean_subgoal *g = &t->sk.goals[i];
-		char key[65];
+		char key[65], fp[65], *why = NULL;
 		lemma_key(t->base.header, t->st[i].lemma_b, key);
-		json_array_append_new(goals, json_pack("{s:i, s:s?, s:s, s:s, s:s, s:s, s:b, s:s, s:s}", "idx", (int)i,
+		/* the lemma's statement as Lean reads it, names aside: a proof of one of the
+		 * same fingerprint is tried first (CS_REUSE, prove.c) */
+		if (lean_fingerprint(t->st[i].lemma_b, fp, &why)) {
+			free(why);
+			*fp = 0;
+		}
+		json_array_append_new(goals, json_pack("{s:i, s:s?, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s?}", "idx", (int)i,
 			"have_name", g->have_name, "lemma_name", g->lemma_name, "statement", g->statement,
 			"lemma_a", t->st[i].lemma_a, "lemma_b", t->st[i].lemma_b, "is_final", g->is_final,
-			"extracted_by", way_names[t->st[i].way], "stmt_key", key));
+			"extracted_by", way_names[t->st[i].way], "stmt_key", key, "fingerprint", *fp ? fp : NULL));
 	}
 	sketch = sketch_record(p, t, "accepted", NULL);
 	json_object_set_new(sketch, "subgoals", goals);

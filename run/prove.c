@@ -5,6 +5,7 @@
 #include "conf.h"
 #include "cs.h"
 #include "jsonl.h"
+#include "lean_fingerprint.h"
 #include "lean_text.h"
 #include "prompt.h"
 #include "stage.h"
@@ -18,6 +19,7 @@ struct task {
 	struct pipe_sample *samples;/* the current batch */
 	int n, next, errors;        /* its size, the next to check; checks that could not run */
 	char *body;                 /* the code being checked */
+	long long reuse_id;         /* the problem whose proof is being checked here (0: none) */
 };
 
 static void task_free(struct pipe_task *pt)
@@ -143,6 +145,83 @@ static void answered(struct pipe *p, void *task, struct pipe_sample *samples, in
 	next_sample(p, t);
 }
 
+/* The proof of another problem of the same fingerprint (reuse_statement, reuse_body
+ * of the pending record) as a proof of this one: its body with the other
+ * statement's binder names written as this one's (the fingerprints match, so the
+ * binders correspond in order), after this statement. NULL when it cannot be
+ * carried over. malloc'd. */
+static char *reused_code(const struct task *t, const char *old_stmt, const char *old_body)
+{
+	char **from = NULL, **to = NULL, *why = NULL, *a, *b, *body = NULL, *code = NULL;
+	size_t nf = 0, nt = 0;
+	a = lean_fingerprint_text(old_stmt, &from, &nf, &why);
+	free(why);
+	why = NULL;
+	b = lean_fingerprint_text(t->base.stmt, &to, &nt, &why);
+	free(why);
+	why = NULL;
+	if (a && b && !strcmp(a, b) && nf == nt &&
+	    (body = lean_rename_idents(old_body, (const char *const *)from, (const char *const *)to, nf, &why)))
+		code = pipe_with_body(t->base.stmt, body);
+	free(why);
+	free(body);
+	free(a);
+	free(b);
+	lean_fingerprint_names_free(from, nf);
+	lean_fingerprint_names_free(to, nt);
+	return code;
+}
+
+static void reuse_checked(struct pipe *p, void *task, struct lean_check *chk)
+{
+	struct task *t = task;
+	char *why = NULL, *proof_body;
+	if (chk->verdict == LEAN_PASS && (proof_body = lean_proof_body(t->body, t->base.name, &why))) {
+		json_t *proof = json_pack("{s:s, s:s, s:I, s:b, s:s?, s:s?}", "code", t->body, "body", proof_body,
+					  "reused_from", (json_int_t)t->reuse_id, "real_lean", chk->real_lean,
+					  "checker", chk->checker, "version", chk->version);
+		free(proof_body);
+		cs_set_str(&t->base.last_why, NULL);
+		task_end(p, t, "proved", proof);
+		return;
+	}
+	free(why);
+	if (chk->verdict == LEAN_ERROR) {
+		/* no verdict: the check is tried again by the next run, before any request */
+		cs_set_str(&t->base.last_why, xasprintf("the proof of problem %lld could not be checked here: %s",
+							t->reuse_id, chk->why ? chk->why : "?"));
+		task_end(p, t, "deferred", NULL);
+		return;
+	}
+	t->reuse_id = 0;
+	ask_batch(p, t);
+}
+
+/* Try the proof of another problem stated alike (CS_REUSE): 1 when its check is
+ * under way, 0 when there is none to try. */
+static int try_reuse(struct pipe *p, struct task *t, json_t *rec)
+{
+	const char *old_stmt = jsonl_str(rec, "reuse_statement"), *old_body = jsonl_str(rec, "reuse_body");
+	char *code, *checked = NULL, *why = NULL;
+	t->reuse_id = jsonl_int(rec, "reuse_id", 0);
+	if (t->reuse_id <= 0 || !old_stmt || !old_body || !(code = reused_code(t, old_stmt, old_body)))
+		return t->reuse_id = 0;
+	/* the same policy as a model's answer: the proof came from one */
+	if (pipe_policy_check(p, code, t->base.stmt, 0, &checked, &why)) {
+		pipe_reject(p, t->base.pid, "reuse", NULL, t->base.header, code, why);
+		free(why);
+		free(code);
+		return t->reuse_id = 0;
+	}
+	free(code);
+	free(t->body);
+	t->body = checked;
+	if (pipe_check(p, &t->base, t->base.pid, "reuse", NULL, t->base.header, t->body, t->base.name, t->base.stmt,
+		       reuse_checked))
+		return t->reuse_id = 0;
+	return 1;
+}
+
 static int start(struct pipe *p, json_t *rec, const char *where)
 {
 	struct task *t;
@@ -166,7 +245,8 @@ static int start(struct pipe *p, json_t *rec, const char *where)
 	}
 	if (t->total == 0)
 		cs_set_str(&t->base.last_why, xstrdup("no samples asked (CS_E2E_SAMPLES=0)"));
-	ask_batch(p, t);
+	if (!try_reuse(p, t, rec))
+		ask_batch(p, t);
 	return 0;
 }
 

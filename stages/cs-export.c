@@ -9,11 +9,12 @@
 #include "cs.h"
 #include "db.h"
 #include "jsonl.h"
+#include "lean_bench.h"
 #include "lean_repl.h"
 
 static const char usage[] =
 	"[-q] [-f FORMAT] [-o DIR] [--name GLOB] [--include-unverified] [--require-audit]\n"
-	"[--toolchain current|ID]\n"
+	"[--toolchain current|ID] [--include-benchmarks]\n"
 	"Write the corpus (CS_DB) as JSONL on stdout, one row at a time; on stderr, how\n"
 	"many rows were written and why the others were left out.\n"
 	"  -f, --format FORMAT  one of the five below\n"
@@ -38,6 +39,9 @@ static const char usage[] =
 	"                 checker's (CS_LEAN_DIR's lean-toolchain and lake-manifest.json, or\n"
 	"                 CS_LEAN_URL), as its latest check recorded it; ID a row of the\n"
 	"                 toolchains table (coldstart status lists them)\n"
+	"  -B, --include-benchmarks  also the rows of problems whose statement reads as a\n"
+	"                 benchmark's (marked by cs-ingest: miniF2F, ProofNet, PutnamBench),\n"
+	"                 and (curriculum) the subgoal lemmas below them; left out by default\n"
 	"  -q, --quiet    no count on stderr (what was left out is still said)\n";
 
 static enum cs_outcome emit(json_t *rec, void *ctx)
@@ -49,7 +53,7 @@ static enum cs_outcome emit(json_t *rec, void *ctx)
 }
 
 /* Say how many corpus rows the export left out, and why. */
-static void report_left_out(sqlite3 *db, int flags, const char *name)
+static void report_left_out(sqlite3 *db, int flags, const char *name, int curriculum)
 {
 	struct db_export_left l;
 	if (db_export_left_out(db, flags, name, &l))
@@ -74,6 +78,9 @@ static void report_left_out(sqlite3 *db, int flags, const char *name)
 	if (l.audit_unverified)
 		warning("%lld rows left out by --require-audit: audited by a checker that is not Lean "
 			"(--include-unverified to admit them)", l.audit_unverified);
+	if (curriculum ? l.benchmark_lemmas : l.benchmark)
+		warning("%lld %s of benchmark problems left out (--include-benchmarks to export them)",
+			curriculum ? l.benchmark_lemmas : l.benchmark, curriculum ? "proved subgoal lemmas" : "rows");
 }
 
 /* The environment key of the toolchain --toolchain names; dies when there is none. */
@@ -212,7 +219,35 @@ static void table(FILE *fp, const json_t *rows, const char *const *keys, const c
 	}
 }
 
-static void card(FILE *fp, const struct hf *h, const json_t *sum, int doubles, const char *env)
+/* The card's section on benchmarks: which were checked, what was found, what left out. */
+static void card_benchmarks(FILE *fp, const json_t *sum, int flags)
+{
+	const json_t *b = json_object_get(sum, "benchmarks");
+	long long problems = jsonl_int(b, "problems", 0), rows = jsonl_int(b, "rows", 0);
+	struct lean_bench_set *set;
+	char *why = NULL;
+	size_t n;
+	fputs("\n## Benchmarks kept out\n\n", fp);
+	if (!(set = lean_bench_setting(cs_conf_str("CS_BENCHMARKS"), &why)))
+		die(CS_ECONFIG, "CS_BENCHMARKS: %s", why);
+	const struct lean_bench_split *sp = lean_bench_splits(set, &n);
+	if (!n) {
+		fputs("No benchmark was checked (CS_BENCHMARKS=none).\n", fp);
+	} else {
+		fputs("Every problem's statement was compared, as Lean reads it (names, comments and spacing\n"
+		      "aside: coldstart's statement fingerprint), with the statements of these evaluation splits:\n\n"
+		      "| benchmark | split | statements |\n|---|---|---|\n", fp);
+		for (size_t i = 0; i < n; i++)
+			fprintf(fp, "| %s | %s | %ld |\n", sp[i].benchmark, sp[i].split, sp[i].entries);
+	}
+	fprintf(fp, "\n%lld problems of the corpus read as one of them; their %lld rows (and their subgoal\n"
+		"lemmas) %s.\n", problems, rows,
+		flags & DB_EXPORT_BENCHMARKS ? "**are in this dataset** (exported with `--include-benchmarks`)"
+					     : "were left out of this dataset");
+	lean_bench_free(set);
+}
+
+static void card(FILE *fp, const struct hf *h, const json_t *sum, int doubles, int flags, const char *env)
 {
 	long long rows = jsonl_int(sum, "rows", 0), dbl = jsonl_int(sum, "doubles", 0);
 	char now[32];
@@ -271,6 +306,7 @@ static void card(FILE *fp, const struct hf *h, const json_t *sum, int doubles, c
 	fputs("\n## Sources\n\n", fp);
 	table(fp, json_object_get(sum, "sources"), (const char *const[]){ "source", "rows", NULL },
 	      (const char *const[]){ "problems loaded from", "rows" });
+	card_benchmarks(fp, sum, flags);
 	fprintf(fp,
 		"\n## Fields\n\n"
 		"- `name`: the theorem's name\n"
@@ -302,7 +338,7 @@ static long export_hf(sqlite3 *db, const char *dir, int flags, const char *env)
 		die(CS_EIO, "%s: %s", data, strerror(errno));
 	free(data);
 	if (db_export(db, "sft", flags, NULL, emit_hf, &h, &n) != CS_DONE ||
-	    !(sum = db_export_summary(db, flags & (DB_EXPORT_UNVERIFIED | DB_EXPORT_TOOLCHAIN))))
+	    !(sum = db_export_summary(db, flags)))
 		exit(CS_EIO);
 	if (!h.n)
 		hf_split(&h, NULL); /* a card names at least one split, if empty */
@@ -316,7 +352,7 @@ static long export_hf(sqlite3 *db, const char *dir, int flags, const char *env)
 	path = xasprintf("%s/README.md", dir);
 	if (!(fp = fopen(tmp, "w")))
 		die(CS_EIO, "%s: %s", tmp, strerror(errno));
-	card(fp, &h, sum, flags & DB_EXPORT_UNVERIFIED, env);
+	card(fp, &h, sum, flags & DB_EXPORT_UNVERIFIED, flags, env);
 	commit_file(fp, tmp, path);
 	free(tmp);
 	free(path);
@@ -340,6 +376,7 @@ int main(int argc, char **argv)
 		{ "include-doubles", no_argument, NULL, 'D' },
 		{ "require-audit", no_argument, NULL, 'A' },
 		{ "toolchain", required_argument, NULL, 'T' },
+		{ "include-benchmarks", no_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -351,7 +388,7 @@ int main(int argc, char **argv)
 	sqlite3 *db;
 
 	cs_init(argv[0]);
-	while ((opt = getopt_long(argc, argv, "hqf:o:DAT:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "hqf:o:DAT:B", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h': cs_usage(usage, CS_OK);
 		case 'V': cs_print_version();
@@ -362,6 +399,7 @@ int main(int argc, char **argv)
 		case 'D': flags |= DB_EXPORT_UNVERIFIED; break;
 		case 'A': flags |= DB_EXPORT_AUDITED; break;
 		case 'T': toolchain = optarg; flags |= DB_EXPORT_TOOLCHAIN; break;
+		case 'B': flags |= DB_EXPORT_BENCHMARKS; break;
 		default: cs_usage(usage, CS_EUSAGE);
 		}
 	}
@@ -398,7 +436,7 @@ int main(int argc, char **argv)
 			!strcmp(format, "unsolved") ? "theorem" : !strcmp(format, "curriculum") ? "lemma record" : "row",
 			n == 1 ? "" : "s", format, name ? "; problems matching '" : "", name ? name : "", name ? "'" : "");
 	if (n >= 0 && strcmp(format, "unsolved"))
-		report_left_out(db, flags, name);
+		report_left_out(db, flags, name, !strcmp(format, "curriculum"));
 	db_close(db);
 	free(env);
 	return n < 0 ? CS_EIO : CS_OK;

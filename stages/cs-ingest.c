@@ -11,6 +11,8 @@
 #include "db.h"
 #include "jsonl.h"
 #include "jsonl_array.h"
+#include "lean_bench.h"
+#include "lean_fingerprint.h"
 #include "lean_input.h"
 
 static const char usage[] =
@@ -32,6 +34,9 @@ static const char usage[] =
 	"  split, goal       split, goal\n"
 	"Loading the same problem twice adds nothing. Refused records are named\n"
 	"(file:line) and recorded in the corpus (coldstart status counts them).\n"
+	"A problem whose statement reads as a benchmark's (CS_BENCHMARKS: miniF2F,\n"
+	"ProofNet, PutnamBench by default; names, comments and spacing aside) is marked\n"
+	"(problems.benchmark) and counted; cs-export leaves it out (CS_VERBOSE names each).\n"
 	"  -q, --quiet         no summary on stderr\n"
 	"  -s, --source SOURCE name recorded as the problems' source (default: the file)\n"
 	"  --field NAME=KEY    read field NAME (name, informal, header,\n"
@@ -64,7 +69,10 @@ struct ingest {
 	const char *default_header;
 	char *last_source;           /* whose earlier refusals were forgotten */
 	int refusals;                /* the corpus may hold refusals (else nothing to forget) */
-	long read, added, present, bad, in_tx;
+	int verbose;                 /* CS_VERBOSE: name each benchmark statement */
+	struct lean_bench_set *bench;/* benchmark statements (CS_BENCHMARKS) */
+	int check_bench;             /* any to check */
+	long read, added, present, bad, in_tx, benchmarks;
 };
 
 /* One record to load: where it is, and what the dataset says. */
@@ -127,7 +135,7 @@ static char *problem_header(const struct ingest *g, const struct record *rec, co
 static int load(struct ingest *g, const struct record *rec)
 {
 	struct lean_input in;
-	char *why = NULL, *text, *header = NULL, *informal = NULL;
+	char *why = NULL, *text, *header = NULL, *informal = NULL, *bench = NULL, hex[65] = "";
 	int rc = -1, inserted;
 	long long id;
 	size_t n = rec->header ? strlen(rec->header) : 0;
@@ -143,9 +151,20 @@ static int load(struct ingest *g, const struct record *rec)
 	}
 	header = problem_header(g, rec, &in);
 	informal = lean_informal_doc(rec->informal ? rec->informal : in.doc ? in.doc : "");
+	if (lean_fingerprint(in.statement, hex, &why)) {
+		/* lean_input_parse read it: cannot happen; the problem loads unmarked */
+		free(why);
+		why = NULL;
+	} else if (g->check_bench && (bench = lean_bench_match(g->bench, hex))) {
+		g->benchmarks++;
+		if (g->verbose)
+			warning("%s:%ld: %s reads as benchmark statement %s: marked, left out of exports",
+				rec->path, rec->line ? rec->line : 1, in.name, bench);
+	}
 	{
 		const char *given = rec->line ? rec->text : in.decl;
 		struct db_problem p = {
+			.fingerprint = *hex ? hex : NULL, .benchmark = bench, .set_benchmark = g->check_bench,
 			.name = in.name, .source = rec->source, .split = rec->split, .header = header,
 			.informal = informal, .formal_statement = in.statement, .goal = rec->goal,
 			.original_statement = strcmp(given, in.statement) ? given : NULL,
@@ -167,6 +186,7 @@ out:
 	free(text);
 	free(header);
 	free(informal);
+	free(bench);
 	return rc;
 }
 
@@ -398,6 +418,15 @@ int main(int argc, char **argv)
 		}
 	}
 	g.default_header = cs_conf_str("CS_DEFAULT_HEADER") ? cs_conf_str("CS_DEFAULT_HEADER") : DEFAULT_HEADER;
+	g.verbose = cs_conf_on("CS_VERBOSE");
+	{
+		char *why = NULL;
+		size_t nsp;
+		if (!(g.bench = lean_bench_setting(cs_conf_str("CS_BENCHMARKS"), &why)))
+			die(CS_ECONFIG, "CS_BENCHMARKS: %s", why);
+		lean_bench_splits(g.bench, &nsp);
+		g.check_bench = nsp > 0;
+	}
 	if (!(g.db = db_open(db_path(), 0, &code)))
 		return code;
 	if (db_begin(g.db) || (g.refusals = db_refusals_any(g.db)) < 0)
@@ -412,8 +441,10 @@ int main(int argc, char **argv)
 		die(CS_EIO, "%s: cannot store problems; nothing of the current batch was kept", db_path());
 	db_close(g.db);
 	free(g.last_source);
+	lean_bench_free(g.bench);
 	if (!quiet)
-		fprintf(stderr, "%s: %ld read, %ld added, %ld already present, %ld bad\n", cs_progname,
-			g.read, g.added, g.present, g.bad);
+		fprintf(stderr, "%s: %ld read, %ld added, %ld already present, %ld bad; %ld benchmark statements%s\n",
+			cs_progname, g.read, g.added, g.present, g.bad, g.benchmarks,
+			g.check_bench ? "" : " (CS_BENCHMARKS=none: not checked)");
 	return g.bad ? CS_EPARTIAL : CS_OK;
 }

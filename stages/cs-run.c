@@ -8,6 +8,7 @@
 #include "conf.h"
 #include "cs.h"
 #include "db.h"
+#include "lean_fingerprint.h"
 #include "lean_repl.h"
 #include "stage.h"
 
@@ -62,6 +63,15 @@ static const char *status_of(int rc, int sig)
 	}
 }
 
+static int fingerprint(const char *statement, char hex[65], void *ctx)
+{
+	char *why = NULL;
+	int rc = lean_fingerprint(statement, hex, &why);
+	(void)ctx;
+	free(why);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -99,6 +109,12 @@ int main(int argc, char **argv)
 	o.run_id = db_run_start(db, config);
 	free(config);
 	if (o.run_id < 0) {
+		db_close(db);
+		return CS_EIO;
+	}
+	/* problems stored before fingerprints (schema 3) get theirs: proofs to reuse */
+	if (db_fingerprints_fill(db, fingerprint, NULL) < 0) {
+		db_run_end(db, o.run_id, "failed", "{}");
 		db_close(db);
 		return CS_EIO;
 	}

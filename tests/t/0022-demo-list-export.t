@@ -17,7 +17,7 @@ test_expect_success 'the demo: no DeepSeek key warning, one whole row, its expor
 	jget out "r[\"name\"], r[\"checked_by\"], len(r[\"messages\"])" > row &&
 	test_grep "test-double.*2)$" row &&
 	test "$(wc -c < out)" -gt 600 || { echo "the row is short: $(wc -c < out) bytes"; exit 1; } &&
-	test_grep "coldstart export --include-unverified --name mathd_algebra_37$" err &&
+	test_grep "coldstart export --include-unverified --include-benchmarks --name mathd_algebra_37$" err &&
 	test_grep "coldstart list$" err
 '
 

@@ -30,7 +30,7 @@ test_expect_success 'loading the same file again adds nothing' '
 '
 
 test_expect_success 'schema: versioned, WAL, foreign keys declared, views' '
-	test_eq "$(sql "PRAGMA user_version")" 2 &&
+	test_eq "$(sql "PRAGMA user_version")" 3 &&
 	test_eq "$(sql "PRAGMA journal_mode")" wal &&
 	for t in runs problems attempts verifications sketches subgoals proofs corpus; do
 		test_eq "$(sql "SELECT count(*) FROM sqlite_master WHERE type = '\''table'\'' AND name = '\''$t'\''")" 1 || exit 1

@@ -90,7 +90,7 @@ test_expect_success 'README: the first commands, the one-liners and those the de
 	test "$(wc -l < printed)" -ge 4 &&
 	test_grep "^CS_DB=$TRASH/coldstart-demo/demo.db coldstart status$" printed &&
 	test_grep "sqlite3 -readonly -header -column .* WHERE status = '\''failed'\''" printed &&
-	test_grep "^CS_DB=$TRASH/coldstart-demo/demo.db coldstart export --include-unverified --name mathd_algebra_37$" printed &&
+	test_grep "^CS_DB=$TRASH/coldstart-demo/demo.db coldstart export --include-unverified --include-benchmarks --name mathd_algebra_37$" printed &&
 	{ echo "set -e"; cat printed; } > printed.sh && sh printed.sh > got 2> err &&
 	grep -v "^cs-export: [0-9]* rows* written (-f sft); problems matching" err > err.other;
 	test ! -s err.other || { cat err.other; exit 1; } &&

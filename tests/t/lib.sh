@@ -15,6 +15,10 @@ cd "$TRASH" || exit 1
 # above, included: doctor would warn about it as an unknown setting).
 for v in $(env | sed -n 's/^\(CS_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$v"; done
 unset DEEPSEEK_API_KEY
+# The tests' problems are miniF2F's, which cs-ingest would mark as benchmark
+# statements and cs-export leave out: only the tests about that (0875-0879) check them.
+CS_BENCHMARKS=none
+export CS_BENCHMARKS
 test_count=0
 test_failed=0
 test_cleanup_cmds=
