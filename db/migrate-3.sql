@@ -91,7 +91,7 @@ CREATE VIEW v_toolchains AS
 	GROUP BY t.id;
 
 -- issue 20 (items 3, 4): benchmarks kept out, nothing proved twice. problems.fingerprint is the
--- statement's fingerprint (lean_io/lean_fingerprint.h: the statement as Lean reads
+-- statement's fingerprint (lean_text/lean_fingerprint.h: the statement as Lean reads
 -- it, names, comments and spacing aside); NULL for problems stored before this
 -- version. problems.benchmark names the benchmark entries an original theorem reads
 -- the same as ("minif2f/test/mathd_algebra_48", several comma-separated), set by

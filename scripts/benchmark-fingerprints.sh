@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 out=data/benchmarks/fingerprints.tsv
 {
 	printf '# benchmark\tsplit\tentry\tfingerprint (%s); see PROVENANCE.md\n' \
-		"$(sed -n 's/^#define LEAN_FINGERPRINT_VERSION "\(.*\)"/\1/p' lean_io/lean_fingerprint.h)"
+		"$(sed -n 's/^#define LEAN_FINGERPRINT_VERSION "\(.*\)"/\1/p' lean_text/lean_fingerprint.h)"
 	# miniF2F as DeepSeek-Prover-V1.5 ships it: valid and test splits in one file
 	"$bin/cs-fingerprint" -b minif2f "$dsp/datasets/minif2f.jsonl"
 	"$bin/cs-fingerprint" -b proofnet "$dsp/datasets/proofnet.jsonl"

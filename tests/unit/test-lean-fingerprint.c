@@ -1,4 +1,4 @@
-/* test-lean-fingerprint: statement fingerprints (lean_io/lean_fingerprint.h): the
+/* test-lean-fingerprint: statement fingerprints (lean_text/lean_fingerprint.h): the
  * same statement restated (theorem renamed, hypotheses and variables renamed,
  * comments and spacing changed, groups split, ASCII spellings) matches; another
  * proposition (another numeral, hypothesis, order) does not; and on the real
