@@ -70,6 +70,7 @@ char *lean_normalize(const char *text)
 	size_t prev = 0;
 	int gap = 0;
 	lean_scan_init(&s, text, strlen(text));
+	s.ws_lenient = 1;
 	while (lean_scan_next(&s, &t) != LEAN_TOK_EOF) {
 		if (t.start > prev)
 			gap = 1;

@@ -328,7 +328,9 @@ static void forbidden_cases(void)
 		{ "set_option maxHeartbeats 0700000", "`set_option maxHeartbeats 0700000`" },
 		{ "set_option maxHeartbeats 0x61A81", "`set_option maxHeartbeats 0x61A81`" },
 		{ "def «sorry» := 1\ntheorem t : «sorry» = 1 := rfl", "`«sorry»` at 1:4" },
-		{ "theorem t : 1 = 1 := by\n\tsimp\r\n  exact?", "`exact?` at 3:2" },
+		{ "theorem t : 1 = 1 := by\n  simp\r\n  exact?", "`exact?` at 3:2" },
+		{ "theorem t : 1 = 1 := by\n\tsimp", "tab in white space" },
+		{ "theorem t : 1 = 1 := by\r  simp", "isolated carriage return" },
 		{ "example : ℝ := by\n  -- ℝ∀\n  /- é -/ exact?", "`exact?` at 3:10" },
 		/* accepted */
 		{ "theorem t : 1 = 1 := by\n  -- sorry apply? #eval axiom\n  /- sorry /- exact? -/ native_decide -/\n  rfl", NULL },
@@ -728,6 +730,7 @@ static void big_inputs(void)
 {
 	struct sbuf sb = SBUF_INIT;
 	struct lean_policy pol = { 0, 0, 400000 };
+	int rc;
 	char *why = NULL, *s;
 	double t0 = cs_now();
 	sbuf_adds(&sb, "theorem big (x : ℕ) : x = x := by\n");
@@ -743,7 +746,7 @@ static void big_inputs(void)
 	free(s);
 	sbuf_reset(&sb);
 	for (int i = 0; i < 10000; i++)
-		sbuf_adds(&sb, "/-");
+		sbuf_adds(&sb, "/- ");
 	sbuf_adds(&sb, " sorry ");
 	ok(lean_check_forbidden(sb.buf, &pol, &why) == -1, "10 000 unclosed /- rejected");
 	free(why);
@@ -751,6 +754,19 @@ static void big_inputs(void)
 	for (int i = 0; i < 10000; i++)
 		sbuf_adds(&sb, "-/");
 	ok(lean_check_forbidden(sb.buf, &pol, &why) == 0, "10 000 nested /- -/ hide their sorry");
+	/* without the space Lean nests nothing: `/-/-/` is one whole comment
+	 * (whitespace steps over the third character), then `-`, then a comment
+	 * glued to it: refused, never read as 10 000 nested comments */
+	sbuf_reset(&sb);
+	for (int i = 0; i < 10000; i++)
+		sbuf_adds(&sb, "/-");
+	sbuf_adds(&sb, " sorry ");
+	for (int i = 0; i < 10000; i++)
+		sbuf_adds(&sb, "-/");
+	rc = lean_check_forbidden(sb.buf, &pol, &why);
+	ok(rc == -1 && why && strstr(why, "1:6"), "10 000 /- glued: no nesting (%s)", why ? why : "accepted");
+	free(why);
+	why = NULL;
 	ok(cs_now() - t0 < 10, "fast: %.2f s", cs_now() - t0);
 	sbuf_release(&sb);
 }
