@@ -1,6 +1,7 @@
 /* test-lean-scan: the Lean 4 lexical scanner (lean_io/lean_scan.h) on hand-made
  * cases and against the positions a real Lean REPL reported for `sorry` tokens
  * (tests/fixtures/repl). */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -453,11 +454,145 @@ static void whitespace_branches(void)
 	check_refused("/- \x01\xff -/", "invalid UTF-8", "1:4", "F bytes no String holds");
 }
 
+/* Lean's whitespace at p as written in Basic.lean, recursion for recursion, on
+ * a String (no tab, no lone CR: those are errors): where it stops, or (size_t)-1
+ * on an error. An independent second reading of the same source. */
+static size_t ref_finish(const char *s, size_t n, size_t i, size_t nesting)
+{
+	for (;;) {
+		if (i >= n)
+			return (size_t)-1;
+		char curr = s[i++];
+		if (curr == '-') {
+			if (i >= n)
+				return (size_t)-1;
+			if (s[i] == '/') {
+				if (nesting == 1)
+					return i + 1;
+				nesting--, i++;
+			}
+		} else if (curr == '/') {
+			if (i >= n)
+				return (size_t)-1;
+			if (s[i] == '-')
+				nesting++, i++;
+		}
+	}
+}
+
+static size_t ref_whitespace(const char *s, size_t n, size_t i)
+{
+	for (;;) {
+		if (i >= n)
+			return i;
+		if (s[i] == '\t' || (s[i] == '\r' && (i + 1 >= n || s[i + 1] != '\n')))
+			return (size_t)-1;
+		if (s[i] == ' ' || s[i] == '\n' || s[i] == '\r') {
+			i++;
+		} else if (s[i] == '-' && i + 1 < n && s[i + 1] == '-') {
+			while (i < n && s[i] != '\n')
+				i++;
+		} else if (s[i] == '/' && i + 1 < n && s[i + 1] == '-') {
+			if (i + 2 < n && (s[i + 2] == '-' || s[i + 2] == '!'))
+				return i;  /* a doc-comment token */
+			if (i + 2 >= n)
+				return (size_t)-1;
+			/* s.next input i: one code point (UTF-8 lead byte decides) */
+			unsigned char c = (unsigned char)s[i + 2];
+			size_t len = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+			if ((i = ref_finish(s, n, i + 2 + len, 1)) == (size_t)-1)
+				return i;
+		} else {
+			return i;
+		}
+	}
+}
+
+/* Every seed of the scanner's fuzz corpus (tests/fuzz/seeds/lean-scan): where
+ * each token starts is where Lean's whitespace, read again by ref_whitespace
+ * from the end of the previous token, stops; a scanner error at white space is
+ * an error of the reference too. */
+static void fuzz_seeds(void)
+{
+	const char *dir = "tests/fuzz/seeds/lean-scan";
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int files = 0, agree = 0;
+	if (!d) {
+		ok(0, "open %s", dir);
+		return;
+	}
+	while ((de = readdir(d))) {
+		char *path, *src;
+		size_t n, prev = 0, stop;
+		struct lean_scanner s;
+		struct lean_tok t;
+		int good = 1;
+		if (de->d_name[0] == '.')
+			continue;
+		path = xasprintf("%s/%s", dir, de->d_name);
+		src = cs_read_file(path, &n);
+		free(path);
+		if (!src)
+			continue;
+		files++;
+		lean_scan_init(&s, src, n);
+		for (;;) {
+			enum lean_tok_kind k = lean_scan_next(&s, &t);
+			if (k == LEAN_TOK_COMMENT)
+				continue;  /* white space to Lean: checked from the token before it */
+			stop = ref_whitespace(src, n, prev);
+			if (k == LEAN_TOK_ERROR) {
+				const char *e = s.err ? s.err : "";
+				/* an error in white space (a comment, a tab, a lone CR) is
+				 * one for Lean too; a comment glued to a symbol is our
+				 * refusal (the reading depends on the token table) */
+				if (strstr(e, "ambiguous"))
+					break;
+				/* an unterminated doc comment: a token to Lean (commentBody) */
+				if (stop == t.start && n - stop >= 3 &&
+				    (!memcmp(src + stop, "/--", 3) || !memcmp(src + stop, "/-!", 3))) {
+					if (ref_finish(src, n, stop + 3, 1) != (size_t)-1)
+						good = 0, printf("# %s: doc comment at %zu: Lean ends it\n",
+								 de->d_name, t.start);
+					break;
+				}
+				if ((strstr(e, "comment") || strstr(e, "white space") || strstr(e, "carriage"))
+					    ? stop != (size_t)-1 : stop != t.start)
+					good = 0, printf("# %s: scanner error at %zu (%s), Lean's whitespace: %zd\n",
+						       de->d_name, t.start, e, (ssize_t)stop);
+				break;
+			}
+			if (stop != t.start) {
+				good = 0;
+				printf("# %s: token at %zu, Lean's whitespace stops at %zd\n", de->d_name, t.start,
+				     (ssize_t)stop);
+				break;
+			}
+			/* a doc comment: "/--" or "/-!" then commentBody (finishCommentBlock 1) */
+			if (k == LEAN_TOK_DOC && ref_finish(src, n, t.start + 3, 1) != t.end) {
+				good = 0;
+				printf("# %s: doc comment at %zu ends at %zu, not where Lean ends it\n", de->d_name,
+				     t.start, t.end);
+				break;
+			}
+			if (k == LEAN_TOK_EOF)
+				break;
+			prev = t.end;
+		}
+		agree += good;
+		free(src);
+	}
+	closedir(d);
+	ok(files >= 20 && agree == files, "fuzz seeds: %d/%d read as Lean's whitespace reads them", agree, files);
+}
+
 int main(void)
 {
 	hand_cases();
 	lean_rules();
 	whitespace_branches();
+	fuzz_seeds();
 	ident_cases();
 	repl_positions("have_by_sorry");
 	repl_positions("dup_sorries");
