@@ -329,7 +329,11 @@ int lean_check_forbidden(const char *code, const struct lean_policy *pol, char *
 			continue;
 		name = lean_ident_name(code, t, LEAN_ID_DECL);
 		len = strlen(name);
-		if ((f = match(name, len, WORD, pol))) {
+		/* a «quoted» identifier is never a keyword (identFnAux: mkIdResult, no
+		 * token starts with «): («axiom» : p) names a hypothesis. Only `native`,
+		 * a configuration field read by name (decide +«native»), still counts. */
+		if ((f = match(name, len, WORD, pol)) &&
+		    !(memmem(code + t->start, t->end - t->start, "«", 2) && strcmp(f->pattern, "native"))) {
 			rc = refuse(code, t, "", f, why);
 		} else if (i > 0 && i < attr_end && attr_position(code, v, i) && (f = match(name, len, ATTR, pol))) {
 			rc = refuse(code, t, "attribute ", f, why);
