@@ -75,13 +75,20 @@ theorem x_helper_same_ns (x : ℝ) (h₀ : 0 ≤ x) : 0 ≤ sqrt x := h₀
 EOF_CASES
 
 cat > want <<'EOF_WANT'
-h_open_in pass reached -
-h_open_scoped_in pass reached -
-h_section pass reached -
-h_nc_section pass reached -
-h_axiom_hyp pass reached -
-h_interp pass reached -
-h_helper_ns pass reached -
+h_open_in pass reached [kept] -
+h_open_scoped_in pass reached [kept] -
+h_section pass reached [kept] -
+h_nc_section pass reached [kept] -
+h_axiom_hyp pass reached [kept] -
+h_interp pass reached [kept] -
+h_helper_ns pass reached [kept] -
+x_open_renaming_in rejected unreached [kept] forbidden `renaming` at 1:10: `open … renaming` makes a statement's name another constant
+x_attribute_in rejected unreached [kept] statement graft refused: `in` at 1:32 would apply to the statement
+x_namespace rejected unreached [kept] forbidden `namespace` at 1:0: the theorem would be Foo.NAME, not NAME
+x_section_variable rejected unreached [kept] forbidden `variable` at 2:0: hidden hypotheses
+x_axiom rejected unreached [kept] forbidden `axiom` at 1:0: a new axiom proves anything
+x_interp rejected unreached [kept] forbidden `sorry` at 2:19: an unproved goal
+x_helper_same_ns rejected unreached [kept] statement graft refused: `Real.sqrt` declared at 1:8 before the theorem is a name the statement uses
 EOF_WANT
 
 test_expect_success 'honest code the graft can compile safely passes' '
