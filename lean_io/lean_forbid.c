@@ -228,7 +228,7 @@ static int in_namespace(const char *name, const char *ns)
 static int in_meta_namespace(const char *name)
 {
 	for (size_t i = 0; i < CS_ARRAY_SIZE(meta_namespaces); i++)
-		if (in_namespace(name, meta_namespaces[i]))
+		if (name[0] == meta_namespaces[i][0] && in_namespace(name, meta_namespaces[i]))
 			return 1;
 	return 0;
 }
