@@ -164,6 +164,75 @@ static const char *const hash_cmds[] = {
 	"test", "compile", "eval!",
 };
 
+static int glob(const char *pat, const char *s, size_t n);
+
+/* ALLOW-LISTS (issue 19). What a proof may use; everything else is refused by
+ * name, after the table above has given its more specific reason. Decided from
+ * the 221 DeepSeek-Prover-V2 proofs of tests/fixtures/dsp2 (scripts/policy-counts.py
+ * counts them: no attribute at all; commands at column 0: import 442 (the header),
+ * set_option 221, open 221, theorem 221; options: maxHeartbeats 221) and from
+ * what honest prover outputs add: helper lemmas with simp attributes, sections,
+ * `open … in`. */
+
+/* Attributes (Lean: attrKind then attr, src/Lean/Parser/Attr.lean; `-name` erases,
+ * `local` and `scoped` are attrKind): none of these runs or registers code. */
+static const char *const allowed_attrs[] = {
+	"simp", "norm_cast", "push_cast", "field_simps", "ext", "symm", "refl", "trans",
+	"nolint", "mono", "gcongr", "congr", "elab_as_elim", "inline", "specialize",
+};
+/* Tokens an allowed attribute may take as argument: simp's `←` `↓` `↑` and a
+ * priority (a numeral or high / mid / low / default). */
+static const char *const allowed_attr_args[] = {
+	"←", "<-", "↓", "↑", "high", "mid", "low", "default",
+};
+
+/* Options (set_option, as a command, a tactic or a term `… in`). The numeric
+ * limits are checked in check_option. linter.* only silences linters. */
+static const char *const allowed_options[] = {
+	"maxHeartbeats", "synthInstance.maxHeartbeats", "maxRecDepth", "synthInstance.maxSize",
+	"linter.*", "exponentiation.threshold", "tactic.hygienic", "autoImplicit",
+	"relaxedAutoImplicit",
+};
+
+/* Identifiers that may stand at column 0, where Lean reads a command (a term
+ * continued at column 0 is refused too: `X` at L:0 is no command a proof uses). */
+static const char *const allowed_commands[] = {
+	"theorem", "lemma", "def", "abbrev", "example", "noncomputable", "private",
+	"protected", "open", "set_option", "section", "end", "universe", "attribute", "import",
+	"local",
+};
+
+/* First parts of names that only metaprograms use: a proof that names one is
+ * writing or running code (TacticM, IO, the environment), not proving. */
+static const char *const meta_namespaces[] = {
+	"Lean", "IO", "EIO", "BaseIO", "EStateM", "System", "ST", "Std", "Aesop", "Qq",
+	"Mathlib.Tactic", "Mathlib.Meta", "Mathlib.Lean", "Batteries.Tactic", "Batteries.Lean",
+	"Plausible", "ProofWidgets",
+};
+
+static int in_list(const char *name, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (glob(list[i], name, strlen(name)))
+			return 1;
+	return 0;
+}
+
+/* Is the dotted name `name` in namespace ns (ns itself or ns.…)? */
+static int in_namespace(const char *name, const char *ns)
+{
+	size_t n = strlen(ns);
+	return !strncmp(name, ns, n) && (name[n] == '\0' || name[n] == '.');
+}
+
+static int in_meta_namespace(const char *name)
+{
+	for (size_t i = 0; i < CS_ARRAY_SIZE(meta_namespaces); i++)
+		if (name[0] == meta_namespaces[i][0] && in_namespace(name, meta_namespaces[i]))
+			return 1;
+	return 0;
+}
+
 static int glob(const char *pat, const char *s, size_t n)
 {
 	size_t m = strlen(pat);
@@ -243,6 +312,11 @@ static int check_option(const char *src, const struct lean_tok *v, size_t n, siz
 	opt = lean_ident_name(src, name, 0);
 	if ((f = match(opt, strlen(opt), OPTION, pol)))
 		rc = refuse(src, name, "", f, why);
+	else if (!in_list(opt, allowed_options, CS_ARRAY_SIZE(allowed_options)))
+		*why = xasprintf("forbidden option `%s` at %d:%d: not an option a proof may set "
+				 "(maxHeartbeats, synthInstance.maxHeartbeats, maxRecDepth, synthInstance.maxSize, "
+				 "linter.*, exponentiation.threshold, tactic.hygienic, autoImplicit, "
+				 "relaxedAutoImplicit)", opt, name->line, name->col), rc = -1;
 	else if (!strcmp(opt, "maxHeartbeats") || !strcmp(opt, "synthInstance.maxHeartbeats"))
 		limit = pol->max_heartbeats;
 	else if (!strcmp(opt, "maxRecDepth"))
@@ -281,10 +355,69 @@ static int attr_position(const char *src, const struct lean_tok *v, size_t i)
 	       (lean_ident_eq(src, p, "local", 0) || lean_ident_eq(src, p, "scoped", 0));
 }
 
+static int in_list_tok(const char *code, const struct lean_tok *t, const char *const *list, size_t n);
+
+/* The attribute brackets v[ob] (`@[` or `[`) .. v[cb] (`]`): each entry is
+ * [local | scoped] [-] NAME ARGS with NAME on allowed_attrs and each argument a
+ * numeral or on allowed_attr_args. 0, or -1 with *why naming the construct. */
+static int check_attrs(const char *code, const struct lean_tok *v, size_t ob, size_t cb, char **why)
+{
+	size_t j = ob + 1;
+	while (j < cb) {
+		const struct lean_tok *t;
+		char *name;
+		int ok;
+		if (v[j].kind == LEAN_TOK_IDENT &&
+		    (lean_tok_is(code, &v[j], "local") || lean_tok_is(code, &v[j], "scoped")))
+			j++;
+		if (j < cb && lean_tok_is(code, &v[j], "-"))
+			j++;
+		t = &v[j];
+		if (j >= cb || t->kind != LEAN_TOK_IDENT) {
+			*why = xasprintf("forbidden attribute syntax `%.*s` at %d:%d: an attribute a proof may "
+					 "carry is a name", (int)(v[j].end - v[j].start), code + v[j].start,
+					 v[j].line, v[j].col);
+			return -1;
+		}
+		name = lean_ident_name(code, t, 0);
+		ok = in_list(name, allowed_attrs, CS_ARRAY_SIZE(allowed_attrs));
+		free(name);
+		if (!ok) {
+			*why = xasprintf("forbidden attribute `%.*s` at %d:%d: not an attribute a proof may "
+					 "carry (simp, norm_cast, push_cast, field_simps, ext, symm, refl, trans, "
+					 "nolint, mono, gcongr, congr, elab_as_elim, inline, specialize)",
+					 (int)(t->end - t->start), code + t->start, t->line, t->col);
+			return -1;
+		}
+		for (j++; j < cb && !lean_tok_is(code, &v[j], ","); j++) {
+			t = &v[j];
+			if (t->kind == LEAN_TOK_NUMBER ||
+			    ((t->kind == LEAN_TOK_IDENT || t->kind == LEAN_TOK_SYMBOL) &&
+			     in_list_tok(code, t, allowed_attr_args, CS_ARRAY_SIZE(allowed_attr_args))))
+				continue;
+			*why = xasprintf("forbidden attribute argument `%.*s` at %d:%d: an attribute a proof "
+					 "carries takes only ←, ↓, ↑ or a priority", (int)(t->end - t->start),
+					 code + t->start, t->line, t->col);
+			return -1;
+		}
+		j++;
+	}
+	return 0;
+}
+
+/* Is token t exactly one of list[0..n)? */
+static int in_list_tok(const char *code, const struct lean_tok *t, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (lean_tok_is(code, t, list[i]))
+			return 1;
+	return 0;
+}
+
 int lean_check_forbidden(const char *code, const struct lean_policy *pol, char **why)
 {
 	struct lean_tok *v;
-	size_t n, i, attr_end = 0;
+	size_t n, i, attr_end = 0, attr_open = 0;
 	int rc = 0;
 	*why = NULL;
 	if (lean_tokenize(code, strlen(code), 0, &v, &n, why)) {
@@ -316,8 +449,21 @@ int lean_check_forbidden(const char *code, const struct lean_policy *pol, char *
 			continue;
 		}
 		if (i + 1 < n && i >= attr_end && ((t->kind == LEAN_TOK_SYMBOL && lean_tok_is(code, t, "@[")) ||
-		    (lean_ident_eq(code, t, "attribute", 0) && lean_tok_is(code, &v[i + 1], "["))))
-			attr_end = closing(code, v, n, t->kind == LEAN_TOK_SYMBOL ? i : i + 1);
+		    (lean_ident_eq(code, t, "attribute", 0) && lean_tok_is(code, &v[i + 1], "[")))) {
+			attr_open = t->kind == LEAN_TOK_SYMBOL ? i : i + 1;
+			attr_end = closing(code, v, n, attr_open);
+		}
+		/* the allow-list once the deny table has read the whole brackets */
+		if (attr_end && i == attr_end && (rc = check_attrs(code, v, attr_open, attr_end, why)))
+			break;
+		/* syntax quotations and Name literals: only metaprograms build syntax */
+		if ((t->kind == LEAN_TOK_SYMBOL && t->end - t->start == 1 && code[t->start] == '`') ||
+		    t->kind == LEAN_TOK_NAME) {
+			*why = xasprintf("forbidden `%.*s` at %d:%d: a syntax quotation or Name literal is "
+					 "metaprogram code", (int)(t->end - t->start), code + t->start, t->line, t->col);
+			rc = -1;
+			break;
+		}
 		if (t->kind != LEAN_TOK_IDENT && t->kind != LEAN_TOK_NAME)
 			continue;
 		lean_ident_last(code, t, &s, &len);
@@ -329,7 +475,11 @@ int lean_check_forbidden(const char *code, const struct lean_policy *pol, char *
 			continue;
 		name = lean_ident_name(code, t, LEAN_ID_DECL);
 		len = strlen(name);
-		if ((f = match(name, len, WORD, pol))) {
+		/* a «quoted» identifier is never a keyword (identFnAux: mkIdResult, no
+		 * token starts with «): («axiom» : p) names a hypothesis. Only `native`,
+		 * a configuration field read by name (decide +«native»), still counts. */
+		if ((f = match(name, len, WORD, pol)) &&
+		    !(memmem(code + t->start, t->end - t->start, "«", 2) && strcmp(f->pattern, "native"))) {
 			rc = refuse(code, t, "", f, why);
 		} else if (i > 0 && i < attr_end && attr_position(code, v, i) && (f = match(name, len, ATTR, pol))) {
 			rc = refuse(code, t, "attribute ", f, why);
@@ -346,6 +496,23 @@ int lean_check_forbidden(const char *code, const struct lean_policy *pol, char *
 			rc = -1;
 		} else if (!strcmp(name, "set_option")) {
 			rc = check_option(code, v, n, i, pol, why);
+		} else if (!strcmp(name, "tactic") && !(i < attr_end)) {
+			/* aesop (add safe tactic foo): the rule runs the named TacticM code */
+			*why = xasprintf("forbidden `tactic` at %d:%d: an extension clause (aesop's "
+					 "`add … tactic …`) runs the named code", t->line, t->col);
+			rc = -1;
+		} else if (in_meta_namespace(name)) {
+			*why = xasprintf("forbidden `%.*s` at %d:%d: a name of a metaprogramming namespace "
+					 "(Lean, IO, System, Std, Aesop, Qq, Mathlib.Tactic, Mathlib.Meta, …): "
+					 "code, not proof", (int)(t->end - t->start), code + t->start, t->line, t->col);
+			rc = -1;
+		} else if (t->bol && t->col == 0 &&
+			   !in_list(name, allowed_commands, CS_ARRAY_SIZE(allowed_commands))) {
+			*why = xasprintf("forbidden command `%.*s` at %d:%d: not a command a proof may use "
+					 "(theorem, lemma, def, abbrev, example, noncomputable, private, protected, "
+					 "open, set_option, section, end, universe, attribute)",
+					 (int)(t->end - t->start), code + t->start, t->line, t->col);
+			rc = -1;
 		}
 		free(name);
 	}

@@ -1,10 +1,13 @@
 /* lean_scan.c: Lean 4's lexical structure, rule by rule from Lean's parser
  * (leanprover/lean4, src/Lean/Parser/Basic.lean unless said otherwise):
- *  - whitespace / finishCommentBlock: `--` to the end of the line; `/-` ... `-/`
- *    nested; `/--` and `/-!` are doc comments whose body starts after the third
- *    character (so `/--/` opens a doc comment, it is not an empty comment).
- *    Lean refuses tabs and a carriage return outside "\r\n"; we read them as
- *    white space (Lean's own error then fails the check).
+ *  - whitespace / finishCommentBlock: transcribed branch by branch in
+ *    lean_scan_next and finish_comment_block below (each branch cites Lean's).
+ *    Lean reads its input after String.crlfToLf (mkInputContext), so "\r\n" is
+ *    one newline; a tab or any other carriage return in white space is Lean's
+ *    error and an error token here. After `/-` Lean steps over the third
+ *    character before finishCommentBlock starts (`/-/-/` is one whole comment,
+ *    not `/-` holding an unclosed `/-`); `/--` and `/-!` are doc-comment tokens
+ *    whose body (commentBody) starts right after them (`/--/` opens one).
  *  - tokenFnAux decides by the first character, in this order: `"` string,
  *    `'` not followed by `'` character literal, digit number, `` ` `` before an
  *    identifier Name literal, `r` before `#*"` raw string, else identifier or
@@ -179,26 +182,52 @@ static size_t fail(struct lean_scanner *s, const char *why, size_t at)
 	return 0;
 }
 
-/* finishCommentBlock: end of a nested block comment whose body starts at p, or 0. */
-static size_t block_comment_end(struct lean_scanner *s, size_t start, size_t p)
+/* finishCommentBlock (Basic.lean), transcribed: the end of a block comment whose
+ * body goes on at p, `nesting` comments deep, or 0 (unterminated, or bytes Lean
+ * cannot hold in a String). Each branch is Lean's, in Lean's order. */
+static size_t finish_comment_block(struct lean_scanner *s, size_t start, size_t p, size_t nesting)
 {
-	size_t depth = 1, q;
-	while (p < s->len) {
-		int c = byte_at(s, p);
-		if (c == '-' && byte_at(s, p + 1) == '/') {
-			p += 2;
-			if (--depth == 0)
-				return p;
-		} else if (c == '/' && byte_at(s, p + 1) == '-') {
-			p += 2;
-			depth++;
+	size_t i;
+	for (;;) {
+		/* if h : input.atEnd i then eoi s */
+		if (p >= s->len)
+			return fail(s, "unterminated comment", start);
+		/* let curr := input.get' i h; let i := input.next' i h */
+		if (!(i = next_cp(s, p)))
+			return fail(s, "invalid UTF-8 or NUL byte in a comment", p);
+		if (byte_at(s, p) == '-') {
+			/* if curr == '-' then: if h : input.atEnd i then eoi s */
+			if (i >= s->len)
+				return fail(s, "unterminated comment", start);
+			if (byte_at(s, i) == '/') {
+				/* "-/" end of comment: if nesting == 1 then s.next' input i h
+				 * else finishCommentBlock (nesting-1) (s.next' input i h) */
+				if (nesting == 1)
+					return i + 1;
+				nesting--;
+				p = i + 1;
+			} else {
+				/* else finishCommentBlock nesting c (s.setPos i): the
+				 * character after '-' is read again */
+				p = i;
+			}
+		} else if (byte_at(s, p) == '/') {
+			/* else if curr == '/' then: if h : input.atEnd i then eoi s */
+			if (i >= s->len)
+				return fail(s, "unterminated comment", start);
+			if (byte_at(s, i) == '-') {
+				/* if curr == '-' then finishCommentBlock (nesting+1) (s.next' input i h) */
+				nesting++;
+				p = i + 1;
+			} else {
+				/* else finishCommentBlock nesting c (s.setPos i) */
+				p = i;
+			}
 		} else {
-			if (!(q = next_cp(s, p)))
-				return fail(s, "invalid UTF-8 or NUL byte in a comment", p);
-			p = q;
+			/* else finishCommentBlock nesting c (s.setPos i) */
+			p = i;
 		}
 	}
-	return fail(s, "unterminated comment", start);
 }
 
 enum esc { ESC_CHAR, ESC_STRING, ESC_INTERP };
@@ -512,19 +541,22 @@ static enum lean_tok_kind quote(struct lean_scanner *s, size_t p, size_t *e)
 	return LEAN_TOK_ERROR;
 }
 
+/* The comment branches of whitespace (Basic.lean) at p, where `--` or `/-`
+ * stands: a comment or doc-comment token ending at *e (0 on error). */
 static enum lean_tok_kind comment(struct lean_scanner *s, size_t p, size_t *e)
 {
-	int third = byte_at(s, p + 2);
-	size_t n;
+	size_t n, i;
 	if (glued(s, p)) {
 		*e = fail(s, "ambiguous comment start: it touches a symbol that may go on", p);
 		return LEAN_TOK_ERROR;
 	}
 	if (byte_at(s, p) == '-') {
+		/* else if curr == '-' then ... if curr == '-' then
+		 * andthenFn (takeUntilFn (fun c => c = '\n')) whitespace */
 		for (*e = p + 2; *e < s->len && s->src[*e] != '\n'; (*e)++)
 			;
 		if (*e > p + 2 && s->src[*e - 1] == '\r' && *e < s->len)
-			(*e)--;
+			(*e)--;  /* crlfToLf: the "\r\n" is the newline, not the comment's */
 		/* the comment must still be valid UTF-8 without NUL */
 		for (size_t q = p + 2; q < *e; q += n) {
 			peek(s, q, &n);
@@ -535,11 +567,29 @@ static enum lean_tok_kind comment(struct lean_scanner *s, size_t p, size_t *e)
 		}
 		return LEAN_TOK_COMMENT;
 	}
-	if (third == '-' || third == '!') {
-		*e = block_comment_end(s, p, p + 3);
+	/* else if curr == '/' then ... if curr == '-' then
+	 *   let i := input.next i; let curr := input.get i
+	 *   if curr == '-' || curr == '!' then s  -- "/--" and "/-!" doc comment are actual tokens
+	 * The doc-comment token is then read by docComment / moduleDoc (Command.lean:
+	 * "/--" >> commentBody, "/-!" >> commentBody), and commentBody is
+	 * finishCommentBlock 1 right after the three characters. */
+	i = p + 2;
+	if (byte_at(s, i) == '-' || byte_at(s, i) == '!') {
+		*e = finish_comment_block(s, p, i + 1, 1);
 		return *e ? LEAN_TOK_DOC : LEAN_TOK_ERROR;
 	}
-	*e = block_comment_end(s, p, p + 2);
+	/*   else andthenFn (finishCommentBlock 1) whitespace c (s.next input i):
+	 * the body starts AFTER the third character, whatever it is (at the end
+	 * of the input there is none: unterminated). */
+	if (i >= s->len) {
+		*e = fail(s, "unterminated comment", p);
+		return LEAN_TOK_ERROR;
+	}
+	if (!(i = next_cp(s, i))) {
+		*e = fail(s, "invalid UTF-8 or NUL byte in a comment", p + 2);
+		return LEAN_TOK_ERROR;
+	}
+	*e = finish_comment_block(s, p, i, 1);
 	return *e ? LEAN_TOK_COMMENT : LEAN_TOK_ERROR;
 }
 
@@ -578,18 +628,35 @@ enum lean_tok_kind lean_scan_next(struct lean_scanner *s, struct lean_tok *t)
 	unsigned long c;
 	int ch;
 	enum lean_tok_kind kind;
+	const char *ws_err = NULL;
 
-	/* whitespace */
-	while (s->pos < s->len) {
+	/* whitespace (Basic.lean), the branches that consume no comment; the
+	 * comment branches are comment() below, one token each. */
+	for (;;) {
+		/* if h : input.atEnd i then s */
+		if (s->pos >= s->len)
+			break;
 		ch = byte_at(s, s->pos);
-		if (ch == '\n') {
-			s->at_bol = 1;
-			advance(s, s->pos + 1);
-		} else if (ch == ' ' || ch == '\t' || ch == '\r') {
-			advance(s, s->pos + 1);
-		} else {
+		if (ch == '\t' && !s->ws_lenient) {
+			/* if curr == '\t' then s.mkUnexpectedError "tabs are not allowed; ..." */
+			ws_err = "tab in white space (Lean: tabs are not allowed)";
 			break;
 		}
+		if (ch == '\r' && byte_at(s, s->pos + 1) != '\n' && !s->ws_lenient) {
+			/* else if curr == '\r' then "isolated carriage returns are not
+			 * allowed" (a "\r\n" is "\n" after crlfToLf: the next branch) */
+			ws_err = "isolated carriage return (Lean: not allowed)";
+			break;
+		}
+		if (ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t') {
+			/* else if curr.isWhitespace then whitespace c (s.next' input i h) */
+			if (ch == '\n')
+				s->at_bol = 1;
+			advance(s, s->pos + 1);
+			continue;
+		}
+		/* else if curr == '-' / '/': comment(); else s */
+		break;
 	}
 	t->start = s->pos;
 	t->line = s->line;
@@ -610,7 +677,10 @@ enum lean_tok_kind lean_scan_next(struct lean_scanner *s, struct lean_tok *t)
 	p = s->pos;
 	ch = byte_at(s, p);
 	c = peek(s, p, &n);
-	if (!n) {
+	if (ws_err) {
+		kind = LEAN_TOK_ERROR;
+		fail(s, ws_err, p);
+	} else if (!n) {
 		kind = LEAN_TOK_ERROR;
 		fail(s, "invalid UTF-8 or NUL byte", p);
 	} else if ((ch == '-' && byte_at(s, p + 1) == '-') || (ch == '/' && byte_at(s, p + 1) == '-')) {

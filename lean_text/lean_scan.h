@@ -56,6 +56,8 @@ struct lean_scanner {
 	size_t prev_start, prev_end;
 	int ninterp;                   /* strings with holes open around pos */
 	struct lean_interp interp[LEAN_SCAN_MAX_INTERP];
+	int ws_lenient;                /* read a tab or a lone CR as white space (Lean
+					* refuses both): for lean_normalize's display only */
 	const char *err;               /* after an error token: why (static text) */
 	size_t err_pos;                /* and the offset it is about */
 };

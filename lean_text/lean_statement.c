@@ -70,6 +70,7 @@ char *lean_normalize(const char *text)
 	size_t prev = 0;
 	int gap = 0;
 	lean_scan_init(&s, text, strlen(text));
+	s.ws_lenient = 1;
 	while (lean_scan_next(&s, &t) != LEAN_TOK_EOF) {
 		if (t.start > prev)
 			gap = 1;
@@ -262,22 +263,42 @@ static const char *const declaring[] = {
 	"opaque", "axiom", "instance", "alias", "irreducible_def",
 };
 
-/* Does the last part of identifier t of src occur as the last part of an
- * identifier of the statement's tokens fv[0..fn)? */
+/* Could an identifier of the statement's tokens fv[0..fn) resolve to the constant
+ * that identifier t of src declares? Name resolution (ResolveName.lean) finds
+ * S as P.S for an open namespace or the current one P, so it can when S's parts
+ * end H's parts; and generalized field notation (`x.f` with x a variable of
+ * type T is T.f) when S is `v.…f` with v a one-part name of the statement (a
+ * binder, say) and f H's last part. `Aux.sqrt` is no `Real.sqrt`. */
 static int names_statement(const char *src, const struct lean_tok *t, const char *formal,
 			   const struct lean_tok *fv, size_t fn)
 {
+	char *h = lean_ident_name(src, t, LEAN_ID_DECL), *sname, *dot;
 	const char *a, *b;
-	size_t na, nb;
+	size_t na, nb, hl = strlen(h), sl;
+	int hit = 0;
 	lean_ident_last(src, t, &a, &na);
-	for (size_t i = 0; i < fn; i++) {
+	for (size_t i = 0; i < fn && !hit; i++) {
 		if (fv[i].kind != LEAN_TOK_IDENT)
 			continue;
 		lean_ident_last(formal, &fv[i], &b, &nb);
-		if (na == nb && !memcmp(a, b, na))
-			return 1;
+		if (na != nb || memcmp(a, b, na))
+			continue;
+		sname = lean_ident_name(formal, &fv[i], 0);
+		sl = strlen(sname);
+		/* S's parts end H's parts */
+		if (sl <= hl && !strcmp(h + hl - sl, sname) && (sl == hl || h[hl - sl - 1] == '.'))
+			hit = 1;
+		/* v.f with v a one-part name of the statement: field notation */
+		if (!hit && (dot = strchr(sname, '.'))) {
+			for (size_t k = 0; k < fn && !hit; k++)
+				hit = fv[k].kind == LEAN_TOK_IDENT &&
+				      (size_t)(dot - sname) == fv[k].end - fv[k].start &&
+				      !memcmp(formal + fv[k].start, sname, (size_t)(dot - sname));
+		}
+		free(sname);
 	}
-	return 0;
+	free(h);
+	return hit;
 }
 
 static int declares(const char *code, const struct lean_tok *t, char **why)
@@ -287,13 +308,36 @@ static int declares(const char *code, const struct lean_tok *t, char **why)
 	return -1;
 }
 
+/* Is the `in` at v[last] the end of an `open … in` command: `open`, then names
+ * (and `scoped`), nothing else? */
+static int open_in(const char *code, const struct lean_tok *v, size_t last)
+{
+	size_t i = last;
+	while (i-- > 0) {
+		if (v[i].kind == LEAN_TOK_COMMENT || v[i].kind == LEAN_TOK_DOC)
+			continue;
+		if (v[i].kind != LEAN_TOK_IDENT)
+			return 0;
+		if (lean_tok_is(code, &v[i], "open"))
+			return i + 1 < last;
+		if (lean_tok_is(code, &v[i], "scoped"))
+			continue;
+		if (lean_is_command_start(code, &v[i]) || lean_tok_is(code, &v[i], "in") ||
+		    lean_tok_is(code, &v[i], "renaming") || lean_tok_is(code, &v[i], "hiding"))
+			return 0;
+	}
+	return 0;
+}
+
 /* What precedes the statement, v[0..first) of code: refused when something is
  * open where the statement starts, or when a declaration there declares a name
  * the statement uses (its last part, as `open` would make it visible). */
 static int check_helpers(const char *code, const struct lean_tok *v, size_t first,
 			 const char *formal, const struct lean_tok *fv, size_t fn, char **why)
 {
-	static const char *const blocks[] = { "section", "namespace", "mutual" };
+	/* a `section` (also `noncomputable section`) open around the statement changes
+	 * no name: only `namespace` and `mutual` are refused there */
+	static const char *const blocks[] = { "namespace", "mutual" };
 	size_t i, last = (size_t)-1, opened = 0, nblocks = 0, block_at = 0;
 	long depth = 0;
 	int in_inductive = 0;
@@ -351,9 +395,11 @@ static int check_helpers(const char *code, const struct lean_tok *v, size_t firs
 				 v[block_at].line, v[block_at].col);
 		return -1;
 	}
-	/* `… in` applies to the next command: the statement; only an option may */
+	/* `… in` applies to the next command: the statement. `set_option … in` and
+	 * `open … in` / `open scoped … in` may (the type comparison in Lean catches a
+	 * statement that an opened namespace makes mean another thing); nothing else */
 	if (last != (size_t)-1 && lean_tok_is(code, &v[last], "in") &&
-	    !(last >= 3 && lean_tok_is(code, &v[last - 3], "set_option"))) {
+	    !(last >= 3 && lean_tok_is(code, &v[last - 3], "set_option")) && !open_in(code, v, last)) {
 		*why = xasprintf("`in` at %d:%d would apply to the statement", v[last].line, v[last].col);
 		return -1;
 	}

@@ -38,14 +38,14 @@ theorem honest_quoted_binder («x y» : ℕ) : «x y» = «x y» := rfl
 EOF_CASES
 
 cat > want <<'EOF_WANT'
-quoted_instance_attr rejected unreached forbidden `«instance»` at 1:2: adds or removes an instance: a new `LT ℝ` would win instance search
-quoted_instance_cmd rejected unreached forbidden `«instance»` at 2:11: adds or removes an instance: a new `LT ℝ` would win instance search
+quoted_instance_attr rejected unreached forbidden attribute `«instance»` at 1:2: not an attribute a proof may carry (simp, norm_cast, push_cast, field_simps, ext, symm, refl, trans, nolint, mono, gcongr, congr, elab_as_elim, inline, specialize)
+quoted_instance_cmd rejected unreached forbidden attribute `«instance»` at 2:11: not an attribute a proof may carry (simp, norm_cast, push_cast, field_simps, ext, symm, refl, trans, nolint, mono, gcongr, congr, elab_as_elim, inline, specialize)
 quoted_implemented_by rejected unreached forbidden `«implemented_by»` at 2:2: evaluation would run other code than the definition
 quoted_of_reduce_bool rejected unreached forbidden `Lean.«ofReduceBool»` at 1:40: trusts the compiler, not the kernel
 quoted_sorry_ax rejected unreached forbidden `«sorryAx»` at 1:35: the axiom behind sorry
 quoted_debug_option rejected unreached forbidden `«debug».skipKernelTC` at 1:11: debug options switch off checks (debug.skipKernelTC skips the kernel)
 quoted_heartbeats rejected unreached forbidden `set_option maxHeartbeats 0` at 1:0 (limit 400000; 0 means unlimited)
-quoted_macro_attr rejected unreached forbidden `«macro»` at 1:2: defines syntax
+quoted_macro_attr rejected unreached forbidden attribute `«macro»` at 1:2: defines syntax
 quoted_search rejected unreached forbidden `«exact?»` at 1:40: a search tactic
 honest_quoted_theorem pass reached -
 honest_quoted_binder pass reached -

@@ -57,7 +57,7 @@ theorem honest_simp_use (n : ℕ) : ((n : ℤ) : ℤ) = n := by simp
 EOF_CASES
 
 cat > want <<'EOF_WANT'
-attr_tactic rejected unreached forbidden attribute `tactic` at 2:2: registers code as the implementation of a tactic
+attr_tactic rejected unreached forbidden `Lean` at 1:5: a name of a metaprogramming namespace (Lean, IO, System, Std, Aesop, Qq, Mathlib.Tactic, Mathlib.Meta, …): code, not proof
 attr_term_elab rejected unreached forbidden attribute `term_elab` at 1:2: registers code as an elaborator
 attr_command_elab rejected unreached forbidden attribute `command_elab` at 1:2: registers code as an elaborator
 attr_macro rejected unreached forbidden `macro` at 1:2: defines syntax
@@ -70,7 +70,7 @@ attr_norm_num rejected unreached forbidden attribute `norm_num` at 1:2: register
 attr_aesop rejected unreached forbidden attribute `aesop` at 1:2: registers rules aesop runs, TacticM code among them
 attr_second_entry rejected unreached forbidden attribute `tactic` at 1:14: registers code as the implementation of a tactic
 attr_to_additive rejected unreached forbidden attribute `tactic` at 1:23: registers code as the implementation of a tactic
-attr_command rejected unreached forbidden attribute `tactic` at 2:11: registers code as the implementation of a tactic
+attr_command rejected unreached forbidden `Lean.Elab.Tactic.Tactic` at 1:19: a name of a metaprogramming namespace (Lean, IO, System, Std, Aesop, Qq, Mathlib.Tactic, Mathlib.Meta, …): code, not proof
 attr_remove_instance rejected unreached forbidden `instance` at 1:12: adds or removes an instance: a new `LT ℝ` would win instance search
 attr_reducible rejected unreached forbidden attribute `reducible` at 1:11: changes instance search and unification for the statement
 honest_simp_attrs pass reached -

@@ -5,8 +5,9 @@
 # Before, a conclusion holding `let x := …; …` was compared only up to its first
 # `:=`, and a name free in the statement could be defined by the answer itself;
 # both passed. Now the comparison runs to the `:=` that ends the statement, a
-# helper declaring a name the statement uses is refused, and nothing may be open
-# where the statement starts. «NAME», _root_.NAME and -> for → are the same to
+# helper declaring a name the statement uses is refused, and no bracket, namespace
+# or mutual block may be open where the statement starts (a section, and `open …
+# in`, may: issue 19). «NAME», _root_.NAME and -> for → are the same to
 # Lean and pass.
 . "$(dirname "$0")/lib.sh"
 . "$TEST_DIR/lean-double.sh"
@@ -32,10 +33,10 @@ def free_f (x : ℕ) : ℕ := 2 * x
 theorem free_name : free_f 2 = 4 := by
   rfl
 ### free_name_opened
-%formal theorem free_name_opened : Real.sqrt 4 = 2 := by
+%formal theorem free_name_opened : sqrt 4 = 2 := by
 noncomputable def Fake.sqrt (x : ℝ) : ℝ := 2
 open Fake
-theorem free_name_opened : Real.sqrt 4 = 2 := by
+theorem free_name_opened : sqrt 4 = 2 := by
   rfl
 ### open_section
 %formal theorem open_section : True := by
@@ -87,8 +88,8 @@ have_changed rejected unreached [changed: conclusions differ at 1:61: `True` ins
 statement_swapped rejected unreached [changed: binders differ at 1:26: `(nothing)` instead of `(x : ℕ) (h : x = 1)`] statement changed: binders differ at 1:26: `(nothing)` instead of `(x : ℕ) (h : x = 1)`
 free_name rejected unreached [kept] statement graft refused: `free_f` declared at 1:4 before the theorem is a name the statement uses
 free_name_opened rejected unreached [kept] statement graft refused: `Fake.sqrt` declared at 1:18 before the theorem is a name the statement uses
-open_section rejected unreached [kept] statement graft refused: `section` at 1:0 is still open where the statement starts
-open_in rejected unreached [kept] statement graft refused: `in` at 1:9 would apply to the statement
+open_section pass reached [kept] -
+open_in pass reached [kept] -
 honest_helpers pass reached [kept] -
 honest_quoted_name pass reached [kept] -
 honest_root_name pass reached [kept] -

@@ -1,6 +1,7 @@
 /* test-lean-scan: the Lean 4 lexical scanner (lean_text/lean_scan.h) on hand-made
  * cases and against the positions a real Lean REPL reported for `sorry` tokens
  * (tests/fixtures/repl). */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,11 +99,11 @@ static void hand_cases(void)
 	check_dump("#eval x\n#print axioms", "symbol:# ident:eval ident:x symbol:# ident:print ident:axioms",
 		   "# commands");
 
-	/* positions: lines, code point columns, tabs, CRLF, bol */
+	/* positions: lines, code point columns, CRLF, bol */
 	{
-		const char *src = "a\r\n\tb ∀x\r\n  /- c\r\n -/ sorry\n";
+		const char *src = "a\r\n b ∀x\r\n  /- c\r\n -/ sorry\n";
 		t = nth(src, strlen(src), 1);
-		ok(t.line == 2 && t.col == 1 && t.bol, "after CRLF and a tab: 2:1 bol (got %d:%d bol %d)",
+		ok(t.line == 2 && t.col == 1 && t.bol, "after CRLF and a space: 2:1 bol (got %d:%d bol %d)",
 		   t.line, t.col, t.bol);
 		t = nth(src, strlen(src), 3);
 		ok(t.line == 2 && t.col == 4 && !t.bol && lean_tok_is(src, &t, "x"),
@@ -366,25 +367,235 @@ static void bulk(void)
 	ok(lean_tokenize(src, big, 0, &v, &n, &why) == 0 && n == big / 16 * 4 + 1,
 	   "20 MB, %zu tokens", n);
 	free(v);
-	/* 10 000 nested block comments, one unclosed then closed */
+	/* 10 000 nested block comments, one unclosed then closed (`/- ` each:
+	 * Lean steps over the character after `/-`, so `/-/-` would not nest) */
 	for (i = 0; i < 10000; i++)
-		memcpy(src + 2 * i, "/-", 2);
+		memcpy(src + 3 * i, "/- ", 3);
 	for (i = 0; i < 10000; i++)
-		memcpy(src + 20000 + 2 * i, "-/", 2);
-	ok(lean_tokenize(src, 40000, 1, &v, &n, &why) == 0 && n == 2 && v[0].kind == LEAN_TOK_COMMENT,
+		memcpy(src + 30000 + 2 * i, "-/", 2);
+	ok(lean_tokenize(src, 50000, 1, &v, &n, &why) == 0 && n == 2 && v[0].kind == LEAN_TOK_COMMENT,
 	   "10 000 nested /- -/ are one comment");
 	free(v);
-	ok(lean_tokenize(src, 39998, 1, &v, &n, &why) == -1, "one -/ short: unterminated");
+	ok(lean_tokenize(src, 49998, 1, &v, &n, &why) == -1, "one -/ short: unterminated");
 	free(why);
 	ok((double)(clock() - t0) / CLOCKS_PER_SEC < 10, "linear: %.2f s of CPU",
 	   (double)(clock() - t0) / CLOCKS_PER_SEC);
 	free(src);
 }
 
+/* whitespace and finishCommentBlock (lean4 src/Lean/Parser/Basic.lean), one case
+ * per branch, in Lean's order; lean_scan.c cites the same branches. */
+static void whitespace_branches(void)
+{
+	/* whitespace: if h : input.atEnd i then s */
+	check_dump("", "", "W atEnd: nothing");
+	check_dump("x  \n", "ident:x", "W atEnd after white space");
+	/* if curr == '\t' then "tabs are not allowed" */
+	check_refused("x\ty", "tab in white space", "1:1", "W tab between tokens");
+	check_refused("theorem t : True := by\n\ttrivial", "tab in white space", "2:0", "W tab indentation");
+	check_dump("\"a\tb\" /- \t -/ -- \t", "string:\"a\tb\" comment:/- \t -/ comment:-- \t",
+		   "W a tab inside a string or a comment is no white space: allowed");
+	/* else if curr == '\r' then "isolated carriage returns are not allowed"
+	 * (the input is crlfToLf'd first: "\r\n" is a newline) */
+	check_refused("x\ry", "isolated carriage return", "1:1", "W lone CR");
+	check_refused("x \r", "isolated carriage return", "1:2", "W lone CR at the end");
+	check_dump("x\r\ny\r\n", "ident:x ident:y", "W CRLF is a newline");
+	/* else if curr.isWhitespace (' ', '\n') */
+	check_dump(" \n x \n\n y", "ident:x ident:y", "W spaces and newlines");
+	check_dump("x\fy", "ident:x symbol:\f ident:y", "W form feed is no white space for Lean");
+	/* else if curr == '-': if next == '-' then takeUntilFn (= '\n') >> whitespace */
+	check_dump("a -- c /- d\nb", "ident:a comment:-- c /- d ident:b", "W -- to the newline, /- inside ignored");
+	check_dump("a --", "ident:a comment:--", "W -- at the end of the input");
+	check_dump("a ---/\nb", "ident:a comment:---/ ident:b", "W ---/ is a line comment");
+	/* ... else s (a `-` token) */
+	check_dump("a - b", "ident:a symbol:- ident:b", "W - alone is a token");
+	check_dump("a -/ b", "ident:a symbol:- symbol:/ ident:b", "W -/ outside a comment is two tokens");
+	/* else if curr == '/': if next == '-': third == '-' or '!' → doc-comment token */
+	check_dump("/-- d -/ x", "doc:/-- d -/ ident:x", "W /-- doc comment");
+	check_dump("/-! m -/ x", "doc:/-! m -/ ident:x", "W /-! module doc");
+	check_dump("/--/ x -/ y", "doc:/--/ x -/ ident:y", "W /--/ opens a doc comment (commentBody after /--)");
+	check_dump("/-!-/ y", "doc:/-!-/ ident:y", "W /-!-/ is a whole module doc");
+	check_refused("/--/-/ #eval 1 -/", "unterminated comment", "1:0",
+		      "W doc body /-/ nests: its first -/ is not the end");
+	/* else finishCommentBlock 1 after `s.next input i`: the THIRD character is skipped */
+	check_dump("/-/-/ x", "comment:/-/-/ ident:x", "W /-/-/ is one comment: the / after /- is skipped");
+	check_dump("/-/-/ #eval 1 -/ -/",
+		   "comment:/-/-/ symbol:# ident:eval number:1 symbol:- symbol:/ symbol:- symbol:/",
+		   "W the #eval after /-/-/ is code, as Lean runs it");
+	check_dump("/-\n-/ x", "comment:/-\n-/ ident:x", "W a newline as third character is skipped");
+	check_dump("/-∀-/ x", "comment:/-∀-/ ident:x", "W a multi-byte third character is skipped whole");
+	check_dump("/-x-/ y", "comment:/-x-/ ident:y", "W /-x-/");
+	check_dump("/- /- -/ -/ y", "comment:/- /- -/ -/ ident:y", "W nested when a space follows /-");
+	check_refused("/-", "unterminated comment", "1:0", "W /- at the end: no third character");
+	check_refused("/-x", "unterminated comment", "1:0", "W /-x at the end");
+	check_refused("/-/", "unterminated comment", "1:0", "W /-/ at the end");
+	/* ... else s (a `/` token) */
+	check_dump("a / b", "ident:a symbol:/ ident:b", "W / alone is a token");
+	/* finishCommentBlock: atEnd → "unterminated comment" */
+	check_refused("/- a", "unterminated comment", "1:0", "F atEnd");
+	/* curr == '-': atEnd → eoi */
+	check_refused("/- a -", "unterminated comment", "1:0", "F - at the end");
+	/* "-/" with nesting == 1: the end */
+	check_dump("/- a -/b", "comment:/- a -/ ident:b", "F -/ ends nesting 1");
+	/* "-/" with nesting > 1: nesting - 1 */
+	check_dump("/- /- a -/ b -/ c", "comment:/- /- a -/ b -/ ident:c", "F -/ closes one level");
+	check_refused("/- /- a -/ b", "unterminated comment", "1:0", "F one level still open");
+	/* '-' then another character: that character is read again */
+	check_dump("/- --/ x", "comment:/- --/ ident:x", "F - then -/: the second - ends it");
+	check_dump("/- -x -/ y", "comment:/- -x -/ ident:y", "F - then x");
+	/* curr == '/': atEnd → eoi */
+	check_refused("/- a /", "unterminated comment", "1:0", "F / at the end");
+	/* "/-": nesting + 1 */
+	check_refused("/- /- -/", "unterminated comment", "1:0", "F /- nests");
+	check_dump("/- /-/ -/ -/ z", "comment:/- /-/ -/ -/ ident:z", "F /-/ inside: / - nests, / read on");
+	/* '/' then another character: read again */
+	check_dump("/- //- -/ -/ z", "comment:/- //- -/ -/ ident:z", "F / then /-: the second / nests");
+	check_dump("/- a/b -/ z", "comment:/- a/b -/ ident:z", "F / then b");
+	/* any other character */
+	check_dump("/- ∀ \" ' « -/ z", "comment:/- ∀ \" ' « -/ ident:z",
+		   "F quotes and guillemets mean nothing in a comment");
+	check_refused("/- \x01\xff -/", "invalid UTF-8", "1:4", "F bytes no String holds");
+}
+
+/* Lean's whitespace at p as written in Basic.lean, recursion for recursion, on
+ * a String (no tab, no lone CR: those are errors): where it stops, or (size_t)-1
+ * on an error. An independent second reading of the same source. */
+static size_t ref_finish(const char *s, size_t n, size_t i, size_t nesting)
+{
+	for (;;) {
+		if (i >= n)
+			return (size_t)-1;
+		char curr = s[i++];
+		if (curr == '-') {
+			if (i >= n)
+				return (size_t)-1;
+			if (s[i] == '/') {
+				if (nesting == 1)
+					return i + 1;
+				nesting--, i++;
+			}
+		} else if (curr == '/') {
+			if (i >= n)
+				return (size_t)-1;
+			if (s[i] == '-')
+				nesting++, i++;
+		}
+	}
+}
+
+static size_t ref_whitespace(const char *s, size_t n, size_t i)
+{
+	for (;;) {
+		if (i >= n)
+			return i;
+		if (s[i] == '\t' || (s[i] == '\r' && (i + 1 >= n || s[i + 1] != '\n')))
+			return (size_t)-1;
+		if (s[i] == ' ' || s[i] == '\n' || s[i] == '\r') {
+			i++;
+		} else if (s[i] == '-' && i + 1 < n && s[i + 1] == '-') {
+			while (i < n && s[i] != '\n')
+				i++;
+		} else if (s[i] == '/' && i + 1 < n && s[i + 1] == '-') {
+			if (i + 2 < n && (s[i + 2] == '-' || s[i + 2] == '!'))
+				return i;  /* a doc-comment token */
+			if (i + 2 >= n)
+				return (size_t)-1;
+			/* s.next input i: one code point (UTF-8 lead byte decides) */
+			unsigned char c = (unsigned char)s[i + 2];
+			size_t len = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+			if ((i = ref_finish(s, n, i + 2 + len, 1)) == (size_t)-1)
+				return i;
+		} else {
+			return i;
+		}
+	}
+}
+
+/* Every seed of the scanner's fuzz corpus (tests/fuzz/seeds/lean-scan): where
+ * each token starts is where Lean's whitespace, read again by ref_whitespace
+ * from the end of the previous token, stops; a scanner error at white space is
+ * an error of the reference too. */
+static void fuzz_seeds(void)
+{
+	const char *dir = "tests/fuzz/seeds/lean-scan";
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int files = 0, agree = 0;
+	if (!d) {
+		ok(0, "open %s", dir);
+		return;
+	}
+	while ((de = readdir(d))) {
+		char *path, *src;
+		size_t n, prev = 0, stop;
+		struct lean_scanner s;
+		struct lean_tok t;
+		int good = 1;
+		if (de->d_name[0] == '.')
+			continue;
+		path = xasprintf("%s/%s", dir, de->d_name);
+		src = cs_read_file(path, &n);
+		free(path);
+		if (!src)
+			continue;
+		files++;
+		lean_scan_init(&s, src, n);
+		for (;;) {
+			enum lean_tok_kind k = lean_scan_next(&s, &t);
+			if (k == LEAN_TOK_COMMENT)
+				continue;  /* white space to Lean: checked from the token before it */
+			stop = ref_whitespace(src, n, prev);
+			if (k == LEAN_TOK_ERROR) {
+				const char *e = s.err ? s.err : "";
+				/* an error in white space (a comment, a tab, a lone CR) is
+				 * one for Lean too; a comment glued to a symbol is our
+				 * refusal (the reading depends on the token table) */
+				if (strstr(e, "ambiguous"))
+					break;
+				/* an unterminated doc comment: a token to Lean (commentBody) */
+				if (stop == t.start && n - stop >= 3 &&
+				    (!memcmp(src + stop, "/--", 3) || !memcmp(src + stop, "/-!", 3))) {
+					if (ref_finish(src, n, stop + 3, 1) != (size_t)-1)
+						good = 0, printf("# %s: doc comment at %zu: Lean ends it\n",
+								 de->d_name, t.start);
+					break;
+				}
+				if ((strstr(e, "comment") || strstr(e, "white space") || strstr(e, "carriage"))
+					    ? stop != (size_t)-1 : stop != t.start)
+					good = 0, printf("# %s: scanner error at %zu (%s), Lean's whitespace: %zd\n",
+						       de->d_name, t.start, e, (ssize_t)stop);
+				break;
+			}
+			if (stop != t.start) {
+				good = 0;
+				printf("# %s: token at %zu, Lean's whitespace stops at %zd\n", de->d_name, t.start,
+				     (ssize_t)stop);
+				break;
+			}
+			/* a doc comment: "/--" or "/-!" then commentBody (finishCommentBlock 1) */
+			if (k == LEAN_TOK_DOC && ref_finish(src, n, t.start + 3, 1) != t.end) {
+				good = 0;
+				printf("# %s: doc comment at %zu ends at %zu, not where Lean ends it\n", de->d_name,
+				     t.start, t.end);
+				break;
+			}
+			if (k == LEAN_TOK_EOF)
+				break;
+			prev = t.end;
+		}
+		agree += good;
+		free(src);
+	}
+	closedir(d);
+	ok(files >= 20 && agree == files, "fuzz seeds: %d/%d read as Lean's whitespace reads them", agree, files);
+}
+
 int main(void)
 {
 	hand_cases();
 	lean_rules();
+	whitespace_branches();
+	fuzz_seeds();
 	ident_cases();
 	repl_positions("have_by_sorry");
 	repl_positions("dup_sorries");

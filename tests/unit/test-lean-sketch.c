@@ -292,13 +292,11 @@ static void test_text_forms(void)
 	}
 	lean_sketch_release(&sk);
 	const char *tab = "theorem t (x : ℝ) : x = x := by\n\thave h : x = x := by\n\t\tsorry\n\tsorry";
-	ok(lean_sketch_analyze(tab, "t", &sk, &why) == 0 && sk.n == 2, "tab-indented sketch");
-	if (sk.n == 2) {
-		r = lean_recombine(tab, &sk, proofs, &why);
-		is_str(r, "theorem t (x : ℝ) : x = x := by\n\thave h : x = x := by\n\t\tsimp\n\t\tring\n\texact h",
-		       "tab indentation copied");
-		free(r);
-	}
+	/* Lean's whitespace refuses a tab ("tabs are not allowed"): so does the scanner */
+	ok(lean_sketch_analyze(tab, "t", &sk, &why) == -1 && why && strstr(why, "tab"),
+	   "tab-indented sketch refused as Lean refuses it (%s)", why ? why : "accepted");
+	free(why);
+	why = NULL;
 	lean_sketch_release(&sk);
 	const char *uni = "theorem «my thm» (α : ℝ) : α = α := by\n  have hα₁' : α = α := by /- sorry -/ sorry -- sorry\n  have «h x» : \"sorry\" = \"sorry\" := by sorry\n  sorry";
 	ok(lean_sketch_analyze(uni, "«my thm»", &sk, &why) == 0 && sk.n == 3, "unicode sketch (%s)", why ? why : "");

@@ -287,7 +287,7 @@ static void forbidden_cases(void)
 		/* attributes that register code with the elaborator, parser, a tactic */
 		{ "open Lean Elab Tactic in\n@[tactic Lean.Parser.Tactic.skip] def evil : Tactic := fun _ => do\n"
 		  "  IO.FS.writeFile \"pwned\" \"x\"\n  (← getMainGoal).admit\n"
-		  "theorem t : False := by\n  skip", "attribute `tactic` at 2:2" },
+		  "theorem t : False := by\n  skip", "`Lean` at 1:5: a name of a metaprogramming namespace" },
 		{ "@[term_elab foo] def e : Lean.Elab.Term.TermElab := fun _ _ => default", "attribute `term_elab`" },
 		{ "@[command_elab foo] def e : Lean.Elab.Command.CommandElab := fun _ => pure ()", "attribute `command_elab`" },
 		{ "@[macro foo] def m : Lean.Macro := fun _ => default", "`macro` at 1:2" },
@@ -328,8 +328,11 @@ static void forbidden_cases(void)
 		{ "set_option allowUnsafeReducibility true", "`allowUnsafeReducibility`" },
 		{ "set_option maxHeartbeats 0700000", "`set_option maxHeartbeats 0700000`" },
 		{ "set_option maxHeartbeats 0x61A81", "`set_option maxHeartbeats 0x61A81`" },
-		{ "def «sorry» := 1\ntheorem t : «sorry» = 1 := rfl", "`«sorry»` at 1:4" },
-		{ "theorem t : 1 = 1 := by\n\tsimp\r\n  exact?", "`exact?` at 3:2" },
+		/* a «quoted» identifier is never the keyword: «sorry» names a constant */
+		{ "def «sorry» := 1\ntheorem t : «sorry» = 1 := rfl", NULL },
+		{ "theorem t : 1 = 1 := by\n  simp\r\n  exact?", "`exact?` at 3:2" },
+		{ "theorem t : 1 = 1 := by\n\tsimp", "tab in white space" },
+		{ "theorem t : 1 = 1 := by\r  simp", "isolated carriage return" },
 		{ "example : ℝ := by\n  -- ℝ∀\n  /- é -/ exact?", "`exact?` at 3:10" },
 		/* accepted */
 		{ "theorem t : 1 = 1 := by\n  -- sorry apply? #eval axiom\n  /- sorry /- exact? -/ native_decide -/\n  rfl", NULL },
@@ -352,7 +355,27 @@ static void forbidden_cases(void)
 		{ "theorem t : \"a{b}c\" = \"a{b}c\" := by rfl", NULL },
 		{ "theorem t (x y : ℝ) (h : x ≤ y) : x ≤ y := by\n  bv_omega", NULL },
 		{ "theorem t : 2 + 2 = 4 := by decide +kernel", NULL },
-		{ "@[simp, norm_cast] lemma l : (1 : ℕ) = 1 := rfl\nattribute [local simp] l\n@[to_additive] lemma m : (1 : ℕ) = 1 := rfl", NULL },
+		{ "@[simp, norm_cast] lemma l : (1 : ℕ) = 1 := rfl\nattribute [local simp] l\n@[simp 1100, -simp, simp ←] lemma m : (1 : ℕ) = 1 := rfl", NULL },
+		/* the allow-lists: every other attribute, option, column-0 command, meta name */
+		{ "@[to_additive] lemma m : (1 : ℕ) = 1 := rfl", "attribute `to_additive` at 1:2: not an attribute" },
+		{ "@[quot_precheck Foo] def m := 1", "attribute `quot_precheck` at 1:2: not an attribute" },
+		{ "@[doc_role] def m := 1", "attribute `doc_role` at 1:2" },
+		{ "@[doc_directive] def m := 1", "attribute `doc_directive` at 1:2" },
+		{ "@[doc_code_block] def m := 1", "attribute `doc_code_block` at 1:2" },
+		{ "@[doc_command] def m := 1", "attribute `doc_command` at 1:2" },
+		{ "@[«instance»] def i : LT ℕ := ⟨fun _ _ => True⟩", "attribute `«instance»` at 1:2" },
+		{ "@[simp foo] lemma m : (1 : ℕ) = 1 := rfl", "attribute argument `foo` at 1:7" },
+		{ "attribute [local grind] m", "attribute `grind` at 1:17" },
+		{ "set_option pp.all true in\ntheorem t : True := trivial", "option `pp.all` at 1:11" },
+		{ "set_option doc.verso true\ntheorem t : True := trivial", "option `doc.verso` at 1:11" },
+		{ "theorem t : True := by\n  set_option trace.Meta.synthInstance true in trivial", "option `trace.Meta.synthInstance`" },
+		{ "deriving instance Repr for Nat\ntheorem t : True := trivial", "command `deriving` at 1:0" },
+		{ "assert_not_exists Foo\ntheorem t : True := trivial", "command `assert_not_exists` at 1:0" },
+		{ "theorem t : True := by\n  aesop (add safe tactic foo)", "`tactic` at 2:18: an extension clause" },
+		{ "theorem t : True := by\n  exact (IO.println 1 |> fun _ => trivial)", "`IO.println` at 2:9" },
+		{ "open Lean in\ntheorem t : True := trivial", "`Lean` at 1:5" },
+		{ "theorem t : True := by\n  have := `(tactic| trivial)\n  trivial", "``` at 2:10: a syntax quotation" },
+		{ "theorem t : True := by\n  have := `foo\n  trivial", "``foo` at 2:10" },
 		{ "set_option maxHeartbeats 400_000 in\nset_option linter.unusedVariables false in\ntheorem t : True := trivial", NULL },
 		{ "theorem «t» (f : ℕ → ℕ) : f = fun x ↦ f x := by\n  funext x; rfl", NULL },
 		{ "theorem t : ∑' n : ℕ, (0 : ℝ) = 0 ∧ (Set.univ : Set ℕ) = id ⁻¹' Set.univ := by simp", NULL },
@@ -520,18 +543,25 @@ static void graft_cases(void)
 		/* refused */
 		{ "theorem t : f 2 = 4 := by", "def f (x : ℕ) : ℕ := 2 * x\ntheorem t : f 2 = 4 := by rfl", NULL,
 		  "`f` declared at 1:4 before the theorem is a name the statement uses" },
-		{ "theorem t : Real.sqrt 4 = 2 := by", "noncomputable def Foo.sqrt (x : ℝ) : ℝ := 2\nopen Foo\ntheorem t : sqrt 4 = 2 := by rfl", NULL,
+		{ "theorem t : sqrt 4 = 2 := by", "noncomputable def Foo.sqrt (x : ℝ) : ℝ := 2\nopen Foo\ntheorem t : sqrt 4 = 2 := by rfl", NULL,
 		  "`Foo.sqrt` declared at 1:18" },
 		{ "theorem t (n : ℕ) : g n = n := by", "inductive T | g | h\ntheorem t (n : ℕ) : g n = n := by rfl", NULL,
 		  "`g` declared at 1:14" },
 		{ "theorem t : b := by", "alias ⟨a, b⟩ := Iff.rfl\ntheorem t : b := by trivial", NULL, "`b` declared at 1:10" },
 		{ "theorem t : True := by", "theorem t : False := sorry\ntheorem t : True := by trivial", "theorem t : True := sorry\n", NULL },
 		{ "theorem t : True := by", "lemma t : False := sorry\n", "theorem t : True := sorry\n", NULL },
-		{ "theorem t : True := by", "section\ntheorem t : True := by trivial", NULL, "`section` at 1:0 is still open" },
-		{ "theorem t : True := by", "noncomputable section\ntheorem t : True := by trivial\nend", NULL, "`section` at 1:14" },
+		{ "theorem t : True := by", "section\ntheorem t : True := by trivial", "section\ntheorem t : True := by trivial\n", NULL },
+		{ "theorem t : True := by", "noncomputable section\ntheorem t : True := by trivial\nend",
+		  "noncomputable section\ntheorem t : True := by trivial\n", NULL },
+		{ "theorem t : True := by", "namespace N\ntheorem t : True := by trivial", NULL, "`namespace` at 1:0 is still open" },
 		{ "theorem t : True := by", "section\nend\nmutual\ntheorem t : True := by trivial", NULL, "`mutual` at 3:0" },
 		{ "theorem t : True := by", "def x := (1\ntheorem t : True := by trivial", NULL, "`(` at 1:9 is still open" },
-		{ "theorem t : True := by", "open Real in\ntheorem t : True := by trivial", NULL, "`in` at 1:10 would apply to the statement" },
+		{ "theorem t : True := by", "open Real in\ntheorem t : True := by trivial", "open Real in\ntheorem t : True := by trivial\n", NULL },
+		{ "theorem t : True := by", "open scoped Real in\ntheorem t : True := by trivial", "open scoped Real in\ntheorem t : True := by trivial\n", NULL },
+		{ "theorem t : True := by", "attribute [local simp] mul_comm in\ntheorem t : True := by trivial", NULL, "`in` at 1:32 would apply to the statement" },
+		{ "theorem t (x : ℝ) : 0 ≤ Real.sqrt x := by", "theorem Aux.sqrt (x : ℝ) : 0 ≤ Real.sqrt x := Real.sqrt_nonneg x\ntheorem t (x : ℝ) : 0 ≤ Real.sqrt x := Aux.sqrt x",
+		  "theorem Aux.sqrt (x : ℝ) : 0 ≤ Real.sqrt x := Real.sqrt_nonneg x\ntheorem t (x : ℝ) : 0 ≤ Real.sqrt x := Aux.sqrt x\n", NULL },
+		{ "theorem t (x : ℝ) : 0 ≤ x.sqrt := by", "def Real.sqrt (x : ℝ) : ℝ := 0\ntheorem t (x : ℝ) : 0 ≤ x.sqrt := le_refl 0", NULL, "`Real.sqrt` declared at 1:4" },
 		{ "theorem t : True := by", "theorem u : True := by trivial", NULL, "theorem t missing" },
 		{ "no theorem here", "theorem t : True := by trivial", NULL, "formal statement unusable" },
 		{ "theorem t : True := by", "theorem t : True := by\n  /- open", NULL, "unreadable code: unterminated comment at 2:2" },
@@ -729,6 +759,7 @@ static void big_inputs(void)
 {
 	struct sbuf sb = SBUF_INIT;
 	struct lean_policy pol = { 0, 0, 400000 };
+	int rc;
 	char *why = NULL, *s;
 	clock_t t0 = clock(); /* CPU time: a loaded machine does not stretch it */
 	sbuf_adds(&sb, "theorem big (x : ℕ) : x = x := by\n");
@@ -744,7 +775,7 @@ static void big_inputs(void)
 	free(s);
 	sbuf_reset(&sb);
 	for (int i = 0; i < 10000; i++)
-		sbuf_adds(&sb, "/-");
+		sbuf_adds(&sb, "/- ");
 	sbuf_adds(&sb, " sorry ");
 	ok(lean_check_forbidden(sb.buf, &pol, &why) == -1, "10 000 unclosed /- rejected");
 	free(why);
@@ -752,6 +783,19 @@ static void big_inputs(void)
 	for (int i = 0; i < 10000; i++)
 		sbuf_adds(&sb, "-/");
 	ok(lean_check_forbidden(sb.buf, &pol, &why) == 0, "10 000 nested /- -/ hide their sorry");
+	/* without the space Lean nests nothing: `/-/-/` is one whole comment
+	 * (whitespace steps over the third character), then `-`, then a comment
+	 * glued to it: refused, never read as 10 000 nested comments */
+	sbuf_reset(&sb);
+	for (int i = 0; i < 10000; i++)
+		sbuf_adds(&sb, "/-");
+	sbuf_adds(&sb, " sorry ");
+	for (int i = 0; i < 10000; i++)
+		sbuf_adds(&sb, "-/");
+	rc = lean_check_forbidden(sb.buf, &pol, &why);
+	ok(rc == -1 && why && strstr(why, "1:6"), "10 000 /- glued: no nesting (%s)", why ? why : "accepted");
+	free(why);
+	why = NULL;
 	ok((double)(clock() - t0) / CLOCKS_PER_SEC < 10, "fast: %.2f s of CPU", (double)(clock() - t0) / CLOCKS_PER_SEC);
 	sbuf_release(&sb);
 }
