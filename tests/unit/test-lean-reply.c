@@ -436,7 +436,7 @@ static void synthetic(void)
 		};
 		for (size_t i = 0; i < CS_ARRAY_SIZE(cases); i++) {
 			ok(lean_reply_parse(cases[i].json, strlen(cases[i].json), &r, &why) == 0, "audit case %zu parses", i);
-			is_int(lean_reply_axioms_ok(&r, "t", 0, &why), cases[i].rc, "audit case %zu", i);
+			is_int(lean_reply_axioms_ok(&r, "t", 0, NULL, 1, 0, &why), cases[i].rc, "audit case %zu", i);
 			is_str(why, cases[i].why, "audit case %zu: why", i);
 			free(why);
 			why = NULL;
@@ -477,11 +477,11 @@ static void native_axioms(void)
 		struct lean_reply r;
 		char *why = NULL;
 		ok(lean_reply_parse(json, strlen(json), &r, &why) == 0, "native case %zu parses", i);
-		is_int(lean_reply_axioms_ok(&r, "t", 0, &why), -1, "native case %zu refused by default", i);
+		is_int(lean_reply_axioms_ok(&r, "t", 0, NULL, 1, 0, &why), -1, "native case %zu refused by default", i);
 		ok(why && strstr(why, "depends on axiom "), "native case %zu: why %s", i, why ? why : "");
 		free(why);
 		why = NULL;
-		is_int(lean_reply_axioms_ok(&r, "t", 1, &why), 0, "native case %zu admitted with native_decide", i);
+		is_int(lean_reply_axioms_ok(&r, "t", 1, NULL, 1, 0, &why), 0, "native case %zu admitted with native_decide", i);
 		free(why);
 		lean_reply_release(&r);
 		free(json);
@@ -492,7 +492,7 @@ static void native_axioms(void)
 		struct lean_reply r;
 		char *why = NULL;
 		ok(lean_reply_parse(json, strlen(json), &r, &why) == 0, "native and sorryAx parses");
-		is_int(lean_reply_axioms_ok(&r, "t", 1, &why), -1, "sorryAx stays refused with native_decide");
+		is_int(lean_reply_axioms_ok(&r, "t", 1, NULL, 1, 0, &why), -1, "sorryAx stays refused with native_decide");
 		is_str(why, "axiom audit: t depends on axiom sorryAx", "naming sorryAx");
 		free(why);
 		lean_reply_release(&r);
