@@ -433,6 +433,31 @@ static void synthetic(void)
 			{ "{\"messages\":[{\"severity\":\"error\",\"pos\":{\"line\":1,\"column\":15},\"endPos\":null,"
 			  "\"data\":\"unknown constant 't'\"}],\"env\":2}", "axiom audit of t: unknown constant 't'", -1 },
 			{ "{\"env\":2}", "axiom audit of t: no answer to #print axioms understood", -1 },
+			/* exactly one message, at the #print token, naming exactly t, read whole */
+			{ "{\"messages\":[{\"severity\":\"info\",\"pos\":{\"line\":1,\"column\":0},\"endPos\":null,"
+			  "\"data\":\"'t' does not depend on any axioms\"},{\"severity\":\"info\",\"pos\":{\"line\":1,\"column\":0},"
+			  "\"endPos\":null,\"data\":\"'t' does not depend on any axioms\"}]}",
+			  "axiom audit of t: 2 answers to one #print axioms", -1 },
+			{ "{\"messages\":[{\"severity\":\"info\",\"pos\":{\"line\":1,\"column\":4},\"endPos\":null,"
+			  "\"data\":\"'t' does not depend on any axioms\"}]}",
+			  "axiom audit of t: the answer is not #print axioms' (info at 1:4)", -1 },
+			{ "{\"messages\":[{\"severity\":\"info\",\"pos\":{\"line\":1,\"column\":0},\"endPos\":null,"
+			  "\"data\":\"'u' does not depend on any axioms\"}]}",
+			  "axiom audit of t: no answer to #print axioms understood", -1 },
+			{ "{\"messages\":[{\"severity\":\"info\",\"pos\":{\"line\":1,\"column\":0},\"endPos\":null,"
+			  "\"data\":\"'t' does not depend on any axioms, really\"}]}",
+			  "axiom audit of t: no answer to #print axioms understood", -1 },
+			{ "{\"messages\":[{\"severity\":\"info\",\"pos\":{\"line\":1,\"column\":0},\"endPos\":null,"
+			  "\"data\":\"'t' depends on axioms: [propext,\\n Classical.choice,\\n Quot.sound]\"}]}", NULL, 0 },
+			{ "{\"messages\":[{\"severity\":\"info\",\"pos\":{\"line\":1,\"column\":0},\"endPos\":null,"
+			  "\"data\":\"'t' depends on axioms: [propext, «Classical.choice»]\"}]}",
+			  "axiom audit: t depends on axiom «Classical.choice»", -1 },
+			{ "{\"messages\":[{\"severity\":\"info\",\"pos\":{\"line\":1,\"column\":0},\"endPos\":null,"
+			  "\"data\":\"'t' depends on axioms: [propext,  Quot.sound]\"}]}",
+			  "axiom audit of t: the axiom list cannot be read one way only: [propext,  Quot.sound]", -1 },
+			{ "{\"messages\":[{\"severity\":\"info\",\"pos\":{\"line\":1,\"column\":0},\"endPos\":null,"
+			  "\"data\":\"'t' depends on axioms: [propext] [sorryAx]\"}]}",
+			  "axiom audit of t: the axiom list cannot be read one way only: [propext] [sorryAx]", -1 },
 		};
 		for (size_t i = 0; i < CS_ARRAY_SIZE(cases); i++) {
 			ok(lean_reply_parse(cases[i].json, strlen(cases[i].json), &r, &why) == 0, "audit case %zu parses", i);
