@@ -42,25 +42,24 @@ static int refuse(const char *code, const struct lean_tok *t, const char *what, 
 	return -1;
 }
 
-int lean_check_audit_names(const char *code, const char *theorem, char **why)
+int lean_audit_names_ok(const char *code, const struct lean_tok *v, size_t n, const struct lean_decl *dp,
+			const char *theorem, char **why)
 {
-	struct lean_tok *v = NULL;
-	struct lean_decl d;
+	const struct lean_decl d = *dp;
 	const char *last;
-	size_t n, nlast;
-	int rc = -1, after_where = 0, tn;
+	size_t nlast, prev = (size_t)-1;
+	int after_where = 0;
 	long depth = 0;
 	struct lean_tok name = { LEAN_TOK_IDENT, 0, strlen(theorem), 1, 0, 1 };
 	*why = NULL;
 	lean_ident_last(theorem, &name, &last, &nlast);
-	if (lean_tokenize(code, strlen(code), 0, &v, &n, why))
-		return -1;
-	if (lean_find_theorem(code, v, n, theorem, 0, &d, why))
-		goto out;
-	tn = (int)d.name;
 	for (size_t i = 0; i < n && v[i].kind != LEAN_TOK_EOF; i++) {
 		const struct lean_tok *t = &v[i];
-		int b = lean_bracket(code, t);
+		int b = lean_bracket(code, t), is_rec;
+		if (t->kind == LEAN_TOK_COMMENT || t->kind == LEAN_TOK_DOC)
+			continue;
+		is_rec = prev != (size_t)-1 && lean_tok_is(code, &v[prev], "rec");
+		prev = i;
 		if (i > d.name && i <= d.last) {
 			if (b > 0)
 				depth++;
@@ -72,27 +71,30 @@ int lean_check_audit_names(const char *code, const char *theorem, char **why)
 		}
 		if (t->kind != LEAN_TOK_IDENT)
 			continue;
-		if (last_expected(code, t)) {
-			refuse(code, t, "names the audit's expected constant", why);
-			goto out;
-		}
-		if ((int)i == tn || !last_is(code, t, last, nlast))
+		if (last_expected(code, t))
+			return refuse(code, t, "names the audit's expected constant", why);
+		if (i == d.name || !last_is(code, t, last, nlast))
 			continue;
 		/* Before the theorem nothing may bear its name (a declaration, a field, a
 		 * constructor: `open` or a namespace would make it compete in the audit);
 		 * inside the proof only a reference to the theorem itself, whole. */
-		if (i < d.first) {
-			refuse(code, t, "bears the audited theorem's name before it is declared", why);
-			goto out;
-		}
-		if (i <= d.last && (after_where || (i > 0 && lean_tok_is(code, &v[i - 1], "rec")) ||
-				    !lean_ident_eq(code, t, theorem, LEAN_ID_DECL))) {
-			refuse(code, t, "declares or names another constant with the audited theorem's name", why);
-			goto out;
-		}
+		if (i < d.first)
+			return refuse(code, t, "bears the audited theorem's name before it is declared", why);
+		if (i <= d.last && (after_where || is_rec || !lean_ident_eq(code, t, theorem, LEAN_ID_DECL)))
+			return refuse(code, t, "declares or names another constant with the audited theorem's name", why);
 	}
-	rc = 0;
-out:
+	return 0;
+}
+
+int lean_check_audit_names(const char *code, const char *theorem, char **why)
+{
+	struct lean_tok *v = NULL;
+	struct lean_decl d;
+	size_t n;
+	int rc = -1;
+	*why = NULL;
+	if (!lean_tokenize(code, strlen(code), 0, &v, &n, why) && !lean_find_theorem(code, v, n, theorem, 0, &d, why))
+		rc = lean_audit_names_ok(code, v, n, &d, theorem, why);
 	free(v);
 	return rc;
 }

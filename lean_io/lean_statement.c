@@ -375,7 +375,7 @@ char *lean_graft_statement(const char *code, const char *formal_statement, char 
 	if (two_theorems(code, formal_statement, 1, &cv, &cn, &cd, &fv, &fn, &fd, "", why))
 		goto out;
 	name = xstrndup(formal_statement + fv[fd.name].start, fv[fd.name].end - fv[fd.name].start);
-	if (lean_check_audit_names(code, name, why))
+	if (lean_audit_names_ok(code, cv, cn, &cd, name, why))
 		goto out;
 	if (check_helpers(code, cv, cd.first, formal_statement, fv, fn, why))
 		goto out;
