@@ -142,6 +142,16 @@ static int tactic_in(const char *src, const struct lean_tok *v, size_t n, size_t
 	return 0;
 }
 
+/* Is v[i] a `#` that begins a term, not a `#command` (an identifier glued to it):
+ * `#[1, 2]` (src/Init/Data/Array/Basic.lean array literal), `#v[…]`, … */
+static int hash_term(const char *src, const struct lean_tok *v, size_t n, size_t i)
+{
+	if (v[i].kind != LEAN_TOK_SYMBOL || !lean_tok_is(src, &v[i], "#"))
+		return 0;
+	return !(i + 1 < n && v[i + 1].kind == LEAN_TOK_IDENT && v[i + 1].start == v[i].end &&
+		 !lean_tok_is(src, &v[i + 1], "v"));
+}
+
 int lean_find_theorem(const char *src, const struct lean_tok *v, size_t n, const char *name,
 		      int need_by, struct lean_decl *d, char **why)
 {
@@ -229,7 +239,7 @@ int lean_find_theorem(const char *src, const struct lean_tok *v, size_t n, const
 	for (i = d->last + 1; i < n && v[i].kind != LEAN_TOK_EOF; i++) {
 		int b = lean_bracket(src, &v[i]);
 		if (lean_is_command_start(src, &v[i]) &&
-		    ((v[i].bol && v[i].col == 0) || (depth == 0 && !tactic_in(src, v, n, i))))
+		    ((v[i].bol && v[i].col == 0) || (depth == 0 && !tactic_in(src, v, n, i) && !hash_term(src, v, n, i))))
 			break;
 		if (b > 0)
 			depth++;

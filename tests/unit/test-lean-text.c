@@ -521,6 +521,8 @@ static void graft_cases(void)
 		  "theorem t : True := by\n  trivial\n", NULL },
 		{ "theorem t : True := by", "theorem t : True := by\n  open Nat in\n  set_option maxRecDepth 100 in\n  trivial\n",
 		  "theorem t : True := by\n  open Nat in\n  set_option maxRecDepth 100 in\n  trivial\n", NULL },
+		{ "theorem t : True := by", "theorem t : True := by\n  have := #[1, 2].size\n  have := #v[1].size\n  trivial\n",
+		  "theorem t : True := by\n  have := #[1, 2].size\n  have := #v[1].size\n  trivial\n", NULL },
 		/* the problem's own definitions first; the answer's verbatim copy blanked */
 		{ "def s : ℕ := 1\ntheorem t : s = 1 := by",
 		  "def s : ℕ := 1\nlemma a : s = 1 := rfl\ntheorem t : s = 1 := by rfl",
