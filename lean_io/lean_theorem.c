@@ -143,7 +143,7 @@ static int tactic_in(const char *src, const struct lean_tok *v, size_t n, size_t
 }
 
 /* Is v[i] a `#` that begins a term, not a `#command` (an identifier glued to it):
- * `#[1, 2]` (src/Init/Data/Array/Basic.lean array literal), `#v[…]`, … */
+ * the array literal `#[1, 2]`, the vector literal `#v[…]`. */
 static int hash_term(const char *src, const struct lean_tok *v, size_t n, size_t i)
 {
 	if (v[i].kind != LEAN_TOK_SYMBOL || !lean_tok_is(src, &v[i], "#"))
