@@ -175,9 +175,9 @@ static int same_command(const char *a, const struct lean_tok *va, size_t na, con
 
 char *lean_blank_prelude_repeats(const char *code, const char *formal, size_t *prelude_end)
 {
-	struct lean_tok *cv = NULL, *fv = NULL;
+	struct lean_tok *cv = NULL, *fv = NULL, *ck = NULL;
 	struct lean_decl cd, fd;
-	size_t cn, fn, *cs = NULL, *fs = NULL, nc, nf;
+	size_t cn, fn, ckn = 0, *cs = NULL, *fs = NULL, nc, nf;
 	char *why = NULL, *out = xstrdup(code), *name = NULL;
 	*prelude_end = 0;
 	/* where the theorem starts, its docstring included */
@@ -202,17 +202,26 @@ char *lean_blank_prelude_repeats(const char *code, const char *formal, size_t *p
 		goto out;
 	nf = split_commands(formal, fv, 0, fd.first, &fs);
 	nc = split_commands(code, cv, 0, cd.first, &cs);
+	if (lean_tokenize(code, strlen(code), 1, &ck, &ckn, &why))
+		goto out;
 	for (size_t i = 0; i < nc; i++)
 		for (size_t j = 0; j < nf; j++) {
+			size_t from = cv[cs[i]].start, k;
 			if (!same_command(code, cv + cs[i], cs[i + 1] - cs[i], formal, fv + fs[j], fs[j + 1] - fs[j]))
 				continue;
+			/* its docstring goes with it: left alone it would document the next command */
+			for (k = 0; k < ckn && ck[k].start < from; k++)
+				;
+			if (k > 0 && ck[k - 1].kind == LEAN_TOK_DOC)
+				from = ck[k - 1].start;
 			/* blank it, line breaks kept: positions stay where they were */
-			for (size_t p = cv[cs[i]].start; p < cv[cs[i + 1] - 1].end; p++)
+			for (size_t p = from; p < cv[cs[i + 1] - 1].end; p++)
 				if (out[p] != '\n')
 					out[p] = ' ';
 			break;
 		}
 out:
+	free(ck);
 	free(why);
 	free(name);
 	free(cv);

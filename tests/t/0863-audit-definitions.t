@@ -66,7 +66,8 @@ test_expect_success 'the problem'"'"'s definitions are elaborated with its state
 	cmds "theorem honest_repeat :" > body &&
 	test_grep "^\" *\\\\n *\\\\ntheorem honest_repeat : secret = 42 := by\\\\n  rfl\\\\n\"$" body &&
 	cmds "theorem honest_repeat_helper :" > body &&
-	test_grep "^\" *\\\\n/-- the problem" body &&
+	test_grep "^\" *\\\\n *\\\\n *\\\\n\\\\nlemma honest_repeat_helper_aux" body &&
+	test_no_grep "the problem.s definition, copied" body &&
 	test_grep "\\\\nlemma honest_repeat_helper_aux : secret = 42 := rfl\\\\ntheorem honest_repeat_helper" body &&
 	test_no_grep "def secret" body
 '
