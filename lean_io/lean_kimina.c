@@ -251,8 +251,12 @@ static void judge(struct lean_kimina *k, struct xfer *x, struct lean_reply *r)
 	take(x, r, 1, x->hl, &hdr);
 	take(x, r, x->hl + 1, x->hl + x->el, &exp);
 	take(x, r, body_first, body_first + x->bl - 1, &body);
+	/* The audit's messages are those on its own lines, where Lean places them (the
+	 * type check's on its line, #print axioms' at its `#print` token): a message
+	 * the body makes elsewhere stays the body's; one it makes there is judged as
+	 * the audit's, and an audit line with more than its one answer fails. */
 	if (x->audit_line)
-		take(x, r, x->audit_line, INT_MAX, &aud);
+		take(x, r, x->audit_line, x->audit_line + (j->expected ? 1 : 0), &aud);
 	lean_reply_move_lines(r, INT_MIN, INT_MAX, 0, &body); /* no position, blank lines */
 	lean_reply_release(r);
 	if ((v = lean_header_judge(k->p, &hdr, &why)) != LEAN_PASS) {

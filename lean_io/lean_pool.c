@@ -359,7 +359,8 @@ static int make_expected(const struct lean_pool *p, struct lean_job *j, const ch
 {
 	struct lean_theorem t;
 	struct cs_sha256 h;
-	char *why = NULL, hex[65];
+	char *why = NULL, hex[65], *b;
+	size_t pe;
 	if (lean_parse_theorem(statement, NULL, &t, &why)) {
 		error("lean_pool_submit: the statement is not a theorem: %s", why);
 		free(why);
@@ -370,10 +371,41 @@ static int make_expected(const struct lean_pool *p, struct lean_job *j, const ch
 	cs_sha256_update(&h, statement, strlen(statement));
 	cs_sha256_final_hex(&h, hex);
 	j->expected_name = xasprintf("coldstart_expected_%.8s", hex);
-	j->expected = xasprintf("theorem %s%s%s :\n    %s\n    := by\n  sorry", j->expected_name,
-				*t.binders ? " " : "", t.binders, t.conclusion);
+	/* A statement that brings its own definitions (`def secret := 42` before the
+	 * theorem: PutnamBench, Goedel-Pset) is elaborated with them, in the header's
+	 * environment alone; the body (lean_graft_statement puts the problem's prelude
+	 * first) then finds them there: its own copy is blanked, line breaks kept so
+	 * that positions stay the body's. */
+	b = lean_blank_prelude_repeats(j->body, statement, &pe);
+	if (pe) {
+		j->expected = xasprintf("%.*s%stheorem %s%s%s :\n    %s\n    := by\n  sorry", (int)pe, statement,
+					statement[pe - 1] == '\n' ? "" : "\n", j->expected_name,
+					*t.binders ? " " : "", t.binders, t.conclusion);
+		free(j->body);
+		j->body = b;
+	} else {
+		free(b);
+		j->expected = xasprintf("theorem %s%s%s :\n    %s\n    := by\n  sorry", j->expected_name,
+					*t.binders ? " " : "", t.binders, t.conclusion);
+	}
 	lean_theorem_release(&t);
 	return 0;
+}
+
+/* The audit reads its own answer only, in a scope the answer cannot shape: the
+ * REPL runs the audit in the command state the body left (its `open`s included),
+ * so both names are resolved from the root (`_root_.`, src/Lean/ResolveName.lean
+ * resolveGlobalName: `_root_` drops every namespace and `open`), and the axioms
+ * are printed under pp.fullNames and pp.privateNames: newer Leans print them with
+ * MessageData.ofConstName, which follows the user's pp.fullNames and would
+ * shorten a name an `open` reaches (src/Lean/Message.lean ofConstName). The one
+ * message `#print axioms` gives is positioned at its `#print` token (withRef tk,
+ * src/Lean/Elab/Print.lean elabPrintAxioms): line LINE, column AUDIT_COL. */
+#define AUDIT_PRINT "set_option pp.fullNames true in set_option pp.privateNames true in "
+
+static char *root_name(const char *name)
+{
+	return strncmp(name, "_root_.", 7) ? xasprintf("_root_.%s", name) : xstrdup(name);
 }
 
 char *lean_audit_cmd(const struct lean_job *j)
@@ -382,10 +414,14 @@ char *lean_audit_cmd(const struct lean_job *j)
 	 * src/Lean/Elab/BuiltinNotation.lean) is the inferred type of its argument; the
 	 * example then elaborates @THEOREM against it, which fails with "type mismatch"
 	 * unless the two types are definitionally equal (isDefEq). */
+	char *thm = root_name(j->theorem), *out;
 	if (j->expected)
-		return xasprintf("example : type_of%% @%s := @%s\n#print axioms %s", j->expected_name, j->theorem,
-				 j->theorem);
-	return xasprintf("#print axioms %s", j->theorem);
+		out = xasprintf("example : type_of%% @_root_.%s := @%s\n" AUDIT_PRINT "#print axioms %s",
+				j->expected_name, thm, thm);
+	else
+		out = xasprintf(AUDIT_PRINT "#print axioms %s", thm);
+	free(thm);
+	return out;
 }
 
 /* The first error of r as "L:C: data" (data cut), or NULL. */
@@ -401,13 +437,24 @@ static char *first_error(const struct lean_reply *r)
 	return NULL;
 }
 
+/* "L:C: severity: data" of message m, cut. */
+static char *message_text(const struct lean_message *m)
+{
+	char *d = excerpt(m->data, 500), *w;
+	w = xasprintf("%d:%d: %s: %s", m->line, m->col, m->severity, d);
+	free(d);
+	return w;
+}
+
 int lean_audit_judge(const struct lean_pool *p, const struct lean_job *j, struct lean_reply *r, char **why)
 {
-	struct lean_reply type = { 0 };
+	struct lean_reply type = { 0 }, ax = { 0 };
 	char *twhy = NULL, *awhy = NULL, *err;
-	type.env = type.proof_state = -1;
+	int print_line = j->expected ? 2 : 1;
+	type.env = type.proof_state = ax.env = ax.proof_state = -1;
 	*why = NULL;
 	if (j->expected) {
+		/* the example elaborates silently when the types agree: any message fails */
 		lean_reply_move_lines(r, 1, 1, 0, &type);
 		for (size_t i = 0; i < type.nmsg && !twhy; i++)
 			if (!strcmp(type.msgs[i].severity, "error")) {
@@ -416,12 +463,27 @@ int lean_audit_judge(const struct lean_pool *p, const struct lean_job *j, struct
 						 j->theorem, err);
 				free(err);
 			}
+		if (!twhy && type.nmsg) {
+			err = message_text(&type.msgs[0]);
+			twhy = xasprintf("type check of %s: unexpected message in the audit command: %s", j->theorem, err);
+			free(err);
+		}
 		lean_reply_release(&type);
 	}
-	if (lean_reply_axioms_ok(r, j->theorem, p->cfg.allow_native, &awhy) == 0) {
+	lean_reply_move_lines(r, print_line, print_line, 0, &ax);
+	if (r->error) {
+		awhy = xasprintf("axiom audit of %s: REPL: %s", j->theorem, r->error);
+	} else if (r->nmsg) {
+		/* a message on no line of ours: not the audit's answer */
+		err = message_text(&r->msgs[0]);
+		awhy = xasprintf("axiom audit of %s: unexpected message in the audit command: %s", j->theorem, err);
+		free(err);
+	} else if (lean_reply_axioms_ok(&ax, j->theorem, p->cfg.allow_native, j->body, print_line,
+					(int)strlen(AUDIT_PRINT), &awhy) == 0) {
 		free(awhy);
 		awhy = NULL;
 	}
+	lean_reply_release(&ax);
 	lean_reply_release(r);
 	if (!twhy && !awhy)
 		return 0;

@@ -42,12 +42,17 @@ char *lean_reply_why(const struct lean_reply *r);
 /* The data of the first info message with line breaks trimmed and surrounding
  * quotes removed (how `#eval Lean.versionString` answers), malloc'd, or NULL. */
 char *lean_reply_info_string(const struct lean_reply *r);
-/* Axiom audit of name from the reply to `#print axioms name`: 0 when name depends on
- * nothing beyond propext, Classical.choice and Quot.sound (with native, also what
- * native_decide rests on: Lean.ofReduceBool, Lean.ofReduceNat, Lean.trustCompiler and
- * the per-computation axioms NAME._native.*); -1 with *why naming the axiom (or saying
- * the answer was not understood). */
-int lean_reply_axioms_ok(const struct lean_reply *r, const char *name, int native, char **why);
+/* Axiom audit of name from the reply to the audit's `#print axioms` (only its
+ * messages): exactly one message, info, at line:col (the `#print` token), whole
+ * `'NAME' depends on axioms: [...]` or `'NAME' does not depend on any axioms`
+ * (src/Lean/Elab/Print.lean printAxiomsOf) with NAME read as name is read; each
+ * axiom read whole as Name.toString prints it, beyond propext, Classical.choice
+ * and Quot.sound only (with native, also Lean.ofReduceBool, Lean.ofReduceNat,
+ * Lean.trustCompiler and `<decl>._native.<kind>.ax_<n>_<m>` with <decl> name or a
+ * declaration of body, which may be NULL). 0, or -1 with *why naming the axiom or
+ * saying what was not understood. */
+int lean_reply_axioms_ok(const struct lean_reply *r, const char *name, int native, const char *body, int line,
+			 int col, char **why);
 /* Move the messages and sorries of from whose line lies in [first, last] to the end
  * of to (NULL: drop them), their lines (and end lines) lowered by shift. Attributes
  * the parts of one multi-command reply to the commands they came from. */

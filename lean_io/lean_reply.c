@@ -8,6 +8,8 @@
 
 #include "cs.h"
 #include "lean_internal.h"
+#include "lean_scan.h"
+#include "lean_text.h"
 
 const char *lean_verdict_name(enum lean_verdict v)
 {
@@ -303,67 +305,176 @@ char *lean_reply_info_string(const struct lean_reply *r)
 	return NULL;
 }
 
+/* What a proof may rest on: Lean's three standard axioms (src/Init/Core.lean
+ * propext, src/Init/Prelude.lean Quot.sound via quotients, Classical.choice in
+ * src/Init/Classical.lean). */
 static const char *const allowed_axioms[] = { "propext", "Classical.choice", "Quot.sound" };
-/* src/Init/Core.lean: what `native_decide` adds (Lean 4.29 and later: one axiom per
- * native computation, named after the declaration, e.g. t._native.native_decide.ax_1_1). */
+/* What native computation rests on, src/Init/Core.lean: Lean.ofReduceBool,
+ * Lean.ofReduceNat and Lean.trustCompiler; since lean4 PR #12217 one axiom per
+ * computation, `<decl>._native.<kind>.ax_<n>_<m>` (Lean.Meta.nativeEqTrue, named
+ * after the declaration being elaborated). */
 static const char *const native_axioms[] = { "Lean.ofReduceBool", "Lean.ofReduceNat", "Lean.trustCompiler" };
 
-static int listed(const char *const *list, size_t n, const char *p, size_t len)
+static int listed(const char *const *list, size_t n, const char *src, const struct lean_tok *t)
 {
 	for (size_t k = 0; k < n; k++)
-		if (strlen(list[k]) == len && !memcmp(p, list[k], len))
+		if (lean_ident_eq(src, t, list[k], 0))
 			return 1;
 	return 0;
 }
 
-static int native_computation(const char *p, size_t len)
+static int all_digits(const char *s, size_t n)
+{
+	if (!n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* Is identifier t of src `<decl>._native.<kind>.ax_<n>_<m>` with <kind> a plain
+ * word, <n>, <m> numerals and <decl> the theorem or a declaration of body? */
+static int native_computation(const char *src, const struct lean_tok *t, const char *theorem, const char *body)
 {
 	static const char mark[] = "._native.";
-	for (size_t i = 0; i + sizeof mark - 1 <= len; i++)
-		if (!memcmp(p + i, mark, sizeof mark - 1))
-			return 1;
-	return 0;
+	const char *s = src + t->start, *end = src + t->end, *m = NULL, *k, *ax, *u;
+	char *decl;
+	int ok;
+	for (const char *p = s; p + sizeof mark - 1 <= end; p++)
+		if (!memcmp(p, mark, sizeof mark - 1))
+			m = p;
+	if (!m || m == s)
+		return 0;
+	k = m + sizeof mark - 1;
+	for (ax = k; ax < end && (*ax == '_' || (*ax >= 'a' && *ax <= 'z') || (*ax >= 'A' && *ax <= 'Z') ||
+				  (*ax >= '0' && *ax <= '9'));
+	     ax++)
+		;
+	if (ax == k || ax + 4 > end || memcmp(ax, ".ax_", 4))
+		return 0;
+	ax += 4;
+	u = memchr(ax, '_', (size_t)(end - ax));
+	if (!u || !all_digits(ax, (size_t)(u - ax)) || !all_digits(u + 1, (size_t)(end - u - 1)))
+		return 0;
+	decl = xstrndup(s, (size_t)(m - s));
+	{
+		struct lean_tok *v = NULL;
+		size_t n;
+		char *why = NULL;
+		/* <decl> must read as one name, the theorem's or one the answer declares */
+		ok = !lean_tokenize(decl, strlen(decl), 1, &v, &n, &why) && n == 2 && v[0].kind == LEAN_TOK_IDENT &&
+		     v[0].start == 0 && v[0].end == strlen(decl) &&
+		     (lean_ident_eq(decl, &v[0], theorem, LEAN_ID_DECL) || (body && lean_code_declares(body, decl)));
+		free(why);
+		free(v);
+	}
+	free(decl);
+	return ok;
 }
 
-int lean_reply_axioms_ok(const struct lean_reply *r, const char *name, int native, char **why)
+/* The list of `#print axioms` read as Name.toString prints each name
+ * (src/Init/Meta.lean: parts that are not identifiers in «»; an inaccessible name,
+ * one with macro scopes or pseudo-syntax left unescaped) joined as a List's
+ * format does (MessageData.ofList / Format.joinSep: ",", then a space or a line
+ * break and indentation when the list is wider than the line). Read with Lean's
+ * own lexer: identifiers separated by exactly that; anything else (a ✝, a
+ * numeric part, `_@`, a comment) is a list that cannot be read one way only, and
+ * fails. Each name is compared whole, part by part. */
+static int axiom_list_ok(const char *list, size_t len, const char *name, int native, const char *body, char **why)
 {
+	struct lean_tok *v = NULL;
+	size_t n;
+	char *text = xstrndup(list, len), *w = NULL;
+	int rc = -1;
+	if (lean_tokenize(text, len, 1, &v, &n, &w)) {
+		*why = xasprintf("axiom audit of %s: the axiom list cannot be read: %s", name, w);
+		goto out;
+	}
+	for (size_t i = 0; i + 1 < n; i += 2) {
+		const struct lean_tok *t = &v[i];
+		size_t gap_from = i ? v[i - 1].end : 0;
+		int sep_ok = i == 0 ? t->start == 0 : (text[gap_from] == ' ' && t->start == gap_from + 1) ||
+							      (text[gap_from] == '\n' &&
+							       strspn(text + gap_from + 1, " ") == t->start - gap_from - 1);
+		if (t->kind != LEAN_TOK_IDENT || !sep_ok ||
+		    !(v[i + 1].kind == LEAN_TOK_EOF ? t->end == len :
+		      v[i + 1].kind == LEAN_TOK_SYMBOL && lean_tok_is(text, &v[i + 1], ",") && v[i + 1].start == t->end &&
+		      i + 2 < n && v[i + 2].kind != LEAN_TOK_EOF)) {
+			*why = xasprintf("axiom audit of %s: the axiom list cannot be read one way only: [%s]", name, text);
+			goto out;
+		}
+		if (!listed(allowed_axioms, CS_ARRAY_SIZE(allowed_axioms), text, t) &&
+		    !(native && (listed(native_axioms, CS_ARRAY_SIZE(native_axioms), text, t) ||
+				 native_computation(text, t, name, body)))) {
+			*why = xasprintf("axiom audit: %s depends on axiom %.*s", name, (int)(t->end - t->start),
+					 text + t->start);
+			goto out;
+		}
+		if (v[i + 1].kind == LEAN_TOK_EOF)
+			break;
+	}
+	rc = n > 1 ? 0 : -1;
+	if (rc)
+		*why = xasprintf("axiom audit of %s: an empty axiom list", name);
+out:
+	free(w);
+	free(v);
+	free(text);
+	return rc;
+}
+
+/* Is the text [s, s + n) the name `name` (both read as Lean reads an identifier)? */
+static int same_name(const char *s, size_t n, const char *name)
+{
+	char *text = xstrndup(s, n), *w = NULL;
+	struct lean_tok *v = NULL;
+	size_t nt;
+	int ok = !lean_tokenize(text, n, 1, &v, &nt, &w) && nt == 2 && v[0].kind == LEAN_TOK_IDENT && v[0].start == 0 &&
+		 v[0].end == n && lean_ident_eq(text, &v[0], name, LEAN_ID_DECL);
+	free(w);
+	free(v);
+	free(text);
+	return ok;
+}
+
+int lean_reply_axioms_ok(const struct lean_reply *r, const char *name, int native, const char *body, int line,
+			 int col, char **why)
+{
+	/* src/Lean/Elab/Print.lean printAxiomsOf: the whole message is one of */
+	static const char none[] = "' does not depend on any axioms", some[] = "' depends on axioms: [";
+	const struct lean_message *m;
+	const char *d, *p;
+	size_t n;
 	*why = NULL;
 	if (r->error) {
 		*why = xasprintf("axiom audit of %s: REPL: %s", name, r->error);
 		return -1;
 	}
-	for (size_t i = 0; i < r->nmsg; i++) {
-		const struct lean_message *m = &r->msgs[i];
-		const char *p, *end;
-		if (!strcmp(m->severity, "error")) {
-			*why = xasprintf("axiom audit of %s: %s", name, m->data);
+	for (size_t i = 0; i < r->nmsg; i++)
+		if (!strcmp(r->msgs[i].severity, "error")) {
+			*why = xasprintf("axiom audit of %s: %s", name, r->msgs[i].data);
 			return -1;
 		}
-		if (strcmp(m->severity, "info"))
-			continue;
-		if (strstr(m->data, "does not depend on any axioms"))
-			return 0;
-		if (!(p = strstr(m->data, "depends on axioms:")) || !(p = strchr(p, '[')) || !(end = strchr(p, ']')))
-			continue;
-		for (p++; p < end;) {
-			size_t n;
-			int ok;
-			while (p < end && strchr(" \t\r\n,", *p))
-				p++;
-			n = strcspn(p, " \t\r\n,]");
-			if (!n)
-				break;
-			ok = listed(allowed_axioms, CS_ARRAY_SIZE(allowed_axioms), p, n) ||
-			     (native && (listed(native_axioms, CS_ARRAY_SIZE(native_axioms), p, n) ||
-					 native_computation(p, n)));
-			if (!ok) {
-				*why = xasprintf("axiom audit: %s depends on axiom %.*s", name, (int)n, p);
-				return -1;
-			}
-			p += n;
-		}
-		return 0;
+	if (r->nmsg != 1) {
+		*why = r->nmsg ? xasprintf("axiom audit of %s: %zu answers to one #print axioms", name, r->nmsg)
+			       : xasprintf("axiom audit of %s: no answer to #print axioms understood", name);
+		return -1;
 	}
+	m = &r->msgs[0];
+	d = m->data;
+	n = strlen(d);
+	if (strcmp(m->severity, "info") || m->line != line || m->col != col) {
+		*why = xasprintf("axiom audit of %s: the answer is not #print axioms' (%s at %d:%d)", name, m->severity,
+				 m->line, m->col);
+		return -1;
+	}
+	if (d[0] == '\'' && n > sizeof none && !strcmp(d + n - (sizeof none - 1), none) &&
+	    same_name(d + 1, n - sizeof none, name))
+		return 0;
+	if (d[0] == '\'' && (p = strstr(d, some)) && same_name(d + 1, (size_t)(p - d - 1), name) && d[n - 1] == ']')
+		return axiom_list_ok(p + sizeof some - 1, (size_t)(d + n - 1 - (p + sizeof some - 1)), name, native,
+				     body, why);
 	*why = xasprintf("axiom audit of %s: no answer to #print axioms understood", name);
 	return -1;
 }

@@ -30,4 +30,9 @@ int lean_bracket(const char *src, const struct lean_tok *t);
 /* Does token t start a command (theorem, def, #eval, @[..], docstring, end, ...)? */
 int lean_is_command_start(const char *src, const struct lean_tok *t);
 
+/* lean_check_audit_names (lean_text.h) on the tokens v[0..n) of code (comments
+ * kept or not) and theorem d, found by the name theorem. 0, or -1 with *why. */
+int lean_audit_names_ok(const char *code, const struct lean_tok *v, size_t n, const struct lean_decl *d,
+			const char *theorem, char **why);
+
 #endif

@@ -411,26 +411,37 @@ char *lean_graft_statement(const char *code, const char *formal_statement, char 
 	struct lean_tok *cv = NULL, *fv = NULL;
 	struct lean_decl cd, fd;
 	struct sbuf sb = SBUF_INIT;
-	size_t cn, fn, cut;
-	char *out = NULL;
+	size_t cn, fn, cut, prelude;
+	char *out = NULL, *name = NULL;
+	/* the problem's own definitions, repeated verbatim, are compiled from the problem */
+	char *own = lean_blank_prelude_repeats(code, formal_statement, &prelude);
+	const char *formal_from = formal_statement + prelude;
 	*why = NULL;
+	code = own;
 	if (two_theorems(code, formal_statement, 1, &cv, &cn, &cd, &fv, &fn, &fd, "", why))
+		goto out;
+	name = xstrndup(formal_statement + fv[fd.name].start, fv[fd.name].end - fv[fd.name].start);
+	if (lean_audit_names_ok(code, cv, cn, &cd, name, why))
 		goto out;
 	if (check_helpers(code, cv, cd.first, formal_statement, fv, fn, why))
 		goto out;
+	/* the problem's prelude (its definitions) first, then the model's helpers */
+	sbuf_add(&sb, formal_statement, prelude);
+	if (prelude && formal_statement[prelude - 1] != '\n')
+		sbuf_addch(&sb, '\n');
 	cut = cv[cd.first].start;
 	sbuf_add(&sb, code, cut);
 	if (cut && code[cut - 1] != '\n')
 		sbuf_addch(&sb, '\n');
 	if (cd.by) {
 		/* the statement to its `:= by`, the model's tactics after its own */
-		sbuf_add(&sb, formal_statement, fd.by ? fv[fd.by].end : fv[fd.assign].end);
+		sbuf_add(&sb, formal_from, (size_t)(formal_statement + (fd.by ? fv[fd.by].end : fv[fd.assign].end) - formal_from));
 		if (!fd.by)
 			sbuf_adds(&sb, " by");
 		sbuf_add(&sb, code + cv[cd.by].end, cv[cd.last].end - cv[cd.by].end);
 	} else {
 		/* a term proof: the statement to its `:=`, the model's term after its own */
-		sbuf_add(&sb, formal_statement, fv[fd.assign].end);
+		sbuf_add(&sb, formal_from, (size_t)(formal_statement + fv[fd.assign].end - formal_from));
 		sbuf_add(&sb, code + cv[cd.assign].end, cv[cd.last].end - cv[cd.assign].end);
 	}
 	sbuf_addch(&sb, '\n');
@@ -438,5 +449,7 @@ char *lean_graft_statement(const char *code, const char *formal_statement, char 
 out:
 	free(cv);
 	free(fv);
+	free(name);
+	free(own);
 	return out;
 }

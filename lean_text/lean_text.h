@@ -49,6 +49,30 @@ int lean_check_statement(const char *code, const char *formal_statement, char **
  * The code must have passed lean_check_forbidden first. malloc'd. */
 char *lean_graft_statement(const char *code, const char *formal_statement, char **why);
 
+/* The names the audit reads, protected (lean_names.c). Refuse code (0, or -1 with
+ * why naming the token and its line:col) in which, besides theorem `theorem` itself,
+ * an identifier before the theorem bears the last part of its name, the proof names
+ * another constant with it (`Foo.NAME`, `let rec NAME`, an auxiliary after `where`),
+ * or any identifier's last part starts with `coldstart_expected` (the audit's
+ * expected constant). Lean resolves the audited names from the root
+ * (`_root_.NAME`), so these are only a second wall. */
+int lean_check_audit_names(const char *code, const char *theorem, char **why);
+/* Does code declare `name` (def, theorem, lemma, abbrev, instance, ... followed by
+ * it; `_root_.` aside)? 1 or 0. */
+int lean_code_declares(const char *code, const char *name);
+/* What follows the proof of theorem `theorem` in code, from the first token that is
+ * no comment to the end, trimmed, malloc'd; NULL when nothing does. The proof ends
+ * where Lean reads the next command, at any column (lean_find_theorem). */
+char *lean_after_proof(const char *code, const char *theorem);
+
+/* Problems that bring their own definitions: formal's prelude is its text before
+ * its theorem (docstring and attributes aside); *prelude_end receives where it ends
+ * (0: nothing but comments). Returns a copy of code in which each command before
+ * its theorem that repeats a command of the prelude token for token (comments
+ * aside) is blanked (line breaks kept), malloc'd. lean_graft_statement compiles
+ * the problem's own copy instead. */
+char *lean_blank_prelude_repeats(const char *code, const char *formal, size_t *prelude_end);
+
 struct lean_policy {
 	int allow_sorry;          /* sketches may hold `sorry` */
 	int allow_native_decide;  /* CS_ALLOW_NATIVE_DECIDE=1 */

@@ -127,6 +127,31 @@ static size_t decl_first(const char *src, const struct lean_tok *v, size_t k)
 	}
 }
 
+/* Is v[i] (`open` or `set_option`) the head of a tactic or term `… in`: an `in`
+ * follows on its line, before any other command keyword? */
+static int tactic_in(const char *src, const struct lean_tok *v, size_t n, size_t i)
+{
+	if (!lean_tok_is(src, &v[i], "open") && !lean_tok_is(src, &v[i], "set_option"))
+		return 0;
+	for (size_t k = i + 1; k < n && v[k].kind != LEAN_TOK_EOF && !v[k].bol; k++) {
+		if (v[k].kind == LEAN_TOK_IDENT && lean_tok_is(src, &v[k], "in"))
+			return 1;
+		if (lean_is_command_start(src, &v[k]))
+			return 0;
+	}
+	return 0;
+}
+
+/* Is v[i] a `#` that begins a term, not a `#command` (an identifier glued to it):
+ * the array literal `#[1, 2]`, the vector literal `#v[…]`. */
+static int hash_term(const char *src, const struct lean_tok *v, size_t n, size_t i)
+{
+	if (v[i].kind != LEAN_TOK_SYMBOL || !lean_tok_is(src, &v[i], "#"))
+		return 0;
+	return !(i + 1 < n && v[i + 1].kind == LEAN_TOK_IDENT && v[i + 1].start == v[i].end &&
+		 !lean_tok_is(src, &v[i + 1], "v"));
+}
+
 int lean_find_theorem(const char *src, const struct lean_tok *v, size_t n, const char *name,
 		      int need_by, struct lean_decl *d, char **why)
 {
@@ -198,12 +223,28 @@ int lean_find_theorem(const char *src, const struct lean_tok *v, size_t n, const
 			return -1;
 		}
 	}
-	/* The proof runs to the next command at column 0. Comments at column 0
-	 * right before that command belong to it, not to the proof. */
+	/* The proof runs to the next command, wherever it stands: Lean's frontend
+	 * parses one command after another (src/Lean/Elab/Frontend.lean,
+	 * src/Lean/Parser/Module.lean parseCommand) and asks no column of a
+	 * command's first token; a proof ends at the first token its parser cannot
+	 * take (a tactic block: checkColGe in src/Lean/Parser/Term.lean `byTactic`,
+	 * Tactic.tacticSeq), and no tactic or term begins with a command keyword but
+	 * `open … in` and `set_option … in` (src/Init/Tactics.lean, the `open` and
+	 * `set_option` tactics; src/Lean/Parser/Term.lean `open`, `set_option`).
+	 * So a command keyword at bracket depth 0 ends the proof at any column.
+	 * Comments at column 0 right before that command belong to it, not to the
+	 * proof. */
 	d->last = d->by ? d->by : assign;
+	depth = 0;
 	for (i = d->last + 1; i < n && v[i].kind != LEAN_TOK_EOF; i++) {
-		if (v[i].bol && v[i].col == 0 && lean_is_command_start(src, &v[i]))
+		int b = lean_bracket(src, &v[i]);
+		if (lean_is_command_start(src, &v[i]) &&
+		    ((v[i].bol && v[i].col == 0) || (depth == 0 && !tactic_in(src, v, n, i) && !hash_term(src, v, n, i))))
 			break;
+		if (b > 0)
+			depth++;
+		else if (b < 0 && depth > 0)
+			depth--;
 		if (v[i].kind == LEAN_TOK_COMMENT && v[i].col == 0 && v[i].bol)
 			continue;
 		d->last = i;

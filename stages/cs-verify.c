@@ -22,7 +22,9 @@ static const char usage[] =
 	"(\"kept\", or \"changed: ...\": the code's copy of it compared). Code with a forbidden\n"
 	"construct or a changed statement is rejected without reaching Lean. With a\n"
 	"formal_statement, Lean checks that statement with the code's proof grafted on (the\n"
-	"code's helper declarations before it), never the code's copy of the statement.\n"
+	"code's helper declarations before it), never the code's copy of the statement;\n"
+	"what the code has after its proof (a command Lean would read there, at any column)\n"
+	"is not compiled and is recorded as \"cut\".\n"
 	"  -j, --jobs N  checks in flight (default CS_LEAN_JOBS)\n"
 	"Environment: CS_LEAN_REPL, CS_LEAN_DIR or CS_LEAN_URL; CS_LEAN_JOBS, CS_LEAN_TIMEOUT,\n"
 	"CS_LEAN_MEMORY, CS_LEAN_MAX_USES, CS_LEAN_SANDBOX, CS_LEAN_AXIOMS; CS_ALLOW_NATIVE_DECIDE,\n"
@@ -115,6 +117,19 @@ static char *graft(json_t *rec, const char *code, const char *formal, char **why
 	if (why && !(g = lean_graft_statement(code, formal, &gw))) {
 		*why = xasprintf("statement graft refused: %s", gw);
 		free(gw);
+	}
+	if (g) {
+		/* what Lean would read after the proof is not compiled: recorded as cut */
+		struct lean_theorem t;
+		char *after = NULL;
+		if (lean_parse_theorem(formal, NULL, &t, &gw) == 0) {
+			after = lean_after_proof(code, t.name);
+			lean_theorem_release(&t);
+		}
+		free(gw);
+		if (after)
+			json_object_set_new(rec, "cut", json_string(after));
+		free(after);
 	}
 	return g;
 }

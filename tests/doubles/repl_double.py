@@ -22,7 +22,12 @@ What a command yields is decided by its text:
                               Quot.sound]" (plus sorryAx when NAME's proof holds a
                               sorry or names a constant declared with one), or what
                               a `-- double: axioms A, B` (or `none`) marker in the
-                              environment says; an error when NAME is not declared
+                              environment says; an error when NAME is not declared.
+                              As Lean (src/Lean/Elab/Print.lean elabPrintAxioms,
+                              printAxiomsOf): one info message at the `#print` token
+                              (also behind `set_option … in`), NAME printed as
+                              resolved (`_root_.` gone), the list a List's format
+                              (",\n " between names when wider than 120 columns)
   `example : type_of% @A := @B`  passes when A and B are declared in the environment
                               with the same binders and type as elaborated (text,
                               whitespace aside, after the substitutions below); else
@@ -38,6 +43,9 @@ What a command yields is decided by its text:
                               text (a notation, an instance, a shadowing def)
   `#eval IO.FS.writeFile "P" "C"`  writes P for real (so that a test sees whether a
                               forbidden command reached the REPL)
+  `-- double: say L C SEV TEXT`  a SEV (info, warning, error) message TEXT at line L,
+                              column C of the command (what code that logs at a
+                              position of its choosing would make)
   `-- double: fail`           an error message (linarith failed) at the marker
   `-- double: fails-in NAME`  the same, but only inside the declaration of theorem NAME
                               (a proof that fits as a lemma but not where it is spliced)
@@ -470,6 +478,11 @@ class Repl:
                 messages.append(msg("info", line, col, line, col + 2, read_file(arg)))
             elif kind == "list":
                 messages.append(msg("info", line, col, line, col + 2, list_dir(arg)))
+            elif kind == "say":
+                parts = arg.split(None, 3)
+                if len(parts) == 4:
+                    sl, sc = int(parts[0]), int(parts[1])
+                    messages.append(msg(parts[2], sl, sc, sl, sc + 1, parts[3].replace("\\n", "\n")))
         for m in re.finditer(r'#eval\s+IO\.FS\.writeFile\s+"([^"]*)"\s+"([^"]*)"', text):
             line, col = line_col(text, m.start())
             try:
@@ -528,9 +541,9 @@ class Repl:
     def axiom_lines(self, text, masked, base):
         """Messages of each `#print axioms NAME` line of text, at that line."""
         out = []
-        for m in re.finditer(r"(?m)^[ \t]*#print\s+axioms\s+(\S+)", masked):
-            rep = self.axioms(m.group(1), base + "\n" + text[:m.start()], text)
-            line, col = line_col(text, m.start())
+        for m in PRINT_AXIOMS.finditer(masked):
+            rep = self.axioms(m.group("name"), base + "\n" + text[:m.start("tk")], text)
+            line, col = line_col(text, m.start("tk"))
             for mm in rep["messages"]:
                 mm["pos"] = {"line": line, "column": col}
                 mm["endPos"] = {"line": line, "column": col + 6}
@@ -543,7 +556,7 @@ class Repl:
         out = []
         for m in TYPE_OF.finditer(masked):
             env_text = base + "\n" + text[:m.start()]
-            a, b = m.group(1), m.group(2)
+            a, b = unroot(m.group(1)), unroot(m.group(2))
             sa, sb = declared_statement(env_text, a), declared_statement(env_text, b)
             for name, st, off in ((a, sa, m.start(1)), (b, sb, m.start(2))):
                 if st is None:
@@ -559,6 +572,7 @@ class Repl:
         return out
 
     def axioms(self, name, base, text):
+        name = unroot(name)
         masked = code_mask(base)
         line, col = 1, 0
         decl = declaration_of(masked, name)
@@ -575,7 +589,10 @@ class Repl:
             found = said or "propext, Classical.choice, Quot.sound"
             if said is None and uses_sorry(masked, decl):
                 found = "propext, sorryAx, Classical.choice, Quot.sound"
-            data = "'%s' depends on axioms: [%s]" % (name, found)
+            names = [x.strip() for x in found.split(",")]
+            data = "'%s' depends on axioms: [%s]" % (name, ", ".join(names))
+            if len(data) > 120:  # Format.joinSep in a group: every line breaks, nest 1
+                data = "'%s' depends on axioms: [%s]" % (name, ",\n ".join(names))
         return {"messages": [msg("info", line, col, line, col + 6, data)], "env": self.new_env(base, False)}
 
 
@@ -598,7 +615,15 @@ def scoped_errors(text, masked, base):
 
 
 TYPE_OF = re.compile(r"(?m)^[ \t]*example\s*:\s*type_of%\s*@(\S+)\s*:=\s*@(\S+)")
-AUDIT_LINE = re.compile(r"^[ \t]*(example\s*:\s*type_of%\s*@\S+\s*:=\s*@\S+|#print\s+axioms\s+\S+)[ \t]*$")
+SET_OPTION_IN = r"(?:set_option\s+[\w.]+\s+\S+\s+in\s+)*"
+PRINT_AXIOMS = re.compile(r"(?m)^[ \t]*" + SET_OPTION_IN + r"(?P<tk>#print)\s+axioms\s+(?P<name>\S+)")
+AUDIT_LINE = re.compile(r"^[ \t]*(example\s*:\s*type_of%\s*@\S+\s*:=\s*@\S+|" + SET_OPTION_IN +
+                        r"#print\s+axioms\s+\S+)[ \t]*$")
+
+
+def unroot(name):
+    """The constant `_root_.X` names (src/Lean/ResolveName.lean: `_root_` is the root)."""
+    return name[len("_root_."):] if name.startswith("_root_.") else name
 
 
 def declaration_of(masked, name):

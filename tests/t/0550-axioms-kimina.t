@@ -17,7 +17,7 @@ test_expect_success 'axiom audit (on by default): only propext, Classical.choice
 	test_eq "$(verdict 3 out)" pass &&
 	test_eq "$(verdict 4 out)" fail &&
 	test_grep "\"id\":4,.*unknown constant" out &&
-	test_grep "\"env\": 2, \"cmd\": \"#print axioms t1\"" double.log &&
+	test_grep "\"env\": 2, \"cmd\": \"set_option pp.fullNames true in set_option pp.privateNames true in #print axioms _root_.t1\"" double.log &&
 	CS_LEAN_AXIOMS=0 cs-verify in > out2 &&
 	test_eq "$(grep -c "\"verdict\":\"pass\"" out2)" 4 &&
 	test_eq "$(grep -c "\"audited\":false" out2)" 4 &&
@@ -56,7 +56,7 @@ test_expect_success 'type check: the theorem must have the type of the statement
 	printf "1 theorem coldstart_expected_H\n2 theorem t5\n3 example \n" > want &&
 	test_cmp want got &&
 	test_grep "\"cmd\": \"theorem coldstart_expected_[0-9a-f]\{8\} (x : ℕ) (h : x = 1) :\\\\n    x + 1 = 2\\\\n    := by\\\\n  sorry\"" double.log &&
-	test_grep "\"cmd\": \"example : type_of% @coldstart_expected_[0-9a-f]\{8\} := @t5\\\\n#print axioms t5\"" double.log
+	test_grep "\"cmd\": \"example : type_of% @_root_.coldstart_expected_[0-9a-f]\{8\} := @_root_.t5\\\\nset_option pp.fullNames true in set_option pp.privateNames true in #print axioms _root_.t5\"" double.log
 '
 
 test_expect_success 'the expected name is fresh per run: a model cannot name it in advance' '
@@ -87,7 +87,7 @@ test_expect_success 'kimina-lean-server backend: the type check and the axiom au
 	test_eq "$(verdict 8 out)" fail &&
 	test_grep "\"id\":8,.*\"why\":\"axiom audit: t8 depends on axiom sorryAx\"" out &&
 	test_grep "\"id\":8,.*\"messages\":\[\]" out &&
-	test_grep "import Mathlib\\\\nopen Real\\\\ntheorem coldstart_expected_[0-9a-f]\{8\} (x : ℕ) (h : x = 1) :\\\\n    x + 1 = 2\\\\n    := by\\\\n  sorry\\\\ntheorem t5 (x : ℕ) (h : x = 1) : x + 1 = 2 := by\\\\n  omega\\\\n\\\\nexample : type_of% @coldstart_expected_[0-9a-f]\{8\} := @t5\\\\n#print axioms t5\\\\n\"" kimina.log
+	test_grep "import Mathlib\\\\nopen Real\\\\ntheorem coldstart_expected_[0-9a-f]\{8\} (x : ℕ) (h : x = 1) :\\\\n    x + 1 = 2\\\\n    := by\\\\n  sorry\\\\ntheorem t5 (x : ℕ) (h : x = 1) : x + 1 = 2 := by\\\\n  omega\\\\n\\\\nexample : type_of% @_root_.coldstart_expected_[0-9a-f]\{8\} := @_root_.t5\\\\nset_option pp.fullNames true in set_option pp.privateNames true in #print axioms _root_.t5\\\\n\"" kimina.log
 '
 
 test_expect_success 'kimina-lean-server backend: same verdicts, positions in body lines' '
@@ -119,7 +119,7 @@ test_expect_success 'kimina-lean-server backend: axiom audit in the same snippet
 	test_eq "$(verdict 1 out)" pass &&
 	test_eq "$(verdict 2 out)" fail &&
 	test_grep "\"id\":2,.*\"why\":\"axiom audit: t2 depends on axiom sorryAx\"" out &&
-	test_grep "theorem t1 : True := by\\\\n  trivial\\\\n\\\\n#print axioms t1" kimina.log
+	test_grep "theorem t1 : True := by\\\\n  trivial\\\\n\\\\nset_option pp.fullNames true in set_option pp.privateNames true in #print axioms _root_.t1" kimina.log
 '
 
 test_expect_success 'nothing of this test is left running' '

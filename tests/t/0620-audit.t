@@ -260,6 +260,8 @@ fake_tools() {
 	#!/bin/sh
 	echo "lean $*" >> "$FAKE_LOG"
 	[ "$1" = --version ] && { echo "fake lean of the coldstart tests, not Lean"; exit 0; }
+	[ "$1" = --run ] && exit 0 # the type check (tested in 0864)
+	case $* in *CsAuditAxioms.lean) exit 0 ;; esac # the axioms (tested in 0864)
 	out= root= file=
 	while [ $# -gt 0 ]; do
 		case $1 in -o) out=$2; shift ;; --root=*) root=${1#--root=} ;; *) file=$1 ;; esac

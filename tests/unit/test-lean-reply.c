@@ -433,10 +433,35 @@ static void synthetic(void)
 			{ "{\"messages\":[{\"severity\":\"error\",\"pos\":{\"line\":1,\"column\":15},\"endPos\":null,"
 			  "\"data\":\"unknown constant 't'\"}],\"env\":2}", "axiom audit of t: unknown constant 't'", -1 },
 			{ "{\"env\":2}", "axiom audit of t: no answer to #print axioms understood", -1 },
+			/* exactly one message, at the #print token, naming exactly t, read whole */
+			{ "{\"messages\":[{\"severity\":\"info\",\"pos\":{\"line\":1,\"column\":0},\"endPos\":null,"
+			  "\"data\":\"'t' does not depend on any axioms\"},{\"severity\":\"info\",\"pos\":{\"line\":1,\"column\":0},"
+			  "\"endPos\":null,\"data\":\"'t' does not depend on any axioms\"}]}",
+			  "axiom audit of t: 2 answers to one #print axioms", -1 },
+			{ "{\"messages\":[{\"severity\":\"info\",\"pos\":{\"line\":1,\"column\":4},\"endPos\":null,"
+			  "\"data\":\"'t' does not depend on any axioms\"}]}",
+			  "axiom audit of t: the answer is not #print axioms' (info at 1:4)", -1 },
+			{ "{\"messages\":[{\"severity\":\"info\",\"pos\":{\"line\":1,\"column\":0},\"endPos\":null,"
+			  "\"data\":\"'u' does not depend on any axioms\"}]}",
+			  "axiom audit of t: no answer to #print axioms understood", -1 },
+			{ "{\"messages\":[{\"severity\":\"info\",\"pos\":{\"line\":1,\"column\":0},\"endPos\":null,"
+			  "\"data\":\"'t' does not depend on any axioms, really\"}]}",
+			  "axiom audit of t: no answer to #print axioms understood", -1 },
+			{ "{\"messages\":[{\"severity\":\"info\",\"pos\":{\"line\":1,\"column\":0},\"endPos\":null,"
+			  "\"data\":\"'t' depends on axioms: [propext,\\n Classical.choice,\\n Quot.sound]\"}]}", NULL, 0 },
+			{ "{\"messages\":[{\"severity\":\"info\",\"pos\":{\"line\":1,\"column\":0},\"endPos\":null,"
+			  "\"data\":\"'t' depends on axioms: [propext, «Classical.choice»]\"}]}",
+			  "axiom audit: t depends on axiom «Classical.choice»", -1 },
+			{ "{\"messages\":[{\"severity\":\"info\",\"pos\":{\"line\":1,\"column\":0},\"endPos\":null,"
+			  "\"data\":\"'t' depends on axioms: [propext,  Quot.sound]\"}]}",
+			  "axiom audit of t: the axiom list cannot be read one way only: [propext,  Quot.sound]", -1 },
+			{ "{\"messages\":[{\"severity\":\"info\",\"pos\":{\"line\":1,\"column\":0},\"endPos\":null,"
+			  "\"data\":\"'t' depends on axioms: [propext] [sorryAx]\"}]}",
+			  "axiom audit of t: the axiom list cannot be read one way only: [propext] [sorryAx]", -1 },
 		};
 		for (size_t i = 0; i < CS_ARRAY_SIZE(cases); i++) {
 			ok(lean_reply_parse(cases[i].json, strlen(cases[i].json), &r, &why) == 0, "audit case %zu parses", i);
-			is_int(lean_reply_axioms_ok(&r, "t", 0, &why), cases[i].rc, "audit case %zu", i);
+			is_int(lean_reply_axioms_ok(&r, "t", 0, NULL, 1, 0, &why), cases[i].rc, "audit case %zu", i);
 			is_str(why, cases[i].why, "audit case %zu: why", i);
 			free(why);
 			why = NULL;
@@ -477,11 +502,11 @@ static void native_axioms(void)
 		struct lean_reply r;
 		char *why = NULL;
 		ok(lean_reply_parse(json, strlen(json), &r, &why) == 0, "native case %zu parses", i);
-		is_int(lean_reply_axioms_ok(&r, "t", 0, &why), -1, "native case %zu refused by default", i);
+		is_int(lean_reply_axioms_ok(&r, "t", 0, NULL, 1, 0, &why), -1, "native case %zu refused by default", i);
 		ok(why && strstr(why, "depends on axiom "), "native case %zu: why %s", i, why ? why : "");
 		free(why);
 		why = NULL;
-		is_int(lean_reply_axioms_ok(&r, "t", 1, &why), 0, "native case %zu admitted with native_decide", i);
+		is_int(lean_reply_axioms_ok(&r, "t", 1, NULL, 1, 0, &why), 0, "native case %zu admitted with native_decide", i);
 		free(why);
 		lean_reply_release(&r);
 		free(json);
@@ -492,7 +517,7 @@ static void native_axioms(void)
 		struct lean_reply r;
 		char *why = NULL;
 		ok(lean_reply_parse(json, strlen(json), &r, &why) == 0, "native and sorryAx parses");
-		is_int(lean_reply_axioms_ok(&r, "t", 1, &why), -1, "sorryAx stays refused with native_decide");
+		is_int(lean_reply_axioms_ok(&r, "t", 1, NULL, 1, 0, &why), -1, "sorryAx stays refused with native_decide");
 		is_str(why, "axiom audit: t depends on axiom sorryAx", "naming sorryAx");
 		free(why);
 		lean_reply_release(&r);
