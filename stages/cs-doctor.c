@@ -75,13 +75,27 @@ static int missing_key(size_t i)
 	       !(roles[i].fallback && cs_env(roles[i].fallback, NULL));
 }
 
+/* CS_BUDGET without a price for both roles cannot be kept: why (malloc'd), or NULL. */
+static char *budget_without_price(void)
+{
+	double price[3];
+	const char *budget = getenv("CS_BUDGET");
+	if (!budget || !*budget)
+		return NULL;
+	if (!cs_conf_price("CS_PROVER_PRICE", price))
+		return xstrdup("CS_BUDGET is set but CS_PROVER_PRICE is not: set both prices (IN OUT [CACHED])");
+	if (!cs_conf_price("CS_DECOMPOSER_PRICE", price))
+		return xstrdup("CS_BUDGET is set but CS_DECOMPOSER_PRICE is not: set both prices (IN OUT [CACHED])");
+	return NULL;
+}
+
 /* Every setting of the table that is set, and every unknown CS_* variable. quiet:
  * report on stderr only what is wrong (for -s). Returns the number of bad values. */
 static int check_settings(int quiet)
 {
 	size_t n, nunknown = 0;
 	const struct cs_conf *t = cs_conf_table(&n);
-	char **unknown = NULL;
+	char **unknown = NULL, *msg_budget;
 	int bad = 0, set = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *v = getenv(t[i].name);
@@ -122,6 +136,14 @@ static int check_settings(int quiet)
 		else
 			line("warn", "settings", "%s", msg);
 		free(msg);
+	}
+	if (!bad && (msg_budget = budget_without_price())) {
+		if (quiet)
+			error("%s", msg_budget);
+		else
+			line("FAIL", "settings", "%s", msg_budget);
+		free(msg_budget);
+		bad++;
 	}
 	if (nunknown)
 		qsort(unknown, nunknown, sizeof *unknown, by_name);
@@ -306,7 +328,8 @@ static void list_settings(void)
 	const struct cs_conf *t = cs_conf_table(&n);
 	static const char *const types[] = { [CS_CONF_INT] = "integer", [CS_CONF_NUM] = "number",
 		[CS_CONF_BOOL] = "0 or 1", [CS_CONF_CHOICE] = "one of", [CS_CONF_STR] = "text",
-		[CS_CONF_URL] = "http(s) URL", [CS_CONF_SECRET] = "secret", [CS_CONF_FLAG] = "set or not" };
+		[CS_CONF_URL] = "http(s) URL", [CS_CONF_SECRET] = "secret", [CS_CONF_FLAG] = "set or not",
+		[CS_CONF_PRICE] = "IN OUT [CACHED]", [CS_CONF_URLS] = "http(s) URLs" };
 	for (size_t i = 0; i < n; i++) {
 		const struct cs_conf *c = &t[i];
 		if (c->internal)

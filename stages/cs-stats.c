@@ -10,10 +10,11 @@ static const char usage[] =
 	"[-r REPORT]...\n"
 	"Print the state of the corpus (CS_DB): problems per depth and status, why\n"
 	"problems failed, what the policy refused, samples and tokens per model and\n"
-	"stage, verdicts, the corpus, and the last runs (requests, tokens, cache hits,\n"
-	"seconds, rows added: the view v_runs).\n"
+	"stage, verdicts, the corpus, spending (at CS_*_PRICE: total, per corpus row,\n"
+	"the last run), checks per kimina-lean-server, and the last runs (requests,\n"
+	"tokens, cache hits, seconds, rows added, cost: the view v_runs).\n"
 	"  -r REPORT  only this report (repeatable): progress, failures, refusals,\n"
-	"             cost, verdicts, corpus, runs\n";
+	"             ingest, subgoals, cost, verdicts, corpus, money, servers, runs\n";
 
 /* The rows of one report, kept to align the columns (reports are a few rows). */
 struct table {
