@@ -233,7 +233,7 @@ int pipe_deferred(const struct pipe *p) { return p->deferred; }
 int pipe_stopped(const struct pipe *p) { return p->stop; }
 long pipe_cached_answers(const struct pipe *p) { return p->cached; }
 int pipe_lean_pending(const struct pipe *p) { return lean_pool_pending(p->pool); }
-int pipe_lean_jobs(const struct pipe *p) { return p->cfg.jobs; }
+int pipe_lean_jobs(const struct pipe *p) { return lean_pool_size(p->pool); }
 
 int pipe_llm_pending(const struct pipe *p, int role)
 {
@@ -687,6 +687,8 @@ static void check_done(struct pipe *p, struct lean_check *chk)
 		"checker", chk->checker ? chk->checker : "repl", "version", str_or_null(chk->version),
 		"real_lean", chk->real_lean, "audited", chk->audited, "verdict", lean_verdict_name(chk->verdict),
 		"why", str_or_null(chk->why), "messages", msgs ? msgs : json_array(), "elapsed", chk->elapsed));
+	if (chk->server)
+		json_object_set_new(o, "server", json_string(chk->server));
 	pipe_emit(p, o);
 	json_decref(o);
 	check_fault(p, chk);
