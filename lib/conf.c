@@ -215,9 +215,18 @@ static int parse(const struct cs_conf *c, const char *v, double *num, char **why
 			if (!*p)
 				break;
 			n = strcspn(p, ", \t\r\n");
+			const char *hash = memchr(p, '#', n);
 			if (strncmp(p, "http://", 7) && strncmp(p, "https://", 8)) {
 				*why = xasprintf("%s: `%.*s` is not an http:// or https:// URL", c->name, (int)n, p);
 				return -1;
+			}
+			if (hash) { /* URL#JOBS: checks in flight to that server */
+				long jobs = strtol(hash + 1, &end, 10);
+				if (end != p + n || hash[1] < '0' || hash[1] > '9' || jobs < 1 || jobs > 1024) {
+					*why = xasprintf("%s: `%.*s`: #JOBS must be a number of checks in flight, "
+							 "1 to 1024", c->name, (int)n, p);
+					return -1;
+				}
 			}
 			k++;
 			p += n;
