@@ -83,7 +83,7 @@ test_expect_success 'an existing corpus is read, not changed' '
 	cs-ingest -q "$DEMO" &&
 	cp "$CS_DB" before.db &&
 	cs-doctor > out 2> err &&
-	test_grep "^ok   corpus     .*c.db is writable (schema 2): 5 problems, 0 corpus rows" out &&
+	test_grep "^ok   corpus     .*c.db is writable (schema 3): 5 problems, 0 corpus rows" out &&
 	cmp before.db "$CS_DB" && rm -f "$CS_DB" "$CS_DB-wal" "$CS_DB-shm"
 '
 
