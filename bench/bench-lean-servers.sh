@@ -22,7 +22,7 @@ server() {
 }
 url() {
 	i=0
-	while ! grep -q PORT "$dir/$1.port" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	while ! grep -q PORT "$dir/$1.port" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 	echo "http://127.0.0.1:$(sed -n 's/^PORT //p' "$dir/$1.port")"
 }
 server a

@@ -60,7 +60,7 @@ static const struct cs_conf table[] = {
 	{ "CS_LEAN_DIR", CS_CONF_STR, NULL, 0, 0, NULL, 0, "the Lean project (working directory of the REPL)" },
 	{ "CS_LEAN_URL", CS_CONF_URLS, NULL, 0, 0, NULL, 0, "kimina-lean-servers instead of local REPLs: URL[#JOBS], several separated by commas or white space" },
 	{ "CS_LEAN_API_KEY", CS_CONF_SECRET, NULL, 0, 0, NULL, 0, "kimina-lean-server API key" },
-	{ "CS_LEAN_JOBS", CS_CONF_INT, NULL, 1, 1024, NULL, 0, "REPL processes (default: the smaller of cores and MemAvailable / CS_LEAN_MEMORY, at least 1; cores for CS_LEAN_URL)" },
+	{ "CS_LEAN_JOBS", CS_CONF_INT, NULL, 1, 1024, NULL, 0, "REPL processes (default: the smaller of cores and MemAvailable / CS_LEAN_MEMORY, at least 1); with CS_LEAN_URL, checks in flight per server without #JOBS (default: cores)" },
 	{ "CS_LEAN_TIMEOUT", CS_CONF_NUM, "300", 1e-6, 1e9, NULL, 0, "deadline of one Lean command, s" },
 	{ "CS_LEAN_MEMORY", CS_CONF_INT, "8192", 0, 1L << 30, NULL, 0, "memory limit of one REPL, MiB (0: none)" },
 	{ "CS_LEAN_MAX_USES", CS_CONF_INT, "200", 1, BIG, NULL, 0, "checks before a REPL is restarted" },

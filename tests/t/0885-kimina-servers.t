@@ -21,7 +21,7 @@ kimina() {
 	eval "PID_$n=$!"
 	KPIDS="$KPIDS $!"
 	i=0
-	while ! grep -q PORT "$n.port" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	while ! grep -q PORT "$n.port" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 	eval "URL_$n=http://127.0.0.1:$(sed -n 's/^PORT //p' "$n.port")"
 }
 trap 'for k in $KPIDS; do kill -9 $k 2>/dev/null; done; stop_double; test_cleanup' EXIT
@@ -86,6 +86,22 @@ test_expect_success 'every server down: exit 3, the work pending; the next run w
 	test_eq "$(sql "SELECT count(*) FROM corpus")" 0 &&
 	CS_LEAN_URL="$URL_d $URL_a" coldstart run 2>err &&
 	corpus > got && test_cmp calm got
+'
+
+kimina e
+kimina f
+
+test_expect_success 'header affinity: each header keeps going to the server where it is warm' '
+	for i in 1 2 3 4 5 6 7 8; do
+		if [ $((i % 2)) = 1 ]; then h="import Mathlib\\nopen Real"; else h="import Mathlib\\nopen Nat"; fi
+		printf "{\"id\":%d,\"header\":\"%s\",\"code\":\"theorem t%d : True := by\\\\n  trivial\"}\n" $i "$h" $i
+	done > in &&
+	head -n 2 in &&
+	CS_LEAN_URL="$URL_e#4 $URL_f#4" CS_LEAN_AXIOMS=0 cs-verify in > out &&
+	test_eq "$(grep -c "\"verdict\":\"pass\"" out)" 8 &&
+	test_eq "$(checks e)" 4 && test_eq "$(checks f)" 4 &&
+	test_eq "$(grep "\"kimina\": true, \"cmd\"" e.log | grep -v versionString | grep -c "open Real")" 4 &&
+	test_eq "$(grep "\"kimina\": true, \"cmd\"" f.log | grep -c "open Nat")" 4
 '
 
 test_done
