@@ -503,6 +503,7 @@ static void xfer_done(struct lean_kimina *k, struct xfer *x, CURLcode cc)
 			sv->backoff = sv->backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX : sv->backoff * 2;
 			sv->probe_at = cs_now() + sv->backoff;
 		}
+		json_decref(o);
 		return;
 	}
 	if (cc != CURLE_OK && !x->too_big && (!j || !all_down(k))) {
