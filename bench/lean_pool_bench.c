@@ -8,7 +8,10 @@
  * with the audits (CS_LEAN_AXIOMS: the statement's declaration, the body, then the
  * type check and #print axioms): "lean_audit P=.. checks/s=.. of_plain=..". In the
  * double the statement's declaration costs a check delay like the body; in Lean
- * elaborating a statement with `sorry` is far cheaper than checking a proof. */
+ * elaborating a statement with `sorry` is far cheaper than checking a proof.
+ * With -u URLS, the pool checks through the kimina-lean-servers of URLS (a CS_LEAN_URL
+ * list, P checks in flight per server) instead, for the N checks only:
+ * "lean_kimina servers=.. P=.. n=.. checks/s=..". */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +21,7 @@
 #include "lean_repl.h"
 
 static const char usage[] =
-	"[-a] [-P procs] [-n checks] [-f fresh-checks] [-c check-delay] [-i import-delay] DOUBLE\n"
+	"[-a] [-P procs] [-n checks] [-f fresh-checks] [-c check-delay] [-i import-delay] [-u URLS] DOUBLE\n"
 	"DOUBLE is tests/doubles/repl_double.py.\n";
 
 #define HEADER "import Mathlib\nopen Real"
@@ -53,11 +56,14 @@ static double run(struct lean_pool *pool, int n, int audit)
 	return bad ? -1 : cs_now() - t0;
 }
 
+static const char *urls; /* -u */
+
 static struct lean_pool *pool_new(const char *cmd, int procs, long max_uses, int audit)
 {
 	struct lean_pool_config cfg = { 0 };
 	struct lean_pool *p;
 	cfg.repl_cmd = xstrdup(cmd);
+	cfg.url = xstrdup_or_null(urls);
 	cfg.jobs = procs;
 	cfg.max_headers = procs;
 	cfg.timeout = 120;
@@ -82,7 +88,7 @@ int main(int argc, char **argv)
 	cs_init(argv[0]);
 	if (cs_wants_help(argc, argv))
 		cs_usage(usage, CS_OK);
-	while ((opt = getopt(argc, argv, "aP:n:f:c:i:")) != -1) {
+	while ((opt = getopt(argc, argv, "aP:n:f:c:i:u:")) != -1) {
 		switch (opt) {
 		case 'a': audit = 1; break;
 		case 'P': procs = atoi(optarg); break;
@@ -90,6 +96,7 @@ int main(int argc, char **argv)
 		case 'f': nfresh = atoi(optarg); break;
 		case 'c': delay = atof(optarg); break;
 		case 'i': import = atof(optarg); break;
+		case 'u': urls = optarg; break;
 		default: cs_usage(usage, CS_EUSAGE);
 		}
 	}
@@ -106,6 +113,14 @@ int main(int argc, char **argv)
 		die(CS_EIO, "pool run failed");
 	lean_pool_free(pool);
 	rate = n / t;
+	if (urls) {
+		int servers = 1;
+		for (const char *q = urls; (q = strstr(q, "://")); q += 3)
+			servers += q != strstr(urls, "://");
+		printf("lean_kimina servers=%d P=%d n=%d checks/s=%.1f\n", servers, procs, n, rate);
+		free(cmd);
+		return 0;
+	}
 	printf("lean_pool P=%d c=%.3f n=%d checks/s=%.1f ideal=%.1f ratio=%.3f\n", procs, delay, n, rate,
 	       procs / delay, rate / (procs / delay));
 

@@ -39,10 +39,20 @@ static const struct report reports[] = {
 	  " coalesce(nullif(substr(mathlib_rev, 1, 12), ''), '?') AS mathlib,"
 	  " coalesce(nullif(substr(repl_rev, 1, 12), ''), '?') AS repl, valid, broken, unchecked"
 	  " FROM v_toolchains WHERE valid + broken > 0 ORDER BY id" },
+	/* cost is NULL when no role had a price (CS_PROVER_PRICE, CS_DECOMPOSER_PRICE) */
+	{ { "money", "Spending (at CS_PROVER_PRICE and CS_DECOMPOSER_PRICE):" },
+	  "SELECT round(sum(cost), 6) AS cost, (SELECT count(*) FROM corpus) AS rows,"
+	  " round(sum(cost) / nullif((SELECT count(*) FROM corpus), 0), 6) AS cost_per_row,"
+	  " (SELECT round(cost, 6) FROM v_runs ORDER BY id DESC LIMIT 1) AS last_run"
+	  " FROM attempts WHERE cost IS NOT NULL HAVING count(*) > 0" },
+	{ { "servers", "Lean checks per kimina-lean-server (the last 5 runs):" },
+	  "SELECT run_id AS run, server, checks, errors, seconds FROM v_run_servers"
+	  " WHERE server IS NOT NULL AND run_id IN (SELECT id FROM runs ORDER BY id DESC LIMIT 5)"
+	  " ORDER BY run_id DESC, server" },
 	{ { "runs", "Runs (the last 5; v_runs has them all):" },
 	  "SELECT id, status, version, started_at, seconds, requests, failed_requests AS failed,"
 	  " prompt_tokens, completion_tokens, cache_hit_tokens AS cache_hits, answers_reused,"
-	  " rows_added, problems_proved AS proved FROM v_runs ORDER BY id DESC LIMIT 5" },
+	  " rows_added, problems_proved AS proved, round(cost, 6) AS cost FROM v_runs ORDER BY id DESC LIMIT 5" },
 };
 
 const struct db_report *db_reports(size_t *n)

@@ -44,14 +44,14 @@ static int store_attempt(sqlite3 *db, const json_t *rec, long long run_id, char 
 		"INSERT INTO attempts (problem_id, run_id, stage, role, model, endpoint, cache_key,"
 		" prompt_name, prompt_hash, request, sample_index, content, reasoning, finish_reason,"
 		" status, http_status, error, prompt_tokens, completion_tokens, cache_hit_tokens,"
-		" cache_miss_tokens, elapsed) VALUES (?, nullif(?, 0), ?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-		" coalesce(?, 0), coalesce(?, 0), coalesce(?, 0), coalesce(?, 0), ?)"
+		" cache_miss_tokens, elapsed, cost) VALUES (?, nullif(?, 0), ?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+		" coalesce(?, 0), coalesce(?, 0), coalesce(?, 0), coalesce(?, 0), ?, ?)"
 		" ON CONFLICT (cache_key) DO NOTHING",
-		"jIjjjjjjjjjjjjjjjjjjjj", rec, "problem_id", run_id, rec, "stage", rec, "role",
+		"jIjjjjjjjjjjjjjjjjjjjjj", rec, "problem_id", run_id, rec, "stage", rec, "role",
 		rec, "model", rec, "endpoint", rec, "cache_key", rec, "prompt_name", rec, "prompt_hash",
 		rec, "request", rec, "sample_index", rec, "content", rec, "reasoning", rec, "finish_reason",
 		rec, "status", rec, "http_status", rec, "error", rec, "prompt_tokens", rec, "completion_tokens",
-		rec, "cache_hit_tokens", rec, "cache_miss_tokens", rec, "elapsed"));
+		rec, "cache_hit_tokens", rec, "cache_miss_tokens", rec, "elapsed", rec, "cost"));
 }
 
 static int store_verification(sqlite3 *db, const json_t *rec, long long run_id, char **why)
@@ -61,11 +61,11 @@ static int store_verification(sqlite3 *db, const json_t *rec, long long run_id, 
 		BAD("verification record without kind, code_hash, checker or verdict");
 	if (attempt_id(db, str(rec, "cache_key"), &aid) < 0 ||
 	    db_exec(db, "INSERT INTO verifications (problem_id, attempt_id, kind, code_hash, checker, version,"
-			" real_lean, verdict, why, messages, elapsed, run_id, audited) VALUES (?, nullif(?, 0), ?,?,?,?,"
-			" coalesce(?, 0), ?,?,?,?, nullif(?, 0), coalesce(?, 0))",
-		    "jIjjjjjjjjjIj", rec, "problem_id", aid, rec, "kind", rec, "code_hash",
+			" real_lean, verdict, why, messages, elapsed, run_id, audited, server) VALUES (?, nullif(?, 0), ?,?,?,?,"
+			" coalesce(?, 0), ?,?,?,?, nullif(?, 0), coalesce(?, 0), ?)",
+		    "jIjjjjjjjjjIjj", rec, "problem_id", aid, rec, "kind", rec, "code_hash",
 		    rec, "checker", rec, "version", rec, "real_lean", rec, "verdict", rec, "why", rec, "messages",
-		    rec, "elapsed", run_id, rec, "audited") < 0)
+		    rec, "elapsed", run_id, rec, "audited", rec, "server") < 0)
 		return CS_STOP;
 	/* the toolchain of a check Lean (or a double) ran: not of a policy refusal, not of a
 	 * check that could not run */

@@ -73,6 +73,8 @@ struct lean_job {
 	int overtaken;        /* later jobs started before it */
 	double t0;            /* when checking began (0: still queued) */
 	char *first_crash;    /* why the first attempt failed, for the report of the second */
+	const char *server;   /* the kimina-lean-server it was last sent to (owned by the
+			       * backend, which outlives the job), NULL for the local pool */
 };
 
 /* The audit commands of j, run in the environment after its body: "example : type_of%
@@ -113,5 +115,9 @@ int lean_kimina_start(struct lean_kimina *k, struct lean_job *j);
 /* Drive transfers for at most timeout_ms; finished jobs go to lean_pool_finish. */
 void lean_kimina_poll(struct lean_kimina *k, int timeout_ms);
 int lean_kimina_active(const struct lean_kimina *k);
+/* May a check start now: a server (up, or any when every one is down) has a free slot. */
+int lean_kimina_has_room(const struct lean_kimina *k);
+/* Checks in flight at most, over every server. */
+int lean_kimina_capacity(const struct lean_kimina *k);
 
 #endif

@@ -10,7 +10,20 @@
  * runs the rest as one command (split_snippet in kimina-lean-server's app/split.py
  * and server/split.py), so its positions count from the first other line. Messages
  * and sorries are given back to the part their line lies in; the body's are shifted
- * so that line 1 is the body's first line, as with the local pool. */
+ * so that line 1 is the body's first line, as with the local pool.
+ *
+ * Several servers (CS_LEAN_URL is a list, lean_kimina_servers): each has its own
+ * number of checks in flight (#JOBS after its URL, else CS_LEAN_JOBS; the server does
+ * not report its capacity: kimina-lean-server's GET /health answers {"status": "ok"}
+ * only, server/routers/health.py). A check goes to a server that checked its header
+ * lately and has a free slot (the server keeps that header's REPL warm), else to the
+ * one with the most free slots. A server whose transfer fails at the transport level
+ * (refused, reset, no answer within CS_LEAN_TIMEOUT + 60 s) is set aside: its checks
+ * go to the others, uncounted as attempts, and it is probed (GET /health; any HTTP
+ * answer brings it back) after 1, 2, 4 ... 60 s. When every server is set aside,
+ * checks go to them all as to one server (a failed transfer retried once, then
+ * ERROR), so the run stops (CS_MAX_INFRA_FAULTS) only when none answers. */
+#include <ctype.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,9 +35,26 @@
 #include "cs.h"
 #include "lean_internal.h"
 
+#define WARM_MAX 8             /* headers remembered per server */
+#define BACKOFF_FIRST 1.0      /* s before a set-aside server is first probed */
+#define BACKOFF_MAX 60.0
+
+struct server {
+	char *base;              /* URL as given, no #JOBS, no trailing slash */
+	char *check_url, *health_url;
+	int cap, active;         /* checks in flight at most, now */
+	int down;                /* set aside after a transport failure */
+	double probe_at, backoff;
+	int probing;             /* a GET /health in flight */
+	unsigned long long warm[WARM_MAX]; /* hashes of headers sent here lately, newest first */
+	long checks, failures;
+};
+
 struct xfer {
 	struct xfer *next;
-	struct lean_job *j;      /* NULL: the version query */
+	struct lean_job *j;      /* NULL: the version query or a probe */
+	struct server *srv;
+	int probe;               /* a GET /health */
 	CURL *e;
 	char *body;
 	struct sbuf resp;
@@ -39,7 +69,8 @@ struct lean_kimina {
 	struct lean_pool *p;
 	CURLM *m;
 	struct curl_slist *hdrs;
-	char *url;
+	struct server *srv;
+	int nsrv, cap;
 	double timeout;
 	size_t max_reply;
 	int version_state;       /* 0 not asked, 1 asking, 2 known (or given up) */
@@ -59,20 +90,82 @@ static size_t on_data(char *ptr, size_t size, size_t n, void *ud)
 	return len;
 }
 
+int lean_kimina_servers(const char *list, int default_jobs, char ***base, int **jobs)
+{
+	int n = 0;
+	*base = NULL;
+	*jobs = NULL;
+	for (const char *p = list ? list : ""; *p;) {
+		size_t len, ulen;
+		const char *hash;
+		long cap = default_jobs;
+		p += strspn(p, ", \t\r\n");
+		if (!*p)
+			break;
+		len = strcspn(p, ", \t\r\n");
+		hash = memchr(p, '#', len);
+		ulen = hash ? (size_t)(hash - p) : len;
+		if (hash) {
+			char *end;
+			cap = strtol(hash + 1, &end, 10);
+			if (end != p + len || !isdigit((unsigned char)hash[1]) || cap < 1 || cap > 1024) {
+				error("CS_LEAN_URL: `%.*s`: #JOBS must be a number of checks in flight, 1 to 1024",
+				      (int)len, p);
+				goto bad;
+			}
+		}
+		if (strncmp(p, "http://", 7) && strncmp(p, "https://", 8)) {
+			error("CS_LEAN_URL: `%.*s` is not an http:// or https:// URL", (int)len, p);
+			goto bad;
+		}
+		while (ulen > 0 && p[ulen - 1] == '/')
+			ulen--;
+		*base = xrealloc(*base, (size_t)(n + 1) * sizeof **base);
+		*jobs = xrealloc(*jobs, (size_t)(n + 1) * sizeof **jobs);
+		(*base)[n] = xstrndup(p, ulen);
+		(*jobs)[n++] = (int)cap;
+		p += len;
+	}
+	if (n == 0)
+		error("CS_LEAN_URL holds no URL");
+	return n;
+bad:
+	while (n > 0)
+		free((*base)[--n]);
+	free(*base);
+	free(*jobs);
+	*base = NULL;
+	*jobs = NULL;
+	return 0;
+}
+
 struct lean_kimina *lean_kimina_new(struct lean_pool *p, const struct lean_pool_config *cfg)
 {
 	struct lean_kimina *k;
 	const char *key = cs_conf_str("CS_LEAN_API_KEY");
-	size_t n = strlen(cfg->url);
+	char **base;
+	int *jobs, n = lean_kimina_servers(cfg->url, cfg->jobs, &base, &jobs);
+	if (n == 0)
+		return NULL;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		error("cannot initialise libcurl");
 		return NULL;
 	}
 	k = xcalloc(1, sizeof *k);
 	k->p = p;
-	while (n > 0 && cfg->url[n - 1] == '/')
-		n--;
-	k->url = xasprintf("%.*s/api/check", (int)n, cfg->url);
+	k->srv = xcalloc((size_t)n, sizeof *k->srv);
+	k->nsrv = n;
+	for (int i = 0; i < n; i++) {
+		struct server *sv = &k->srv[i];
+		sv->base = base[i];
+		sv->check_url = xasprintf("%s/api/check", base[i]);
+		sv->health_url = xasprintf("%s/health", base[i]);
+		sv->cap = jobs[i];
+		sv->backoff = BACKOFF_FIRST;
+		k->cap += jobs[i];
+	}
+	free(base);
+	free(jobs);
 	k->timeout = cfg->timeout;
 	k->max_reply = cfg->max_reply;
 	k->m = curl_multi_init();
@@ -97,8 +190,13 @@ static void xfer_free(struct lean_kimina *k, struct xfer *x)
 	curl_easy_cleanup(x->e);
 	free(x->body);
 	sbuf_release(&x->resp);
+	if (x->probe)
+		x->srv->probing = 0;
+	else
+		k->active--;
+	if (x->j)
+		x->srv->active--;
 	free(x);
-	k->active--;
 }
 
 void lean_kimina_free(struct lean_kimina *k)
@@ -112,7 +210,12 @@ void lean_kimina_free(struct lean_kimina *k)
 	}
 	curl_multi_cleanup(k->m);
 	curl_slist_free_all(k->hdrs);
-	free(k->url);
+	for (int i = 0; i < k->nsrv; i++) {
+		free(k->srv[i].base);
+		free(k->srv[i].check_url);
+		free(k->srv[i].health_url);
+	}
+	free(k->srv);
 	free(k);
 	curl_global_cleanup();
 }
@@ -120,6 +223,78 @@ void lean_kimina_free(struct lean_kimina *k)
 int lean_kimina_active(const struct lean_kimina *k)
 {
 	return k->active;
+}
+
+int lean_kimina_capacity(const struct lean_kimina *k)
+{
+	return k->cap;
+}
+
+/* FNV-1a of a header, its key for affinity. */
+static unsigned long long header_hash(const char *h)
+{
+	unsigned long long x = 1469598103934665603ULL;
+	for (; *h; h++)
+		x = (x ^ (unsigned char)*h) * 1099511628211ULL;
+	return x;
+}
+
+static int all_down(const struct lean_kimina *k)
+{
+	for (int i = 0; i < k->nsrv; i++)
+		if (!k->srv[i].down)
+			return 0;
+	return 1;
+}
+
+/* Where a check of header hash h goes: a server that is up (any, when all are down)
+ * with a free slot, warm for h first (the most recently), else the most free slots.
+ * NULL when none has room. */
+static struct server *pick(const struct lean_kimina *k, unsigned long long h)
+{
+	int any = all_down(k), warm_rank = WARM_MAX;
+	struct server *best = NULL, *warm = NULL;
+	for (int i = 0; i < k->nsrv; i++) {
+		struct server *sv = &k->srv[i];
+		if ((sv->down && !any) || sv->active >= sv->cap)
+			continue;
+		for (int r = 0; r < warm_rank; r++)
+			if (sv->warm[r] == h) {
+				warm = sv;
+				warm_rank = r;
+				break;
+			}
+		if (!best || sv->cap - sv->active > best->cap - best->active)
+			best = sv;
+	}
+	return warm ? warm : best;
+}
+
+int lean_kimina_has_room(const struct lean_kimina *k)
+{
+	return pick(k, 0) != NULL;
+}
+
+/* Remember that header hash h was sent to sv (newest first). */
+static void mark_warm(struct server *sv, unsigned long long h)
+{
+	int r;
+	for (r = 0; r < WARM_MAX - 1 && sv->warm[r] != h; r++)
+		;
+	memmove(sv->warm + 1, sv->warm, (size_t)r * sizeof *sv->warm);
+	sv->warm[0] = h;
+}
+
+/* Set sv aside after a transport failure; it is probed after its backoff. */
+static void server_down(struct lean_kimina *k, struct server *sv, const char *why)
+{
+	if (sv->down)
+		return;
+	sv->down = 1;
+	sv->probe_at = cs_now() + sv->backoff;
+	memset(sv->warm, 0, sizeof sv->warm);
+	warning("the kimina-lean-server at %s failed (%s): set aside, probed again in %g s; %s", sv->base, why,
+		sv->backoff, all_down(k) ? "no other server answers" : "its checks go to the others");
 }
 
 static int count_lines(const char *s)
@@ -146,37 +321,48 @@ static int split_lines(const char *code)
 	return n;
 }
 
-static struct xfer *xfer_start(struct lean_kimina *k, struct lean_job *j, const char *code)
+/* A transfer to sv: a check of code (j, or the version query when j is NULL), or a
+ * probe (GET /health) when code is NULL. */
+static struct xfer *xfer_start(struct lean_kimina *k, struct server *sv, struct lean_job *j, const char *code)
 {
 	struct xfer *x = xcalloc(1, sizeof *x);
 	char id[32];
 	json_t *req;
-	if (j)
-		snprintf(id, sizeof id, "%ld", j->seq);
-	else
-		snprintf(id, sizeof id, "version");
-	req = json_pack("{s:[{s:s,s:s}],s:I}", "snippets", "id", id, "code", code,
-			"timeout", (json_int_t)(k->timeout + 0.999));
-	x->body = json_dumps(req, JSON_COMPACT);
-	json_decref(req);
+	x->srv = sv;
 	x->j = j;
-	x->split = split_lines(code);
 	x->max = k->max_reply;
 	x->e = curl_easy_init();
-	curl_easy_setopt(x->e, CURLOPT_URL, k->url);
+	if (code) {
+		if (j)
+			snprintf(id, sizeof id, "%ld", j->seq);
+		else
+			snprintf(id, sizeof id, "version");
+		req = json_pack("{s:[{s:s,s:s}],s:I}", "snippets", "id", id, "code", code,
+				"timeout", (json_int_t)(k->timeout + 0.999));
+		x->body = json_dumps(req, JSON_COMPACT);
+		json_decref(req);
+		x->split = split_lines(code);
+		curl_easy_setopt(x->e, CURLOPT_URL, sv->check_url);
+		curl_easy_setopt(x->e, CURLOPT_POSTFIELDS, x->body);
+		curl_easy_setopt(x->e, CURLOPT_POSTFIELDSIZE, (long)strlen(x->body));
+		k->active++;
+		if (j)
+			sv->active++;
+	} else {
+		x->probe = 1;
+		sv->probing = 1;
+		curl_easy_setopt(x->e, CURLOPT_URL, sv->health_url);
+	}
 	curl_easy_setopt(x->e, CURLOPT_HTTPHEADER, k->hdrs);
-	curl_easy_setopt(x->e, CURLOPT_POSTFIELDS, x->body);
-	curl_easy_setopt(x->e, CURLOPT_POSTFIELDSIZE, (long)strlen(x->body));
 	curl_easy_setopt(x->e, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(x->e, CURLOPT_WRITEDATA, x);
 	curl_easy_setopt(x->e, CURLOPT_PRIVATE, x);
 	curl_easy_setopt(x->e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(x->e, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
 	/* The server enforces the Lean timeout; this bounds a server that hangs. */
-	curl_easy_setopt(x->e, CURLOPT_TIMEOUT_MS, (long)((k->timeout + 60) * 1000));
+	curl_easy_setopt(x->e, CURLOPT_TIMEOUT_MS, x->probe ? 10000L : (long)((k->timeout + 60) * 1000));
 	x->next = k->xfers;
 	k->xfers = x;
-	k->active++;
 	curl_multi_add_handle(k->m, x->e);
 	return x;
 }
@@ -197,13 +383,17 @@ int lean_kimina_start(struct lean_kimina *k, struct lean_job *j)
 {
 	struct sbuf code = SBUF_INIT;
 	struct xfer *x;
+	struct server *sv;
+	unsigned long long h = header_hash(j->header);
 	int hl = 0, el = 0, bl, audit = 0;
-	if (k->version_state == 0) {
+	if (k->version_state == 0 && (sv = pick(k, 0))) {
 		k->version_state = 1;
-		xfer_start(k, NULL, "#eval Lean.versionString");
+		xfer_start(k, sv, NULL, "#eval Lean.versionString");
 	}
-	if (k->version_state == 1)
+	if (k->version_state != 2 || !(sv = pick(k, h)))
 		return 0;
+	mark_warm(sv, h);
+	j->server = sv->base;
 	if (j->header[strspn(j->header, " \t\r\n")])
 		hl = add_part(&code, j->header);
 	if (j->expected)
@@ -216,7 +406,7 @@ int lean_kimina_start(struct lean_kimina *k, struct lean_job *j)
 		add_part(&code, cmd);
 		free(cmd);
 	}
-	x = xfer_start(k, j, sbuf_str(&code));
+	x = xfer_start(k, sv, j, sbuf_str(&code));
 	x->hl = hl;
 	x->el = el;
 	x->bl = bl;
@@ -307,6 +497,31 @@ static void xfer_done(struct lean_kimina *k, struct xfer *x, CURLcode cc)
 	res = json_array_get(json_object_get(o, "results"), 0);
 	resp = json_object_get(res, "response");
 	err = json_string_value(json_object_get(res, "error"));
+	if (x->probe) { /* any HTTP answer: the server is back */
+		struct server *sv = x->srv;
+		if (cc == CURLE_OK && status > 0) {
+			sv->down = 0;
+			sv->backoff = BACKOFF_FIRST;
+			info("the kimina-lean-server at %s answers again: checks go to it", sv->base);
+		} else {
+			sv->backoff = sv->backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX : sv->backoff * 2;
+			sv->probe_at = cs_now() + sv->backoff;
+		}
+		json_decref(o);
+		return;
+	}
+	if (cc != CURLE_OK && !x->too_big && (!j || !all_down(k))) {
+		/* the transport failed: set the server aside; the work goes to the others */
+		server_down(k, x->srv, curl_easy_strerror(cc));
+		x->srv->failures++;
+		if (!all_down(k)) {
+			if (j)
+				lean_pool_retry(k->p, j);
+			else
+				k->version_state = 0; /* asked again of another server */
+			return;
+		}
+	}
 	if (!j) { /* the version query */
 		char *v = NULL;
 		k->version_state = 2;
@@ -357,6 +572,17 @@ static void xfer_done(struct lean_kimina *k, struct xfer *x, CURLcode cc)
 	json_decref(o);
 }
 
+/* Probe the set-aside servers whose backoff has passed. */
+static void probe_due(struct lean_kimina *k)
+{
+	double now = cs_now();
+	for (int i = 0; i < k->nsrv; i++) {
+		struct server *sv = &k->srv[i];
+		if (sv->down && !sv->probing && now >= sv->probe_at)
+			xfer_start(k, sv, NULL, NULL);
+	}
+}
+
 void lean_kimina_poll(struct lean_kimina *k, int timeout_ms)
 {
 	int running;
@@ -370,7 +596,10 @@ void lean_kimina_poll(struct lean_kimina *k, int timeout_ms)
 		if (msg->msg != CURLMSG_DONE)
 			continue;
 		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+		if (x->j && msg->data.result == CURLE_OK)
+			x->srv->checks++;
 		xfer_done(k, x, msg->data.result);
 		xfer_free(k, x);
 	}
+	probe_due(k);
 }

@@ -603,6 +603,7 @@ void lean_pool_finish(struct lean_pool *p, struct lean_job *j, enum lean_verdict
 		c->reply.env = c->reply.proof_state = -1;
 	}
 	c->checker = xstrdup(p->kimina ? "kimina" : "repl");
+	c->server = xstrdup_or_null(j->server);
 	c->audited = j->audited;
 	c->infra = v == LEAN_ERROR;
 	c->version = xstrdup_or_null(p->version);
@@ -640,7 +641,7 @@ int lean_pool_pending(const struct lean_pool *p)
 
 int lean_pool_size(const struct lean_pool *p)
 {
-	return p->kimina ? p->cfg.jobs : p->nprocs;
+	return p->kimina ? lean_kimina_capacity(p->kimina) : p->nprocs;
 }
 
 void lean_check_free(struct lean_check *c)
@@ -649,6 +650,7 @@ void lean_check_free(struct lean_check *c)
 		return;
 	lean_reply_release(&c->reply);
 	free(c->checker);
+	free(c->server);
 	free(c->version);
 	free(c->messages_json);
 	free(c->why);
@@ -1179,7 +1181,7 @@ static void schedule(struct lean_pool *p)
 {
 	struct lean_job **jp, *j;
 	if (p->kimina) {
-		while ((j = p->queue) && lean_kimina_active(p->kimina) < p->cfg.jobs) {
+		while ((j = p->queue) && lean_kimina_has_room(p->kimina)) {
 			unlink_job(p, &p->queue);
 			if (j->t0 <= 0)
 				j->t0 = cs_now();

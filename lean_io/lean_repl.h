@@ -90,7 +90,8 @@ enum lean_verdict lean_reply_verdict(const struct lean_reply *r);
 struct lean_pool_config {
 	char *repl_cmd;     /* CS_LEAN_REPL, run by /bin/sh -c; owned */
 	char *lean_dir;     /* CS_LEAN_DIR, working directory; owned, may be NULL */
-	char *url;          /* CS_LEAN_URL: kimina-lean-server instead of local REPLs; owned */
+	char *url;          /* CS_LEAN_URL: kimina-lean-servers instead of local REPLs (a list:
+			     * lean_kimina_servers); owned */
 	char *sandbox_bind; /* CS_LEAN_SANDBOX_BIND: extra read-only paths (colon-separated); owned */
 	char *jobs_decision;/* how the default of jobs was chosen (lean_pool_default_jobs), printed
 			     * once when the first REPL starts; NULL when CS_LEAN_JOBS was set; owned */
@@ -120,11 +121,19 @@ int lean_pool_default_jobs(char **decision);
  * as text, malloc'd, or NULL for any other name: the fill of cs_conf_json. */
 char *lean_pool_computed_setting(const char *name);
 
+/* The servers of a CS_LEAN_URL list: URL[#JOBS] entries separated by commas or white
+ * space. Returns how many (0 when none or an entry is bad, after printing why), with
+ * base[i] each URL without #JOBS (trailing slashes off; malloc'd, as is the array)
+ * and jobs[i] its checks in flight at most (#JOBS, else default_jobs; malloc'd). */
+int lean_kimina_servers(const char *list, int default_jobs, char ***base, int **jobs);
+
 struct lean_check {
 	void *udata;
 	enum lean_verdict verdict;
 	struct lean_reply reply;  /* the body's reply, owned; empty unless Lean answered */
 	char *checker;            /* "repl" or "kimina"; owned */
+	char *server;             /* kimina: the server's URL (as in CS_LEAN_URL, no #JOBS);
+				   * owned, NULL for the local pool */
 	char *version;            /* what the checker answered to Lean.versionString, owned,
 				   * NULL when it answered nothing understood */
 	int real_lean;            /* 1 only when version is a Lean version string

@@ -52,12 +52,16 @@ static const struct cs_conf table[] = {
 	{ "CS_DECOMPOSER_TEMPERATURE", CS_CONF_NUM, "0.6", 0, 2, NULL, 0, "decomposer temperature" },
 	{ "CS_DECOMPOSER_TOP_P", CS_CONF_NUM, "0.95", 0, 1, NULL, 0, "decomposer top_p" },
 	{ "CS_DECOMPOSER_MAX_TOKENS", CS_CONF_INT, "8192", 1, 1 << 24, NULL, 0, "decomposer max_tokens" },
+	/* money */
+	{ "CS_PROVER_PRICE", CS_CONF_PRICE, NULL, 0, 0, NULL, 0, "prover price: IN OUT [CACHED], currency per million prompt, completion and cache-hit prompt tokens" },
+	{ "CS_DECOMPOSER_PRICE", CS_CONF_PRICE, NULL, 0, 0, NULL, 0, "decomposer price: IN OUT [CACHED], as CS_PROVER_PRICE" },
+	{ "CS_BUDGET", CS_CONF_NUM, NULL, 0, 1e15, NULL, 0, "most one run may spend, in the prices' currency (needs both prices); a request whose worst case could pass it is not sent: the run stops, exit 5" },
 	/* Lean */
 	{ "CS_LEAN_REPL", CS_CONF_STR, NULL, 0, 0, NULL, 0, "command running the leanprover-community/repl (/bin/sh -c, in CS_LEAN_DIR)" },
 	{ "CS_LEAN_DIR", CS_CONF_STR, NULL, 0, 0, NULL, 0, "the Lean project (working directory of the REPL)" },
-	{ "CS_LEAN_URL", CS_CONF_URL, NULL, 0, 0, NULL, 0, "a kimina-lean-server instead of local REPLs" },
+	{ "CS_LEAN_URL", CS_CONF_URLS, NULL, 0, 0, NULL, 0, "kimina-lean-servers instead of local REPLs: URL[#JOBS], several separated by commas or white space" },
 	{ "CS_LEAN_API_KEY", CS_CONF_SECRET, NULL, 0, 0, NULL, 0, "kimina-lean-server API key" },
-	{ "CS_LEAN_JOBS", CS_CONF_INT, NULL, 1, 1024, NULL, 0, "REPL processes (default: the smaller of cores and MemAvailable / CS_LEAN_MEMORY, at least 1; cores for CS_LEAN_URL)" },
+	{ "CS_LEAN_JOBS", CS_CONF_INT, NULL, 1, 1024, NULL, 0, "REPL processes (default: the smaller of cores and MemAvailable / CS_LEAN_MEMORY, at least 1); with CS_LEAN_URL, checks in flight per server without #JOBS (default: cores)" },
 	{ "CS_LEAN_TIMEOUT", CS_CONF_NUM, "300", 1e-6, 1e9, NULL, 0, "deadline of one Lean command, s" },
 	{ "CS_LEAN_MEMORY", CS_CONF_INT, "8192", 0, 1L << 30, NULL, 0, "memory limit of one REPL, MiB (0: none)" },
 	{ "CS_LEAN_MAX_USES", CS_CONF_INT, "200", 1, BIG, NULL, 0, "checks before a REPL is restarted" },
@@ -220,6 +224,62 @@ static int parse(const struct cs_conf *c, const char *v, double *num, char **why
 			return -1;
 		}
 		return 0;
+	case CS_CONF_PRICE: {
+		const char *p = v;
+		int k = 0;
+		double x[4];
+		while (*p) {
+			p += strspn(p, " \t");
+			if (!*p)
+				break;
+			errno = 0;
+			x[k < 3 ? k : 3] = strtod(p, &end);
+			if (errno || end == p || (*end && !strchr(" \t", *end)) || !(x[k < 3 ? k : 3] >= 0) ||
+			    x[k < 3 ? k : 3] > 1e12) {
+				*why = xasprintf("%s=%s: not IN OUT [CACHED] (numbers >= 0, per million tokens)",
+						 c->name, v);
+				return -1;
+			}
+			k++;
+			p = end;
+		}
+		if (k < 2 || k > 3) {
+			*why = xasprintf("%s=%s: %d number%s; want IN OUT [CACHED] (per million prompt, "
+					 "completion and cache-hit prompt tokens)", c->name, v, k, k == 1 ? "" : "s");
+			return -1;
+		}
+		return 0;
+	}
+	case CS_CONF_URLS: {
+		int k = 0;
+		for (const char *p = v; *p;) {
+			size_t n;
+			p += strspn(p, ", \t\r\n");
+			if (!*p)
+				break;
+			n = strcspn(p, ", \t\r\n");
+			const char *hash = memchr(p, '#', n);
+			if (strncmp(p, "http://", 7) && strncmp(p, "https://", 8)) {
+				*why = xasprintf("%s: `%.*s` is not an http:// or https:// URL", c->name, (int)n, p);
+				return -1;
+			}
+			if (hash) { /* URL#JOBS: checks in flight to that server */
+				long jobs = strtol(hash + 1, &end, 10);
+				if (end != p + n || hash[1] < '0' || hash[1] > '9' || jobs < 1 || jobs > 1024) {
+					*why = xasprintf("%s: `%.*s`: #JOBS must be a number of checks in flight, "
+							 "1 to 1024", c->name, (int)n, p);
+					return -1;
+				}
+			}
+			k++;
+			p += n;
+		}
+		if (!k) {
+			*why = xasprintf("%s holds no URL", c->name);
+			return -1;
+		}
+		return 0;
+	}
 	case CS_CONF_STR:
 	case CS_CONF_FLAG:
 		return 0;
@@ -313,6 +373,25 @@ int cs_conf_on(const char *name)
 		return v && strcmp(v, "0");
 	}
 	return cs_conf_long(name) != 0;
+}
+
+int cs_conf_price(const char *name, double price[3])
+{
+	const struct cs_conf *c = need(name);
+	const char *v = cs_conf_str(name); /* dies on a bad value */
+	char *end;
+	int k = 0;
+	price[0] = price[1] = price[2] = 0;
+	if (!v || !*v || c->type != CS_CONF_PRICE)
+		return 0;
+	for (const char *p = v; k < 3; k++, p = end) {
+		price[k] = strtod(p, &end);
+		if (end == p)
+			break;
+	}
+	if (k < 3)
+		price[2] = price[0];
+	return 1;
 }
 
 char *cs_conf_json(char *(*fill)(const char *name))

@@ -17,6 +17,9 @@ enum cs_conf_type {
 	CS_CONF_URL,     /* http:// or https:// */
 	CS_CONF_SECRET,  /* a key: never printed, never recorded */
 	CS_CONF_FLAG,    /* set (non-empty) or not */
+	CS_CONF_PRICE,   /* "IN OUT [CACHED]": currency per million prompt, completion and
+			  * cache-hit prompt tokens, each a number >= 0 */
+	CS_CONF_URLS,    /* one or more http(s):// URLs, separated by commas or white space */
 };
 
 struct cs_conf {
@@ -54,6 +57,9 @@ const char *cs_conf_str(const char *name);
 int cs_conf_choice(const char *name);
 /* A FLAG or BOOL setting: 1 when set (BOOL: to 1). */
 int cs_conf_on(const char *name);
+/* A PRICE setting: 1 with price[0..2] = IN, OUT, CACHED (CACHED = IN when not
+ * given), or 0 when unset (price zeroed). Dies CS_ECONFIG on a bad value. */
+int cs_conf_price(const char *name, double price[3]);
 
 /* The effective configuration as a JSON object {NAME: value, ...} over every
  * setting not internal (secrets as "(set)" or absent; computed defaults given by

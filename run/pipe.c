@@ -14,6 +14,8 @@
 #include "lean_text.h"
 #include "pipe.h"
 
+#define PIPE_CHAT_TOKENS 64 /* a chat template's tokens around one user message, at most */
+
 /* What a task waits for, an answer or a check: the pipe keeps those in flight in one
  * list, so that dropping the work (a stop, a signal) frees their tasks too. */
 struct op {
@@ -31,6 +33,10 @@ struct ask {
 	long long problem_id;
 	char *stage, *prompt_name, *prompt_hash, *request;
 	int n, nmissing;
+	double worst;              /* CS_BUDGET: its worst-case cost */
+	double reserved;           /* that worst case, held against CS_BUDGET while it is sent */
+	json_t *messages;          /* while held back (CS_BUDGET): what to send, and how */
+	struct llm_sampling part;
 	struct pipe_sample *samples;
 	int *missing;              /* indexes into samples not served from the corpus */
 	char *error;
@@ -51,6 +57,9 @@ struct endpoint {
 	struct llm_client *llm;
 	struct llm_sampling sampling;
 	int faults;
+	int held;                  /* asks held back until the budget has room (CS_BUDGET) */
+	double price[3];           /* CS_<ROLE>_PRICE: IN, OUT, CACHED per million tokens */
+	int priced;
 };
 
 struct pipe {
@@ -72,6 +81,12 @@ struct pipe {
 	struct pollfd *pfd;        /* pipe_poll's */
 	int npfd;
 	struct op *ops;            /* in flight */
+	/* money (CS_*_PRICE, CS_BUDGET): spent by answered requests, held by those in flight
+	 * (their worst case), and the sum of every worst case admitted */
+	double budget, spent, reserved, worst;
+	int has_budget, budget_out;
+	struct ask *held, **held_tail; /* asks waiting for requests in flight to end */
+	int nheld;
 };
 
 static void op_link(struct pipe *p, struct op *o, struct pipe_task *task, void (*free_fn)(struct op *))
@@ -111,6 +126,7 @@ struct pipe *pipe_new(unsigned roles)
 {
 	struct pipe *p = xcalloc(1, sizeof *p);
 	p->ready_tail = &p->ready;
+	p->held_tail = &p->held;
 	p->sink = stdout_sink;
 	p->max_faults = (int)cs_conf_long("CS_MAX_INFRA_FAULTS");
 	for (int r = 0; r < PIPE_NROLES; r++) {
@@ -121,6 +137,15 @@ struct pipe *pipe_new(unsigned roles)
 		if (llm_endpoint_from_env(&e->ep, role_names[r]) || !(e->llm = llm_client_new(&e->ep)))
 			exit(CS_ECONFIG);
 		llm_sampling_from_env(&e->sampling, role_names[r]);
+		e->priced = cs_conf_price(r == PIPE_PROVER ? "CS_PROVER_PRICE" : "CS_DECOMPOSER_PRICE", e->price);
+	}
+	if (cs_env("CS_BUDGET", NULL)) {
+		p->has_budget = 1;
+		p->budget = cs_conf_double("CS_BUDGET");
+		for (int r = 0; r < PIPE_NROLES; r++)
+			if (p->ends[r] && !p->ends[r]->priced)
+				die(CS_ECONFIG, "CS_BUDGET is set but CS_%s_PRICE is not: set the price (IN OUT [CACHED]) "
+				    "of every endpoint the budget covers", r == PIPE_PROVER ? "PROVER" : "DECOMPOSER");
 	}
 	if (lean_pool_config_from_env(&p->cfg))
 		exit(CS_ECONFIG);
@@ -208,11 +233,12 @@ int pipe_deferred(const struct pipe *p) { return p->deferred; }
 int pipe_stopped(const struct pipe *p) { return p->stop; }
 long pipe_cached_answers(const struct pipe *p) { return p->cached; }
 int pipe_lean_pending(const struct pipe *p) { return lean_pool_pending(p->pool); }
-int pipe_lean_jobs(const struct pipe *p) { return p->cfg.jobs; }
+int pipe_lean_jobs(const struct pipe *p) { return lean_pool_size(p->pool); }
 
 int pipe_llm_pending(const struct pipe *p, int role)
 {
-	return role >= 0 && role < PIPE_NROLES && p->ends[role] ? llm_pending(p->ends[role]->llm) : 0;
+	return role >= 0 && role < PIPE_NROLES && p->ends[role] ?
+		llm_pending(p->ends[role]->llm) + p->ends[role]->held : 0;
 }
 
 void pipe_stop(struct pipe *p, int code)
@@ -291,6 +317,7 @@ static void ask_free(struct ask *a)
 	free(a->prompt_hash);
 	free(a->request);
 	free(a->error);
+	json_decref(a->messages);
 	free(a);
 }
 
@@ -356,8 +383,27 @@ static void ask_failed(struct pipe *p, struct ask *a, const struct llm_result *r
 	}
 }
 
+static void budget_release(struct pipe *p);
+
+/* What r cost at e's prices (prompt tokens not served from the provider's cache at IN,
+ * cache hits at CACHED, completion at OUT), 0 without a price. */
+static double request_cost(const struct endpoint *e, const struct llm_result *r)
+{
+	long hit = r->cache_hit_tokens < r->prompt_tokens ? r->cache_hit_tokens : r->prompt_tokens;
+	if (!e->priced)
+		return 0;
+	return ((double)(r->prompt_tokens - hit) * e->price[0] + (double)r->completion_tokens * e->price[1] +
+		(double)hit * e->price[2]) / 1e6;
+}
+
 static void ask_done(struct pipe *p, struct ask *a, struct llm_result *r)
 {
+	double cost = request_cost(a->ept, r);
+	p->reserved -= a->reserved;
+	a->reserved = 0;
+	p->spent += cost;
+	if (p->nheld)
+		budget_release(p);
 	if (r->status == LLM_OK && r->nchoices > 0) {
 		a->ept->faults = 0;
 		for (int k = 0; k < a->nmissing; k++) {
@@ -380,6 +426,8 @@ static void ask_done(struct pipe *p, struct ask *a, struct llm_result *r)
 				"completion_tokens", (json_int_t)(k ? 0 : r->completion_tokens),
 				"cache_hit_tokens", (json_int_t)(k ? 0 : r->cache_hit_tokens),
 				"cache_miss_tokens", (json_int_t)(k ? 0 : r->cache_miss_tokens), "elapsed", r->elapsed));
+			if (a->ept->priced && k == 0)
+				json_object_set_new(o, "cost", json_real(cost));
 			pipe_emit(p, o);
 			json_decref(o);
 		}
@@ -401,6 +449,80 @@ static void ask_done(struct pipe *p, struct ask *a, struct llm_result *r)
 	}
 	ask_finish(p, a);
 }
+
+/* CS_BUDGET: the worst case of a request of n samples of prompt to e. It bounds the
+ * prompt's tokens by its bytes (a token is at least one byte) plus a chat template's
+ * few, for each sample (an endpoint may bill the prompt per sample), at the higher of
+ * IN and CACHED, and max_tokens per sample at OUT. */
+static double worst_case(const struct endpoint *e, const char *prompt, int n)
+{
+	double in = e->price[0] > e->price[2] ? e->price[0] : e->price[2];
+	return n * (((double)strlen(prompt) + PIPE_CHAT_TOKENS) * in + (double)e->sampling.max_tokens * e->price[1]) / 1e6;
+}
+
+/* The first request the budget cannot pay even with nothing else in flight ends the
+ * run's asking: say so once. */
+static void budget_reached(struct pipe *p, const struct ask *a)
+{
+	if (!p->budget_out)
+		error("budget: %.6g of CS_BUDGET=%.6g spent; the next %s request could cost up to %.6g (%d sample%s, "
+		      "%zu prompt bytes, max_tokens %ld): not sent; the run stops when what is in flight has "
+		      "ended, the work stays pending for the next run",
+		      p->spent, p->budget, a->ept->ep.role, a->worst, a->nmissing, a->nmissing == 1 ? "" : "s",
+		      strlen(json_string_value(json_object_get(json_array_get(a->messages, 0), "content"))),
+		      a->ept->sampling.max_tokens);
+	p->budget_out = 1;
+}
+
+/* Send a (its worst case held against the budget). 0, or -1 when the client refused it. */
+static int ask_send(struct pipe *p, struct ask *a)
+{
+	a->reserved = a->worst;
+	p->reserved += a->worst;
+	p->worst += a->worst;
+	if (llm_submit(a->ept->llm, a->messages, &a->part, a)) {
+		p->reserved -= a->reserved;
+		a->reserved = 0;
+		return -1;
+	}
+	json_decref(a->messages);
+	a->messages = NULL;
+	return 0;
+}
+
+/* Held asks, oldest first: send those the budget has room for now (what was spent, the
+ * worst cases in flight and their own), fail them all once one could not be paid even
+ * alone (the task defers its problem). */
+static void budget_release(struct pipe *p)
+{
+	struct ask *a;
+	while ((a = p->held)) {
+		const char *no = NULL;
+		if (!p->budget_out && p->spent + a->worst > p->budget)
+			budget_reached(p, a);
+		if (p->budget_out)
+			no = "not sent: the run's budget (CS_BUDGET) is reached";
+		else if (p->spent + p->reserved + a->worst > p->budget)
+			break; /* wait for what is in flight */
+		p->held = a->next;
+		if (!p->held)
+			p->held_tail = &p->held;
+		a->next = NULL;
+		p->nheld--;
+		a->ept->held--;
+		if (!no && ask_send(p, a))
+			no = "cannot submit the request";
+		if (no) {
+			a->error = xstrdup(no);
+			*p->ready_tail = a;
+			p->ready_tail = &a->next;
+		}
+	}
+}
+
+int pipe_budget_out(const struct pipe *p) { return p->budget_out; }
+double pipe_spent(const struct pipe *p) { return p->spent; }
+double pipe_worst_case(const struct pipe *p) { return p->worst; }
 
 int pipe_ask(struct pipe *p, int role, struct pipe_task *task, long long problem_id, const char *stage,
 	     const char *prompt_name, const char *prompt_hash, const char *prompt,
@@ -450,7 +572,25 @@ int pipe_ask(struct pipe *p, int role, struct pipe_task *task, long long problem
 		p->ready_tail = &a->next;
 	} else {
 		part.n = a->nmissing;
-		if (llm_submit(e->llm, messages, &part, a)) {
+		a->part = part;
+		a->messages = json_incref(messages);
+		if (p->has_budget) {
+			a->worst = worst_case(e, prompt, a->nmissing);
+			if (!p->budget_out && p->spent + a->worst > p->budget)
+				budget_reached(p, a);
+		}
+		if (p->budget_out) {
+			json_decref(messages);
+			ask_free(a);
+			return -1;
+		}
+		if (p->has_budget && (p->held || p->spent + p->reserved + a->worst > p->budget)) {
+			/* held back until requests in flight end (budget_release) */
+			*p->held_tail = a;
+			p->held_tail = &a->next;
+			p->nheld++;
+			e->held++;
+		} else if (ask_send(p, a)) {
 			json_decref(messages);
 			ask_free(a);
 			return -1;
@@ -556,6 +696,8 @@ static void check_done(struct pipe *p, struct lean_check *chk)
 		"why", str_or_null(chk->why), "messages", msgs ? msgs : json_array(), "elapsed", chk->elapsed));
 	if (chk->verdict != LEAN_ERROR)
 		json_object_set_new(o, "toolchain", pipe_toolchain_json(p));
+	if (chk->server)
+		json_object_set_new(o, "server", json_string(chk->server));
 	pipe_emit(p, o);
 	json_decref(o);
 	check_fault(p, chk);
@@ -603,7 +745,7 @@ static int drive(struct pipe *p)
 
 static int outstanding(const struct pipe *p)
 {
-	int n = lean_pool_pending(p->pool) + (p->ready != NULL);
+	int n = lean_pool_pending(p->pool) + (p->ready != NULL) + p->nheld;
 	for (int r = 0; r < PIPE_NROLES; r++)
 		n += p->ends[r] ? llm_pending(p->ends[r]->llm) : 0;
 	return n;
@@ -650,7 +792,7 @@ int pipe_run(struct pipe *p, const char *path, int max_active, const struct pipe
 	if (jsonl_open(&r, path))
 		return CS_EIO;
 	while (!p->stop) {
-		while (!eof && !p->stop && p->active < max_active) {
+		while (!eof && !p->stop && !p->budget_out && p->active < max_active) {
 			json_t *rec;
 			int rc = jsonl_next(&r, &rec);
 			if (rc == CS_END || rc == CS_STOP) {
@@ -668,7 +810,7 @@ int pipe_run(struct pipe *p, const char *path, int max_active, const struct pipe
 			free(where);
 			json_decref(rec);
 		}
-		if (p->active == 0 && eof)
+		if (p->active == 0 && (eof || p->budget_out))
 			break;
 		if (!pipe_poll(p, 50) && p->active > 0 && !p->ready) {
 			error("internal error: %d tasks wait for nothing", p->active);
@@ -679,6 +821,8 @@ int pipe_run(struct pipe *p, const char *path, int max_active, const struct pipe
 	jsonl_close(&r);
 	if (p->stop)
 		return p->stop;
+	if (p->budget_out)
+		return CS_EPAYMENT;
 	return p->failed || p->deferred ? CS_EPARTIAL : CS_OK;
 }
 

@@ -149,6 +149,17 @@ void pipe_emit(struct pipe *p, json_t *rec);
 const struct llm_endpoint *pipe_endpoint(const struct pipe *p, int role);
 const struct lean_policy *pipe_policy(const struct pipe *p);
 
+/* Money (CS_PROVER_PRICE, CS_DECOMPOSER_PRICE, CS_BUDGET, per pipe, so per run):
+ * a request is sent only when what was spent, the worst cases of the requests in
+ * flight and its own worst case stay within CS_BUDGET; the first that would not
+ * sets pipe_budget_out: no further request is sent (pipe_ask returns -1: the task
+ * defers its problem), what is in flight ends, and the run exits CS_EPAYMENT.
+ * pipe_spent: the cost of the answers received (attempt records carry "cost");
+ * pipe_worst_case: the sum of the worst cases of every request sent. */
+int pipe_budget_out(const struct pipe *p);
+double pipe_spent(const struct pipe *p);
+double pipe_worst_case(const struct pipe *p);
+
 /* Answers served from the corpus instead of the network so far. */
 long pipe_cached_answers(const struct pipe *p);
 

@@ -158,7 +158,7 @@ static int fill(struct sched *s, int k)
 	int r = room(s, k);
 	long n;
 	size_t i;
-	if (r <= 0 || !s->dirty[k])
+	if (r <= 0 || !s->dirty[k] || pipe_budget_out(s->p))
 		return 0;
 	s->nbatch = 0;
 	s->want = (size_t)r;
@@ -238,8 +238,8 @@ int sched_run(sqlite3 *db, const struct sched_opts *o)
 		idle = 1;
 		for (int k = 0; k < NSTAGES; k++)
 			idle &= !s.dirty[k];
-		if (pipe_active(s.p) == 0 && idle)
-			break; /* every stage is drained and nothing runs */
+		if (pipe_active(s.p) == 0 && (idle || pipe_budget_out(s.p)))
+			break; /* every stage is drained (or the budget spent) and nothing runs */
 		if (!pipe_poll(s.p, 50) && pipe_active(s.p) > 0 && idle) {
 			error("internal error: %d tasks wait for nothing", pipe_active(s.p));
 			rc = CS_EIO;
@@ -249,6 +249,11 @@ int sched_run(sqlite3 *db, const struct sched_opts *o)
 	progress(&s, 1);
 	if (rc == CS_OK && pipe_stopped(s.p))
 		rc = pipe_stopped(s.p);
+	if (rc == CS_OK && !*o->signalled && pipe_budget_out(s.p)) {
+		error("run stopped: the budget (CS_BUDGET=%s) is reached: %.6g spent; the work left stays pending "
+		      "for the next run", cs_conf_str("CS_BUDGET"), pipe_spent(s.p));
+		rc = CS_EPAYMENT;
+	}
 	if (rc == CS_OK && !*o->signalled) {
 		if (s.nskip)
 			warning("%zu problems are left pending after infrastructure faults or unusable records (see "
@@ -260,6 +265,12 @@ int sched_run(sqlite3 *db, const struct sched_opts *o)
 		json_t *c = json_pack("{s:I, s:I, s:I, s:I}", "cached_answers", (json_int_t)pipe_cached_answers(s.p),
 				      "left_pending", (json_int_t)s.nskip, "bad_records", (json_int_t)s.bad,
 				      "corpus_added", (json_int_t)s.corpus);
+		if (cs_env("CS_BUDGET", NULL)) { /* the budget estimate: worst cases admitted versus spent */
+			json_object_set_new(c, "budget", json_real(cs_conf_double("CS_BUDGET")));
+			json_object_set_new(c, "worst_case", json_real(pipe_worst_case(s.p)));
+			json_object_set_new(c, "spent", json_real(pipe_spent(s.p)));
+			json_object_set_new(c, "budget_reached", json_boolean(pipe_budget_out(s.p)));
+		}
 		*o->counts = json_dumps(c, JSON_COMPACT | JSON_SORT_KEYS);
 		json_decref(c);
 	}

@@ -78,13 +78,27 @@ static int missing_key(size_t i)
 	       !(roles[i].fallback && cs_env(roles[i].fallback, NULL));
 }
 
+/* CS_BUDGET without a price for both roles cannot be kept: why (malloc'd), or NULL. */
+static char *budget_without_price(void)
+{
+	double price[3];
+	const char *budget = getenv("CS_BUDGET");
+	if (!budget || !*budget)
+		return NULL;
+	if (!cs_conf_price("CS_PROVER_PRICE", price))
+		return xstrdup("CS_BUDGET is set but CS_PROVER_PRICE is not: set both prices (IN OUT [CACHED])");
+	if (!cs_conf_price("CS_DECOMPOSER_PRICE", price))
+		return xstrdup("CS_BUDGET is set but CS_DECOMPOSER_PRICE is not: set both prices (IN OUT [CACHED])");
+	return NULL;
+}
+
 /* Every setting of the table that is set, and every unknown CS_* variable. quiet:
  * report on stderr only what is wrong (for -s). Returns the number of bad values. */
 static int check_settings(int quiet)
 {
 	size_t n, nunknown = 0;
 	const struct cs_conf *t = cs_conf_table(&n);
-	char **unknown = NULL;
+	char **unknown = NULL, *msg_budget;
 	int bad = 0, set = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *v = getenv(t[i].name);
@@ -125,6 +139,14 @@ static int check_settings(int quiet)
 		else
 			line("warn", "settings", "%s", msg);
 		free(msg);
+	}
+	if (!bad && (msg_budget = budget_without_price())) {
+		if (quiet)
+			error("%s", msg_budget);
+		else
+			line("FAIL", "settings", "%s", msg_budget);
+		free(msg_budget);
+		bad++;
 	}
 	if (nunknown)
 		qsort(unknown, nunknown, sizeof *unknown, by_name);
@@ -169,29 +191,26 @@ static int check_endpoint(const char *role, double limit)
 	return rc;
 }
 
-static int check_lean(double limit)
+/* Check 1 + 1 = 2 with the pool of cfg (one REPL, or the one server cfg.url names):
+ * 0, or -1 after its FAIL line. what: the line's label. */
+static int check_lean_one(const struct lean_pool_config *base, const char *url, double limit, const char *what)
 {
 	struct lean_pool *pool;
 	struct lean_check *chk = NULL;
 	struct lean_pool_stats st;
 	double start = cs_now();
 	int rc = -1;
-	checking("lean");
-	if (lean_pool_config_from_env(&lean_cfg)) {
-		line("FAIL", "lean", "configuration (CS_LEAN_REPL or CS_LEAN_URL, see above)");
-		return -1;
-	}
-	lean_configured = 1;
 	{
-		struct lean_pool_config cfg = lean_cfg;
+		struct lean_pool_config cfg = *base;
 		cfg.jobs = 1;
 		cfg.jobs_decision = NULL; /* one REPL: the default's decision does not apply */
+		cfg.url = (char *)url;
 		if (cfg.timeout > limit) /* a REPL that never answers must not hold doctor for 300 s */
 			cfg.timeout = limit;
 		pool = lean_pool_new(&cfg);
 	}
 	if (!pool) {
-		line("FAIL", "lean", "cannot set up the pool (see above)");
+		line("FAIL", what, "cannot set up the pool (see above)");
 		return -1;
 	}
 	if (lean_pool_submit(pool, &(struct lean_request){ HEADER, PROBE, "coldstart_doctor", PROBE }, NULL) == 0) {
@@ -202,20 +221,59 @@ static int check_lean(double limit)
 	lean_pool_get_stats(pool, &st);
 	lean_sandboxed = st.sandboxed > 0;
 	if (chk && chk->verdict == LEAN_PASS) {
-		line("ok", "lean", "%s %s checks 1 + 1 = 2%s", chk->checker,
+		line("ok", what, "%s%s%s %s checks 1 + 1 = 2%s", url ? url : "", url ? ": " : "", chk->checker,
 		     chk->version ? chk->version : "(version unknown)",
 		     chk->real_lean ? "" : " (a test double, not Lean)");
 		rc = 0;
 	} else if (!chk) {
-		line("FAIL", "lean", "no answer within %g s (CS_DOCTOR_TIMEOUT)", limit);
+		line("FAIL", what, "%s%sno answer within %g s (CS_DOCTOR_TIMEOUT)", url ? url : "", url ? ": " : "",
+		     limit);
 	} else {
-		line("FAIL", "lean", "%s: %s", lean_verdict_name(chk->verdict),
+		line("FAIL", what, "%s%s%s: %s", url ? url : "", url ? ": " : "", lean_verdict_name(chk->verdict),
 		     chk->why ? chk->why : "see the messages above");
 	}
 	if (chk)
 		lean_check_free(chk);
 	lean_pool_free(pool);
 	return rc;
+}
+
+/* The local REPL, or each kimina-lean-server of CS_LEAN_URL on its own (a run goes on
+ * while one answers, but doctor says which do not). */
+static int check_lean(double limit)
+{
+	char **base;
+	int *jobs, *rcs, n, nbad = 0;
+	checking("lean");
+	if (lean_pool_config_from_env(&lean_cfg)) {
+		line("FAIL", "lean", "configuration (CS_LEAN_REPL or CS_LEAN_URL, see above)");
+		return -1;
+	}
+	lean_configured = 1;
+	if (!lean_cfg.url)
+		return check_lean_one(&lean_cfg, NULL, limit, "lean");
+	if (!(n = lean_kimina_servers(lean_cfg.url, lean_cfg.jobs, &base, &jobs))) {
+		line("FAIL", "lean", "CS_LEAN_URL (see above)");
+		return -1;
+	}
+	rcs = xcalloc((size_t)n, sizeof *rcs);
+	for (int i = 0; i < n; i++) {
+		rcs[i] = check_lean_one(&lean_cfg, base[i], limit, "lean");
+		free(base[i]);
+	}
+	for (int i = 0; i < n; i++)
+		nbad += rcs[i] != 0;
+	if (n > 1 && nbad == n)
+		line("FAIL", "lean", "none of the %d kimina-lean-servers answers", n);
+	else if (n > 1 && nbad)
+		line("warn", "lean", "%d of %d kimina-lean-servers do not answer: a run sets them aside and "
+		     "probes them again", nbad, n);
+	else if (n > 1)
+		line("ok", "lean", "%d kimina-lean-servers, every one answers", n);
+	free(rcs);
+	free(base);
+	free(jobs);
+	return nbad == n ? -1 : 0;
 }
 
 static int check_corpus(void)
@@ -296,7 +354,7 @@ static void print_configuration(void)
 	if (!lean_configured)
 		printf("Sandbox: unknown (no Lean checker configured)\n");
 	else if (lean_cfg.url)
-		printf("Sandbox: none by coldstart (the kimina-lean-server at %s runs wherever it runs)\n",
+		printf("Sandbox: none by coldstart (a kimina-lean-server of %s runs wherever it runs)\n",
 		       lean_cfg.url);
 	else if (lean_sandboxed > 0)
 		printf("Sandbox: on (the REPL ran under bubblewrap; lean_io/SANDBOX.md)\n");
@@ -315,7 +373,8 @@ static char *type_text(const struct cs_conf *c)
 {
 	static const char *const types[] = { [CS_CONF_INT] = "integer", [CS_CONF_NUM] = "number",
 		[CS_CONF_BOOL] = "0 or 1", [CS_CONF_CHOICE] = "one of", [CS_CONF_STR] = "text",
-		[CS_CONF_URL] = "http(s) URL", [CS_CONF_SECRET] = "secret", [CS_CONF_FLAG] = "set or not" };
+		[CS_CONF_URL] = "http(s) URL", [CS_CONF_SECRET] = "secret", [CS_CONF_FLAG] = "set or not",
+		[CS_CONF_PRICE] = "IN OUT [CACHED]", [CS_CONF_URLS] = "http(s) URLs" };
 	if (c->type == CS_CONF_INT && c->max >= 9e18)
 		return xasprintf("%s >= %.0f", types[c->type], c->min);
 	if (c->type == CS_CONF_INT)

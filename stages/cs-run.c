@@ -25,7 +25,8 @@ static const char usage[] =
 	"Exit: 0 done; 1 a record was refused or problems were left pending by\n"
 	"infrastructure faults; 3 configuration unusable, an endpoint refusing the key or\n"
 	"the model, or CS_MAX_INFRA_FAULTS faults in a row (the work stays pending); 4 I/O;\n"
-	"5 an endpoint asked for payment; 128 + N after signal N.\n";
+	"5 an endpoint asked for payment, or the run's budget (CS_BUDGET) is reached (the\n"
+	"work stays pending); 128 + N after signal N.\n";
 
 static volatile sig_atomic_t caught;
 

@@ -11,10 +11,12 @@ static const char usage[] =
 	"Print the state of the corpus (CS_DB): problems per depth and status, why\n"
 	"problems failed, what the policy refused, samples and tokens per model and\n"
 	"stage, verdicts, the corpus, the corpus rows valid under each toolchain (the\n"
-	"view v_toolchains), and the last runs (requests, tokens, cache hits, seconds,\n"
-	"rows added: the view v_runs).\n"
+	"view v_toolchains), spending (at CS_*_PRICE: total, per corpus row, the last\n"
+	"run), checks per kimina-lean-server, and the last runs (requests, tokens, cache\n"
+	"hits, seconds, rows added, cost: the view v_runs).\n"
 	"  -r, --report REPORT  only this report (repeatable): progress, failures,\n"
-	"             refusals, cost, verdicts, corpus, toolchains, runs\n";
+	"             refusals, ingest, subgoals, cost, verdicts, corpus, toolchains,\n"
+	"             money, servers, runs\n";
 
 /* The rows of one report, kept to align the columns (reports are a few rows). */
 struct table {

@@ -88,7 +88,11 @@ CS_DOUBLE_IMPORT_DELAY=2):
                                     keyword: a proof a newer Mathlib broke
   --tag WORD                        ignored: lets tests find these processes
   --kimina                          serve POST /api/check on 127.0.0.1 (port 0 or
-                                    --port), print "PORT n"; --max-seconds bounds it
+                                    --port), print "PORT n"; --max-seconds bounds it;
+                                    GET /health answers {"status": "ok"}
+  --kimina-slots N, --kimina-latency S  each snippet first holds one of N slots
+                                    for S seconds (a server with N REPLs and a
+                                    fixed check time; for benchmarks)
   --listen                          a TCP listener that logs "connected" to --log
                                     (the other end of the escape marker); prints "PORT n"
 """
@@ -132,6 +136,8 @@ def parse_args(argv):
     ap.add_argument("--listen", action="store_true")
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--max-seconds", type=float, default=600.0)
+    ap.add_argument("--kimina-slots", type=int, default=1)
+    ap.add_argument("--kimina-latency", type=float, default=0.0)
     return ap.parse_args(argv)
 
 
@@ -838,11 +844,25 @@ def bounded(seconds):
 def serve_kimina(a):
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
     lock = threading.Lock()
+    slots = threading.BoundedSemaphore(max(1, a.kimina_slots))
     state = {"repl": Repl(a)}
 
     class H(BaseHTTPRequestHandler):
         def log_message(self, *args):
             pass
+
+        def do_GET(self):
+            # server/routers/health.py: GET /health -> {"status": "ok"}
+            if self.path.rstrip("/") != "/health":
+                self.send_error(404)
+                return
+            log_line(a.log, {"pid": os.getpid(), "kimina": True, "health": True})
+            body = b'{"status":"ok"}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
 
         def do_POST(self):
             if self.path.rstrip("/") != "/api/check":
@@ -872,6 +892,9 @@ def serve_kimina(a):
                     self.wfile.write(b"Internal Server Error")
                     return
                 else:
+                    if a.kimina_latency > 0:  # one of --kimina-slots REPLs busy that long
+                        with slots:
+                            time.sleep(a.kimina_latency)
                     with lock:
                         repl = state["repl"]
                         log_line(a.log, {"pid": os.getpid(), "kimina": True, "cmd": code})

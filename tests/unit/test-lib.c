@@ -4,6 +4,15 @@
 #include "cs.h"
 #include "tap.h"
 
+/* Does c refuse value v? (its why freed) */
+static int refuses(const struct cs_conf *c, const char *v)
+{
+	char *why = NULL;
+	int rc = cs_conf_check(c, v, &why) == -1 && why;
+	free(why);
+	return rc;
+}
+
 int main(void)
 {
 	char hex[65];
@@ -88,7 +97,38 @@ int main(void)
 	   "conf: three edits in a long name");
 	ok(!cs_conf_nearest("CS_FOO") && !cs_conf_nearest("CS_TYPO") && !cs_conf_nearest(""),
 	   "conf: nothing near");
-		char *s = xasprintf("%s=%d", "a", 1);
+	{ /* issue 21: prices and lists of URLs */
+		const struct cs_conf *c = cs_conf_find("CS_PROVER_PRICE");
+		double pr[3];
+		char *why = NULL;
+		ok(c && cs_conf_check(c, "0.5 2", &why) == 0 && cs_conf_check(c, " 0.27\t1.10 0.07 ", &why) == 0,
+		   "conf: a price of two or three numbers");
+		ok(cs_conf_check(c, "0.5", &why) == -1 && strstr(why, "1 number; want IN OUT [CACHED]"),
+		   "conf: a price of one number refused");
+		free(why);
+		ok(refuses(c, "1 2 3 4") && refuses(c, "1 -2") && refuses(c, "1 2x") && refuses(c, "1,2"),
+		   "conf: four numbers, a negative, a stray letter, a comma refused");
+		ok(cs_conf_price("CS_PROVER_PRICE", pr) == 0 && pr[0] == 0, "conf: no price");
+		setenv("CS_PROVER_PRICE", "0.5 2", 1);
+		ok(cs_conf_price("CS_PROVER_PRICE", pr) == 1 && pr[0] == 0.5 && pr[1] == 2 && pr[2] == 0.5,
+		   "conf: CACHED defaults to IN");
+		setenv("CS_PROVER_PRICE", "0.27 1.1 0.07", 1);
+		ok(cs_conf_price("CS_PROVER_PRICE", pr) == 1 && pr[0] == 0.27 && pr[1] == 1.1 && pr[2] == 0.07,
+		   "conf: IN OUT CACHED");
+		unsetenv("CS_PROVER_PRICE");
+		c = cs_conf_find("CS_LEAN_URL");
+		ok(cs_conf_check(c, "http://a:8000", &why) == 0 &&
+		   cs_conf_check(c, "http://a:8000#16, https://b/ \n http://c#1", &why) == 0,
+		   "conf: CS_LEAN_URL, one or several, with #JOBS");
+		ok(cs_conf_check(c, "http://a, ftp://b", &why) == -1 && strstr(why, "`ftp://b` is not an http"),
+		   "conf: CS_LEAN_URL names the bad entry");
+		free(why);
+		ok(cs_conf_check(c, "http://a#0", &why) == -1 && strstr(why, "#JOBS"), "conf: CS_LEAN_URL #0 refused");
+		free(why);
+		ok(refuses(c, "http://a#x") && refuses(c, "http://a#2x") && refuses(c, " , "),
+		   "conf: CS_LEAN_URL #JOBS not a number, or no URL, refused");
+	}
+	char *s = xasprintf("%s=%d", "a", 1);
 	is_str(s, "a=1", "xasprintf");
 	free(s);
 	return done_testing();
