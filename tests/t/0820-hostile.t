@@ -60,7 +60,7 @@ EOF
 head -n 1 "$DEMO" > one.jsonl
 
 test_expect_success 'cs-verify: hostile records each get a verdict or a clear error, in bounded memory and time' '
-	/usr/bin/time -v -o time.out timeout 60 cs-verify < verify.jsonl > out 2> err
+	/usr/bin/time -v -o time.out timeout 600 cs-verify < verify.jsonl > out 2> err
 	test_eq $? 1 &&
 	echo "max RSS $(maxrss time.out) KiB" &&
 	test "$(maxrss time.out)" -lt $((1024 * MB)) &&
@@ -93,7 +93,7 @@ test_expect_success 'cs-ingest: metacharacter ids kept as text, NUL, deep nestin
 serve() {
 	export CS_DB=$TRASH/$1.db
 	start_double --reply-file "r-$1"
-	/usr/bin/time -v -o "time.$1" timeout 60 coldstart run one.jsonl > "out.$1" 2> "err.$1"
+	/usr/bin/time -v -o "time.$1" timeout 600 coldstart run one.jsonl > "out.$1" 2> "err.$1"
 	echo $? > "rc.$1"
 	stop_double
 	echo "max RSS $(maxrss "time.$1") KiB"
