@@ -427,8 +427,10 @@ int main(int argc, char **argv)
 		lean_bench_splits(g.bench, &nsp);
 		g.check_bench = nsp > 0;
 	}
-	if (!(g.db = db_open(db_path(), 0, &code)))
+	if (!(g.db = db_open(db_path(), 0, &code))) {
+		lean_bench_free(g.bench);
 		return code;
+	}
 	if (db_begin(g.db) || (g.refusals = db_refusals_any(g.db)) < 0)
 		return CS_EIO;
 	if (optind == argc && ingest_path(&g, "-"))

@@ -94,9 +94,9 @@ test_expect_success 'a corpus newer than this coldstart is refused (exit 3)' '
 	test_grep "newer than this coldstart" err
 '
 
-test_expect_success 'a corpus that cannot be opened is a fatal I/O error (exit 4)' '
-	CS_DB=no/such/dir/c.db test_exit 4 cs-ingest -q one.jsonl 2>err &&
-	test_grep "no/such/dir/c.db: cannot open the corpus" err
+test_expect_success 'a corpus in a directory that does not exist: named, exit 3 (the environment is unusable)' '
+	CS_DB=no/such/dir/c.db test_exit 3 cs-ingest -q one.jsonl 2>err &&
+	test_grep "no/such/dir/c.db: cannot open the corpus: directory no/such/dir does not exist" err
 '
 
 test_expect_success 'a file that is not a corpus is refused, not overwritten' '

@@ -51,7 +51,7 @@ test_expect_success 'a directory: its .lean files in sorted order, each a proble
 	test_exit 1 ingest putnambench 2>err &&
 	cat > want <<-\EOT &&
 	cs-ingest: putnambench/src/putnam_1990_a1.lean:4: depends on `putnam_1990_a1_solution`, a definition left as `sorry`: the answer is part of the problem; not supported
-	cs-ingest: 3 read, 2 added, 0 already present, 1 bad
+	cs-ingest: 3 read, 2 added, 0 already present, 1 bad; 0 benchmark statements (CS_BENCHMARKS=none: not checked)
 	EOT
 	test_cmp want err &&
 	sql "SELECT name || '\'' '\'' || source FROM problems ORDER BY id" > got &&
