@@ -92,7 +92,7 @@ test_expect_success 'no answer to the version query or no import within the dead
 	CS_LEAN_REPL="$DOUBLE --import-delay 30" CS_LEAN_TIMEOUT=1 CS_LEAN_JOBS=1 test_exit 1 cs-verify -j 1 in > out &&
 	test_eq "$(verdict 1 out)" error &&
 	test_grep "\"id\":1,.*during the header import and was killed (importing a large header can take minutes)" out &&
-	CS_LEAN_TIMEOUT=1 CS_LEAN_JOBS=1 cs-verify -j 1 in > out &&
+	CS_LEAN_TIMEOUT=5 CS_LEAN_JOBS=1 cs-verify -j 1 in > out &&
 	test_eq "$(verdict 1 out)" pass &&
 	test_eq "$(verdict 2 out)" timeout
 '
