@@ -7,7 +7,7 @@
 #include <sqlite3.h>
 #include <jansson.h>
 
-#define DB_SCHEMA_VERSION 2
+#define DB_SCHEMA_VERSION 3
 
 /* Path of the corpus: CS_DB (default ./coldstart.db). Static string. */
 const char *db_path(void);

@@ -260,6 +260,7 @@ int sched_run(sqlite3 *db, const struct sched_opts *o)
 		json_t *c = json_pack("{s:I, s:I, s:I, s:I}", "cached_answers", (json_int_t)pipe_cached_answers(s.p),
 				      "left_pending", (json_int_t)s.nskip, "bad_records", (json_int_t)s.bad,
 				      "corpus_added", (json_int_t)s.corpus);
+		json_object_set_new(c, "lean", pipe_lean_counts(s.p));
 		*o->counts = json_dumps(c, JSON_COMPACT | JSON_SORT_KEYS);
 		json_decref(c);
 	}
