@@ -81,16 +81,21 @@ struct lean_job {
 	int code_crashes;     /* Lean died during one of the code's commands */
 	int code_timeouts;    /* ... or missed the deadline there */
 	char *code_why;       /* each such try's cause, "; "-separated, owned */
+	int fault_phase;      /* the command (lean_pool.c's phase) the code's faults struck;
+			       * a fault on another command starts the count again */
 	int canary;           /* 1: the code is suspected; a canary runs on a fresh process
 			       * of the same slot before the verdict (settle) is given */
 	enum lean_verdict settle; /* FAIL or TIMEOUT, given when the canary passes */
 };
 
-/* Tries a code gets before it is suspected (README "Who is at fault"): Lean died
- * during its commands on LEAN_CODE_TRIES processes (the first one wherever it ran,
- * the others fresh), or missed the deadline on LEAN_CODE_TIMEOUT_TRIES. */
-#define LEAN_CODE_TRIES 3
+/* Tries a code gets before it is suspected (README "Who is at fault"): Lean died on
+ * the same command of the code LEAN_CODE_TRIES times (the first wherever it ran, then
+ * on 3 fresh processes), or missed the deadline there LEAN_CODE_TIMEOUT_TRIES times
+ * (then on 1 fresh process: each try costs a whole CS_LEAN_TIMEOUT). A checker fault
+ * (outside the code's commands) gets LEAN_CHECKER_TRIES. */
+#define LEAN_CODE_TRIES 4
 #define LEAN_CODE_TIMEOUT_TRIES 2
+#define LEAN_CHECKER_TRIES 3
 /* The known-good check of a canary, run in the header's environment
  * (`trivial : True`, src/Init/Core.lean). */
 #define LEAN_CANARY_CMD "example : True := trivial"

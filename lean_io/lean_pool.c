@@ -758,9 +758,16 @@ static void proc_replace(struct lean_pool *p, struct proc *pr, const char *key)
  * gone. Go on with j on a fresh process of the same slot, or, once j has had its
  * tries, run the canary there first. */
 static void code_fault(struct lean_pool *p, struct proc *pr, struct lean_job *j, enum lean_verdict kind,
-		       char *reason)
+		       enum phase ph, char *reason)
 {
-	char *all = j->code_why ? xasprintf("%s; %s", j->code_why, reason) : xstrdup(reason);
+	char *all;
+	if (j->fault_phase != (int)ph + 1) { /* another command: not the same fault */
+		j->fault_phase = (int)ph + 1;
+		j->code_crashes = j->code_timeouts = 0;
+		free(j->code_why);
+		j->code_why = NULL;
+	}
+	all = j->code_why ? xasprintf("%s; %s", j->code_why, reason) : xstrdup(reason);
 	free(j->code_why);
 	j->code_why = all;
 	if (kind == LEAN_TIMEOUT)
@@ -825,20 +832,22 @@ static void proc_crash_as(struct lean_pool *p, struct proc *pr, const char *caus
 	if (died && CODE_PHASE(ph)) {
 		char *r = lean_death_reason(status ? status : "?", tail, p->cfg.memory_mb);
 		info("%s", why);
-		code_fault(p, pr, j, LEAN_FAIL, xasprintf("%s during the %s", r, phase_name[ph]));
+		code_fault(p, pr, j, LEAN_FAIL, ph, xasprintf("%s during the %s", r, phase_name[ph]));
 		free(r);
 		goto out;
 	}
-	if (++j->attempts < 2) {
+	if (++j->attempts < LEAN_CHECKER_TRIES) {
 		info("%s; retrying the check on a fresh REPL", why);
-		free(j->first_crash);
-		j->first_crash = what;
-		what = NULL;
+		if (!j->first_crash) {
+			j->first_crash = what;
+			what = NULL;
+		}
 		proc_rebind(p, pr, j);
 		goto out;
 	}
 	lean_pool_finish(p, j, LEAN_ERROR, NULL,
-			 xasprintf("%s; it had crashed once before: %s", why, j->first_crash ? j->first_crash : "?"));
+			 xasprintf("%s; it had crashed %d time%s before, first: %s", why, j->attempts - 1,
+				   j->attempts == 2 ? "" : "s", j->first_crash ? j->first_crash : "?"));
 out:
 	free(status);
 	free(tail);
@@ -1213,7 +1222,7 @@ static void proc_timeout(struct lean_pool *p, struct proc *pr)
 	} else if (infra) {
 		lean_pool_finish(p, j, LEAN_ERROR, NULL, why);
 	} else {
-		code_fault(p, pr, j, LEAN_TIMEOUT, why);
+		code_fault(p, pr, j, LEAN_TIMEOUT, ph, why);
 	}
 }
 

@@ -4,7 +4,7 @@
 . "$TEST_DIR/lean-double.sh"
 
 # Issue 23 changed these: a hang or a crash is tried again on a fresh REPL, and only
-# when it follows the code (2 timeouts, 3 deaths) and a canary passes is it the code's
+# when it follows the code (2 timeouts, 4 deaths on one command) and a canary passes is it the code's
 # (timeout, fail); a fault that does not follow the code costs a restart, no verdict.
 # CS_LEAN_TIMEOUT=5: the replacement and the canary must import in time under load.
 test_expect_success 'a check that hangs on fresh REPLs too times out, the REPL is killed, the next check passes' '
@@ -29,11 +29,11 @@ test_expect_success 'a crash that follows the code on fresh REPLs is a failure o
 	cs-verify -j 1 in > out &&
 	test_eq "$(verdict 1 out)" fail &&
 	test_eq "$(verdict 2 out)" pass &&
-	test_grep "\"id\":1,.*\"why\":\"Lean died on the code 3 times, each on a fresh REPL after the first, while a fresh REPL in the same slot then passed a canary.*Lean exited with status 3 during the check" out &&
-	test_eq "$(grep -c "theorem t1" double.log)" 3 &&
-	test_eq "$(grep "theorem t1" double.log | sed "s/,.*//" | sort -u | wc -l)" 3 &&
+	test_grep "\"id\":1,.*\"why\":\"Lean died on the code 4 times, each on a fresh REPL after the first, while a fresh REPL in the same slot then passed a canary.*Lean exited with status 3 during the check" out &&
+	test_eq "$(grep -c "theorem t1" double.log)" 4 &&
+	test_eq "$(grep "theorem t1" double.log | sed "s/,.*//" | sort -u | wc -l)" 4 &&
 	test_eq "$(logged "example : True := trivial")" 1 &&
-	test_eq "$(starts)" 4
+	test_eq "$(starts)" 5
 '
 
 test_expect_success 'a crash that does not repeat costs nothing but a restart' '

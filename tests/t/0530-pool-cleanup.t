@@ -27,7 +27,7 @@ test_expect_success 'no zombie while running: dead REPLs are reaped at once' '
 	test_eq "$(verdict 1 out)" fail &&
 	test_eq "$(ps -o stat= --ppid $pid | grep -c Z)" 0 &&
 	for k in $(pgrep -P $pid); do test_eq "$(ps -o stat= --ppid $k | grep -c Z)" 0 || return 1; done &&
-	test_eq "$(starts)" 4 &&
+	test_eq "$(starts)" 5 &&
 	test_eq "$(alive)" 1 &&
 	exec 9>&- && kill $pid && { wait $pid; true; } &&
 	no_leftovers

@@ -104,7 +104,7 @@ test_expect_success 'kimina-lean-server backend: same verdicts, positions in bod
 	test_eq "$(verdict 3 out)" fail &&
 	test_eq "$(verdict 4 out)" timeout &&
 	test_eq "$(verdict 5 out)" fail &&
-	test_grep "\"id\":5,.*\"why\":\"Lean died on the code 3 times, while the server then passed a canary.*Lean REPL process crashed" out &&
+	test_grep "\"id\":5,.*\"why\":\"Lean died on the code 4 times, while the server then passed a canary.*Lean REPL process crashed" out &&
 	test_eq "$(grep -c "\"kimina\": true, .*example : True := trivial" kimina.log)" 1 &&
 	test_eq "$(field 1 checker out)" kimina &&
 	test_eq "$(field 1 version out)" "coldstart-test-double 0" &&

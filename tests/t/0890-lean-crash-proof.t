@@ -25,7 +25,7 @@ test_expect_success 'a proof that crashes the REPL every time: the lemma is sett
 	test_eq "$(pending)" 0 &&
 	test_eq "$(sql "SELECT count(*) FROM verifications WHERE verdict = '\''error'\''")" 0 &&
 	n=$(sql "SELECT count(*) FROM verifications v JOIN problems p ON p.id = v.problem_id
-		 WHERE p.name = '\''$LEMMA'\'' AND v.verdict = '\''fail'\'' AND v.why LIKE '\''Lean died on the code 3 times%passed a canary%'\''") &&
+		 WHERE p.name = '\''$LEMMA'\'' AND v.verdict = '\''fail'\'' AND v.why LIKE '\''Lean died on the code 4 times%passed a canary%'\''") &&
 	test "$n" -ge 1 || { sql "SELECT v.kind, v.verdict, v.why FROM verifications v JOIN problems p ON p.id = v.problem_id WHERE p.name = '\''$LEMMA'\''"; exit 1; }
 '
 
