@@ -132,8 +132,9 @@ struct lean_check {
 				   * means audited; 0 when CS_LEAN_AXIOMS=0, no theorem was
 				   * named, or the body did not pass */
 	int infra;                /* 1 when the check could not run (verdict ERROR): a fault
-				   * of the checker (not started, crashed twice, protocol
-				   * broken, unreachable), not a verdict on the code */
+				   * of the checker (not started, died outside the code's
+				   * commands, failed a canary, protocol broken, unreachable),
+				   * not a verdict on the code */
 	char *messages_json;      /* the reply's messages as a JSON array, owned */
 	char *why;                /* for SORRY/FAIL/TIMEOUT/ERROR: the first error or the cause;
 				   * ERROR names the checker; owned */
