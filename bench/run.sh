@@ -18,7 +18,7 @@ rc=0
 t0=$(date +%s)
 # the rows in a fixed order, then any other piece
 for b in bench/bench-ingest.sh bench/bench-lean-text.sh bench/bench-llm.sh bench/bench-lean-pool.sh \
-	bench/bench-pipeline.sh bench/bench-*.sh; do
+	bench/bench-pipeline.sh bench/bench-lean-faults.sh bench/bench-*.sh; do
 	[ -f "$b" ] || continue
 	case " $done " in *" $b "*) continue ;; esac
 	done="$done $b"

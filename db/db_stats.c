@@ -53,6 +53,9 @@ static const struct report reports[] = {
 	  "SELECT id, status, version, started_at, seconds, requests, failed_requests AS failed,"
 	  " prompt_tokens, completion_tokens, cache_hit_tokens AS cache_hits, answers_reused,"
 	  " rows_added, problems_proved AS proved, round(cost, 6) AS cost FROM v_runs ORDER BY id DESC LIMIT 5" },
+	{ { "lean", "Lean restarts by cause and faults told apart (the last 5 runs; v_run_lean):" },
+	  "SELECT id, restarts_uses, restarts_memory, restarts_crash, restarts_timeout, code_faults,"
+	  " canaries, canary_failures FROM v_run_lean ORDER BY id DESC LIMIT 5" },
 };
 
 const struct db_report *db_reports(size_t *n)

@@ -153,5 +153,29 @@ CREATE VIEW v_runs AS
 	       (SELECT sum(cost) FROM attempts a WHERE a.run_id = r.id) /
 		 nullif((SELECT count(*) FROM corpus c WHERE c.run_id = r.id), 0) AS cost_per_row,
 	       (SELECT json_group_object(server, checks) FROM v_run_servers s
-		 WHERE s.run_id = r.id AND s.server IS NOT NULL) AS checks_by_server
+		 WHERE s.run_id = r.id AND s.server IS NOT NULL) AS checks_by_server,
+	       -- issue 23: the Lean processes restarted, by cause (runs.counts "lean"; v_run_lean)
+	       CASE WHEN json_valid(r.counts) THEN json_extract(r.counts, '$.lean.restarts.uses') END AS restarts_uses,
+	       CASE WHEN json_valid(r.counts) THEN json_extract(r.counts, '$.lean.restarts.memory') END AS restarts_memory,
+	       CASE WHEN json_valid(r.counts) THEN json_extract(r.counts, '$.lean.restarts.crash') END AS restarts_crash,
+	       CASE WHEN json_valid(r.counts) THEN json_extract(r.counts, '$.lean.restarts.timeout') END AS restarts_timeout
 	FROM runs r;
+
+-- issue 23: Lean faults told apart. runs.counts gains "lean": the checker's restarts
+-- by cause (uses: CS_LEAN_MAX_USES; memory: CS_LEAN_MAX_RSS; crash: the process died,
+-- answered garbage or too much; timeout: CS_LEAN_TIMEOUT), code_faults (checks settled
+-- fail/timeout because Lean died or hung on the same code on fresh processes while a
+-- canary in the same slot passed), canaries run and canary_failures (the checker's
+-- fault: error, work pending). One row per run; NULL for runs before this version.
+DROP VIEW IF EXISTS v_run_lean;
+CREATE VIEW v_run_lean AS
+	SELECT r.id, r.status,
+	       json_extract(r.counts, '$.lean.restarts.uses') AS restarts_uses,
+	       json_extract(r.counts, '$.lean.restarts.memory') AS restarts_memory,
+	       json_extract(r.counts, '$.lean.restarts.crash') AS restarts_crash,
+	       json_extract(r.counts, '$.lean.restarts.timeout') AS restarts_timeout,
+	       json_extract(r.counts, '$.lean.code_faults') AS code_faults,
+	       json_extract(r.counts, '$.lean.canaries') AS canaries,
+	       json_extract(r.counts, '$.lean.canary_failures') AS canary_failures,
+	       json_extract(r.counts, '$.lean.started_in_advance') AS started_in_advance
+	FROM runs r WHERE json_valid(r.counts);

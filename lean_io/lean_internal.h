@@ -38,6 +38,9 @@ int lean_child_end(struct lean_child *c);
 /* "exited with status N" / "killed by signal N (NAME)" for a keeper's wait status
  * (the keeper passes the REPL's status on: exit code, or 128 + signal). */
 char *lean_child_status(int status);
+/* Resident memory of the REPL: the sum of VmRSS (/proc/PID/status) over every
+ * process below the keeper, KiB; 0 when nothing runs or /proc says nothing. */
+long lean_child_rss_kb(const struct lean_child *c);
 
 /* CS_LEAN_SANDBOX (auto, bwrap, none) as the pool and the audits read it: *sandbox 1
  * when bwrap is to be used, *explicit_ 1 when it was asked for by name. 0. */
@@ -69,13 +72,40 @@ struct lean_job {
 	int audited;          /* the audits ran (lean_check.audited) */
 	void *udata;
 	long seq;
-	int attempts;         /* processes it crashed so far */
+	int attempts;         /* checker faults so far (a broken protocol, a crash outside
+			       * the code's own commands, a failed transfer) */
 	int overtaken;        /* later jobs started before it */
 	double t0;            /* when checking began (0: still queued) */
 	char *first_crash;    /* why the first attempt failed, for the report of the second */
 	const char *server;   /* the kimina-lean-server it was last sent to (owned by the
 			       * backend, which outlives the job), NULL for the local pool */
+	/* Faults that followed the code (lean_pool.c "Who is at fault"): */
+	int code_crashes;     /* Lean died during one of the code's commands */
+	int code_timeouts;    /* ... or missed the deadline there */
+	char *code_why;       /* each such try's cause, "; "-separated, owned */
+	int fault_phase;      /* the command (lean_pool.c's phase) the code's faults struck;
+			       * a fault on another command starts the count again */
+	int canary;           /* 1: the code is suspected; a canary runs on a fresh process
+			       * of the same slot before the verdict (settle) is given */
+	enum lean_verdict settle; /* FAIL or TIMEOUT, given when the canary passes */
 };
+
+/* Tries a code gets before it is suspected (README "Who is at fault"): Lean died on
+ * the same command of the code LEAN_CODE_TRIES times (the first wherever it ran, then
+ * on 3 fresh processes), or missed the deadline there LEAN_CODE_TIMEOUT_TRIES times
+ * (then on 1 fresh process: each try costs a whole CS_LEAN_TIMEOUT). A checker fault
+ * (outside the code's commands) gets LEAN_CHECKER_TRIES. */
+#define LEAN_CODE_TRIES 4
+#define LEAN_CODE_TIMEOUT_TRIES 2
+#define LEAN_CHECKER_TRIES 3
+/* The known-good check of a canary, run in the header's environment
+ * (`trivial : True`, src/Init/Core.lean). */
+#define LEAN_CANARY_CMD "example : True := trivial"
+/* Why Lean died from its exit (lean_child_status's words) and its stderr: out of
+ * memory (Lean's runtime prints "INTERNAL PANIC: out of memory", RLIMIT_AS of
+ * CS_LEAN_MEMORY), a CPU limit (SIGXCPU: RLIMIT_CPU), a stack overflow, a signal;
+ * malloc'd. memory_mb: CS_LEAN_MEMORY (0: none). */
+char *lean_death_reason(const char *status, const char *stderr_tail, long memory_mb);
 
 /* The audit commands of j, run in the environment after its body: "example : type_of%
  * @EXPECTED := @THEOREM" (only with a statement) on line 1, "#print axioms THEOREM"

@@ -22,7 +22,13 @@
  * go to the others, uncounted as attempts, and it is probed (GET /health; any HTTP
  * answer brings it back) after 1, 2, 4 ... 60 s. When every server is set aside,
  * checks go to them all as to one server (a failed transfer retried once, then
- * ERROR), so the run stops (CS_MAX_INFRA_FAULTS) only when none answers. */
+ * ERROR), so the run stops (CS_MAX_INFRA_FAULTS) only when none answers.
+ *
+ * Faults: a transfer that fails (5xx, a dropped connection, an answer that is not
+ * JSON) is retried once, then ERROR. A snippet the server reports as crashing Lean
+ * follows the local pool's rule (lean_pool.c "Who is at fault"): sent again up to
+ * LEAN_CODE_TRIES times in all, then a canary snippet (the header and
+ * LEAN_CANARY_CMD) decides: it passes, FAIL with the reason; it does not, ERROR. */
 #include <ctype.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -396,6 +402,13 @@ int lean_kimina_start(struct lean_kimina *k, struct lean_job *j)
 	j->server = sv->base;
 	if (j->header[strspn(j->header, " \t\r\n")])
 		hl = add_part(&code, j->header);
+	if (j->canary) { /* the known-good check alone */
+		add_part(&code, LEAN_CANARY_CMD);
+		x = xfer_start(k, sv, j, sbuf_str(&code));
+		x->hl = hl;
+		sbuf_release(&code);
+		return 1;
+	}
 	if (j->expected)
 		el = add_part(&code, j->expected);
 	bl = add_part(&code, j->body);
@@ -482,6 +495,39 @@ static void xfer_failed(struct lean_kimina *k, struct lean_job *j, char *why)
 	lean_pool_finish(k->p, j, LEAN_ERROR, NULL, both);
 }
 
+/* The server reported that Lean crashed on j's snippet (err): the code's rule. */
+static void code_crashed(struct lean_kimina *k, struct lean_job *j, const char *err)
+{
+	char *all = j->code_why ? xasprintf("%s; %s", j->code_why, err) : xstrdup(err);
+	free(j->code_why);
+	j->code_why = all;
+	if (++j->code_crashes >= LEAN_CODE_TRIES)
+		j->canary = 1;
+	info("%s: %s; %s", lean_pool_checker(k->p), err,
+	     j->canary ? "a canary snippet decides whose fault it is" : "sending the snippet again");
+	lean_pool_retry(k->p, j);
+}
+
+/* The answer to a canary snippet (r: the response, NULL when there was none). */
+static void canary_done(struct lean_kimina *k, struct lean_job *j, struct lean_reply *r, const char *what)
+{
+	if (r && !r->error && lean_reply_verdict(r) == LEAN_PASS)
+		lean_pool_finish(k->p, j, LEAN_FAIL, NULL,
+				 xasprintf("Lean died on the code %d times, while the server then passed a canary (the "
+					   "header and `%s`): the code's fault: %s", j->code_crashes, LEAN_CANARY_CMD,
+					   j->code_why ? j->code_why : "?"));
+	else
+		lean_pool_finish(k->p, j, LEAN_ERROR, NULL,
+				 xasprintf("%s failed a canary too (%s) after Lean crashed on the code (%s): the "
+					   "checker's fault, not the code's", lean_pool_checker(k->p), what,
+					   j->code_why ? j->code_why : "?"));
+}
+
+static int crash_report(const char *err)
+{
+	return err && (strcasestr(err, "crash") || strstr(err, "out of memory") || strstr(err, "killed"));
+}
+
 static void xfer_done(struct lean_kimina *k, struct xfer *x, CURLcode cc)
 {
 	struct lean_job *j = x->j;
@@ -539,6 +585,19 @@ static void xfer_done(struct lean_kimina *k, struct xfer *x, CURLcode cc)
 		json_decref(o);
 		return;
 	}
+	if (j->canary) {
+		char *s = json_is_object(resp) ? json_dumps(resp, JSON_COMPACT) : NULL;
+		int ok = s && lean_reply_parse(s, strlen(s), &r, &why) == 0;
+		char *what = ok ? xstrdup("its answer") : xasprintf("%s", err ? err : cc != CURLE_OK ? curl_easy_strerror(cc) : "no response");
+		canary_done(k, j, ok ? &r : NULL, what);
+		if (ok)
+			lean_reply_release(&r);
+		free(what);
+		free(why);
+		free(s);
+		json_decref(o);
+		return;
+	}
 	if (cc == CURLE_OPERATION_TIMEDOUT) { /* the server enforces the Lean timeout: it hangs */
 		lean_pool_finish(k->p, j, LEAN_ERROR, NULL,
 				 xasprintf("%s gave no answer within %g s (CS_LEAN_TIMEOUT + 60 s)",
@@ -554,6 +613,8 @@ static void xfer_done(struct lean_kimina *k, struct xfer *x, CURLcode cc)
 			lean_pool_finish(k->p, j, LEAN_ERROR, NULL, xasprintf("%s: %s", lean_pool_checker(k->p), err));
 		else if (err && (strstr(err, "timed out") || strstr(err, "timeout") || strstr(err, "Timeout")))
 			lean_pool_finish(k->p, j, LEAN_TIMEOUT, NULL, xasprintf("kimina: %s", err));
+		else if (crash_report(err))
+			code_crashed(k, j, err);
 		else
 			xfer_failed(k, j, xstrdup(err ? err : "no results[0].response"));
 	} else {

@@ -13,14 +13,30 @@
  *      told apart by line: NAME's type must be definitionally equal to the
  *      statement's, and NAME may depend on propext, Classical.choice and Quot.sound
  *      only (a body that uses the expected constant depends on sorryAx).
+ * The statement's environment E is kept per process and per statement: the samples of
+ * one problem that land on the same process elaborate it once (find_warm prefers such
+ * a process).
  * Queued checks go first to an idle process that already holds their header, then
  * to a free slot, then to the least recently used idle process, which is restarted
- * for the new header. Each command has its own deadline; a process that misses it
- * is killed (verdict TIMEOUT; ERROR for the version query and the header import,
- * which say nothing about the code). One that crashes, answers garbage or too much,
- * or refuses a command of ours is killed and the check retried once on a fresh
- * process (then ERROR). A process is retired after max_uses checks. Processes are
- * started when needed, never in advance. */
+ * for the new header. Each command has its own deadline.
+ *
+ * Who is at fault (README "Who is at fault"). Lean dying (the process ends) or missing
+ * the deadline during one of the code's commands (statement, body, audit) is a fault
+ * that followed the code. The slot is restarted at once and the check goes on there,
+ * on the fresh process, from the lost command (the header and the statement are
+ * elaborated again there; other processes keep their warm environments). After
+ * LEAN_CODE_TRIES deaths (or LEAN_CODE_TIMEOUT_TRIES timeouts) the code is suspected:
+ * a fresh process of the same slot runs the canary, the header import and then
+ * LEAN_CANARY_CMD. It passes: the verdict is the code's, FAIL (TIMEOUT for timeouts)
+ * with the reason (out of memory, killed by signal N, no answer within N s). It fails
+ * too: ERROR, the checker's fault. A fault outside the code's commands (the version
+ * query, the header import, the canary) or a broken protocol (garbage, a reply too
+ * large, a refused command) is the checker's: retried once on a fresh process, then
+ * ERROR (a timeout of the version query or the import: ERROR at once).
+ * A process is retired after max_uses checks or when its resident memory (summed over
+ * its processes, /proc/PID/status VmRSS) exceeds CS_LEAN_MAX_RSS; a process that dies
+ * or is retired while work is queued or running is replaced at once, its header
+ * imported in advance. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -42,9 +58,11 @@
 #define VERSION_CMD "#eval Lean.versionString"
 #define DOUBLE_PREFIX "coldstart-test-double"
 
-enum phase { PH_IDLE, PH_VERSION, PH_HEADER, PH_EXPECTED, PH_BODY, PH_AUDIT };
+enum phase { PH_IDLE, PH_VERSION, PH_HEADER, PH_EXPECTED, PH_BODY, PH_AUDIT, PH_CANARY };
 static const char *const phase_name[] = { "idle", "version query", "header import",
-					  "statement elaboration", "check", "audit" };
+					  "statement elaboration", "check", "audit", "canary" };
+/* The code's own commands: a fault there follows the code. */
+#define CODE_PHASE(ph) ((ph) == PH_EXPECTED || (ph) == PH_BODY || (ph) == PH_AUDIT)
 
 struct proc {
 	int slot;
@@ -52,7 +70,8 @@ struct proc {
 	char *key;                  /* header this process holds (or is importing), owned */
 	int warm;                   /* key's environment is ready */
 	long env;                   /* environment of key; -1: none (empty header) */
-	long jenv;                  /* environment after the job's expected declaration; -1: not yet */
+	long jenv;                  /* environment after the expected declaration jstmt; -1: none */
+	char *jstmt;                /* the expected declaration jenv holds, owned, or NULL */
 	long uses;
 	double last_used;
 	enum phase phase;
@@ -161,6 +180,7 @@ int lean_pool_config_from_env(struct lean_pool_config *cfg)
 	cfg->timeout = cs_conf_double("CS_LEAN_TIMEOUT");
 	cfg->memory_mb = cs_conf_long("CS_LEAN_MEMORY");
 	cfg->max_uses = cs_conf_long("CS_LEAN_MAX_USES");
+	cfg->max_rss_mb = cs_conf_long("CS_LEAN_MAX_RSS");
 	cfg->axioms = cs_conf_on("CS_LEAN_AXIOMS");
 	cfg->allow_native = cs_conf_on("CS_ALLOW_NATIVE_DECIDE");
 	cfg->max_headers = (int)cs_conf_long_or("CS_LEAN_MAX_HEADERS", cfg->jobs);
@@ -346,6 +366,7 @@ void lean_job_free(struct lean_job *j)
 	free(j->expected);
 	free(j->expected_name);
 	free(j->first_crash);
+	free(j->code_why);
 	free(j);
 }
 
@@ -670,6 +691,8 @@ static void proc_reset(struct proc *pr)
 	pr->key = NULL;
 	pr->warm = 0;
 	pr->env = pr->jenv = -1;
+	free(pr->jstmt);
+	pr->jstmt = NULL;
 	pr->uses = 0;
 	pr->phase = PH_IDLE;
 	pr->version_asked = 0;
@@ -741,13 +764,107 @@ static char *stderr_tail(const struct proc *pr)
 	return lean_utf8_clean(pr->err + start, n - start);
 }
 
-/* The process died, answered garbage or too much, or broke the protocol: kill it;
- * retry its check once on a fresh process, then ERROR naming the checker. */
-static void proc_crash(struct lean_pool *p, struct proc *pr, const char *cause)
+static int proc_spawn(struct lean_pool *p, struct proc *pr, char **why);
+static void proc_advance(struct lean_pool *p, struct proc *pr);
+
+/* Give the slot of pr a fresh process and go on with j there (from its first command
+ * the process lacks: the header, the statement, then the lost one). */
+static void proc_rebind(struct lean_pool *p, struct proc *pr, struct lean_job *j)
+{
+	char *why = NULL;
+	if (proc_spawn(p, pr, &why)) {
+		char *msg = xasprintf("%s could not be started: %s", p->checker, why);
+		free(why);
+		lean_pool_finish(p, j, LEAN_ERROR, NULL, msg);
+		return;
+	}
+	pr->job = j;
+	pr->uses = 1;
+	proc_advance(p, pr);
+}
+
+/* Is any check queued or running (so that a replacement started now will be used)? */
+static int pool_busy(const struct lean_pool *p)
+{
+	if (p->queue)
+		return 1;
+	for (int i = 0; i < p->nprocs; i++)
+		if (p->procs[i].job)
+			return 1;
+	return 0;
+}
+
+/* A slot whose process died or was retired: when work is about, start its replacement
+ * now and import the header it held, so that the next check finds it warm. */
+static void proc_replace(struct lean_pool *p, struct proc *pr, const char *key)
+{
+	char *why = NULL;
+	if (!key || !pool_busy(p) || proc_spawn(p, pr, &why)) {
+		free(why);
+		return;
+	}
+	p->stats.prewarmed++;
+	pr->key = xstrdup(key);
+	pr->last_used = cs_now();
+	proc_advance(p, pr); /* no job: the version query if needed, then the header */
+}
+
+/* Lean died or missed the deadline during one of j's own commands on pr's slot (kind:
+ * LEAN_FAIL for a death, LEAN_TIMEOUT; reason: what happened, taken). The process is
+ * gone. Go on with j on a fresh process of the same slot, or, once j has had its
+ * tries, run the canary there first. */
+static void code_fault(struct lean_pool *p, struct proc *pr, struct lean_job *j, enum lean_verdict kind,
+		       enum phase ph, char *reason)
+{
+	char *all;
+	if (j->fault_phase != (int)ph + 1) { /* another command: not the same fault */
+		j->fault_phase = (int)ph + 1;
+		j->code_crashes = j->code_timeouts = 0;
+		free(j->code_why);
+		j->code_why = NULL;
+	}
+	all = j->code_why ? xasprintf("%s; %s", j->code_why, reason) : xstrdup(reason);
+	free(j->code_why);
+	j->code_why = all;
+	if (kind == LEAN_TIMEOUT)
+		j->code_timeouts++;
+	else
+		j->code_crashes++;
+	if (j->code_timeouts < LEAN_CODE_TIMEOUT_TRIES && j->code_crashes + j->code_timeouts < LEAN_CODE_TRIES) {
+		info("%s; trying the check again on a fresh REPL (try %d of %d)", reason,
+		     j->code_crashes + j->code_timeouts + 1, LEAN_CODE_TRIES);
+		free(reason);
+		proc_rebind(p, pr, j);
+		return;
+	}
+	free(reason);
+	j->canary = 1;
+	j->settle = j->code_timeouts >= LEAN_CODE_TIMEOUT_TRIES ? LEAN_TIMEOUT : LEAN_FAIL;
+	p->stats.canaries++;
+	info("Lean failed on the same code %d times; a canary (the header import and `%s`) on a fresh REPL "
+	     "in slot %d decides whose fault it is", j->code_crashes + j->code_timeouts, LEAN_CANARY_CMD, pr->slot);
+	proc_rebind(p, pr, j);
+}
+
+/* The canary of j failed (cause, taken): the checker's fault. */
+static void canary_failed(struct lean_pool *p, struct lean_job *j, char *cause)
+{
+	p->stats.canary_failures++;
+	lean_pool_finish(p, j, LEAN_ERROR, NULL,
+			 xasprintf("%s failed a canary too (%s) after Lean failed on the code (%s): the checker's "
+				   "fault, not the code's", p->checker, cause, j->code_why ? j->code_why : "?"));
+	free(cause);
+}
+
+/* The process died (died: 1), or answered garbage or too much, or broke the protocol
+ * (died: 0): kill it. A death during the code's own commands follows the code
+ * (code_fault); anything else is the checker's: retried once on a fresh process of the
+ * same slot, then ERROR naming the checker. */
+static void proc_crash_as(struct lean_pool *p, struct proc *pr, const char *cause, int died)
 {
 	struct lean_job *j = pr->job;
 	enum phase ph = pr->phase;
-	char *status, *tail, *what, *why;
+	char *status, *tail, *what, *why, *key = xstrdup_or_null(pr->key);
 	drain_stderr(pr);
 	tail = stderr_tail(pr);
 	proc_kill(pr, &status);
@@ -756,29 +873,49 @@ static void proc_crash(struct lean_pool *p, struct proc *pr, const char *cause)
 			 status && !strcmp(status, "exited with status 127")
 				 ? ": the command was not found or could not be run" : "");
 	why = xasprintf("%s%s%s", what, *tail ? "; its stderr ends: " : "", tail);
-	free(status);
-	free(tail);
 	pr->job = NULL;
 	if (!j) {
-		info("idle REPL in slot %d ended: %s", pr->slot, why);
-		free(what);
-		free(why);
-		return;
+		info("%s REPL in slot %d ended: %s", ph == PH_IDLE ? "idle" : "replacement", pr->slot, why);
+		if (ph == PH_IDLE)
+			proc_replace(p, pr, key);
+		goto out;
 	}
-	if (++j->attempts < 2) {
+	if (j->canary) {
+		canary_failed(p, j, why);
+		why = NULL;
+		goto out;
+	}
+	if (died && CODE_PHASE(ph)) {
+		char *r = lean_death_reason(status ? status : "?", tail, p->cfg.memory_mb);
+		info("%s", why);
+		code_fault(p, pr, j, LEAN_FAIL, ph, xasprintf("%s during the %s", r, phase_name[ph]));
+		free(r);
+		goto out;
+	}
+	if (++j->attempts < LEAN_CHECKER_TRIES) {
 		info("%s; retrying the check on a fresh REPL", why);
-		free(why);
-		j->first_crash = what;
-		lean_pool_retry(p, j);
-		return;
+		if (!j->first_crash) {
+			j->first_crash = what;
+			what = NULL;
+		}
+		proc_rebind(p, pr, j);
+		goto out;
 	}
-	{
-		char *both = xasprintf("%s; it had crashed once before: %s", why,
-				       j->first_crash ? j->first_crash : "?");
-		free(what);
-		free(why);
-		lean_pool_finish(p, j, LEAN_ERROR, NULL, both);
-	}
+	lean_pool_finish(p, j, LEAN_ERROR, NULL,
+			 xasprintf("%s; it had crashed %d time%s before, first: %s", why, j->attempts - 1,
+				   j->attempts == 2 ? "" : "s", j->first_crash ? j->first_crash : "?"));
+out:
+	free(status);
+	free(tail);
+	free(what);
+	free(why);
+	free(key);
+}
+
+/* A broken protocol: the checker's fault wherever it happens. */
+static void proc_crash(struct lean_pool *p, struct proc *pr, const char *cause)
+{
+	proc_crash_as(p, pr, cause, 0);
 }
 
 static void proc_flush(struct lean_pool *p, struct proc *pr)
@@ -802,7 +939,7 @@ static void proc_flush(struct lean_pool *p, struct proc *pr)
 			sigprocmask(SIG_SETMASK, &old, NULL);
 			{
 				char *cause = xasprintf("could not be written to (%s)", strerror(errno));
-				proc_crash(p, pr, cause);
+				proc_crash_as(p, pr, cause, 1);
 				free(cause);
 			}
 			return;
@@ -838,28 +975,45 @@ static int blank(const char *s)
 	return s[strspn(s, " \t\r\n")] == '\0';
 }
 
-/* Send the next command the process's job needs. */
+/* Send the next command the process's job needs (no job: a replacement importing its
+ * header in advance; then it goes idle). */
 static void proc_advance(struct lean_pool *p, struct proc *pr)
 {
 	struct lean_job *j = pr->job;
+	const char *header = j ? j->header : pr->key;
 	if (!p->version_known && !pr->version_asked) {
 		pr->version_asked = 1;
 		proc_send(p, pr, PH_VERSION, VERSION_CMD, -1);
 		return;
 	}
-	if (!pr->key || strcmp(pr->key, j->header) || !pr->warm) {
+	if (!header) {
+		pr->phase = PH_IDLE;
+		return;
+	}
+	if (!pr->key || strcmp(pr->key, header) || !pr->warm) {
+		char *h = xstrdup(header);
 		free(pr->key);
-		pr->key = xstrdup(j->header);
-		if (blank(j->header)) {
+		pr->key = h;
+		pr->jenv = -1;
+		if (blank(h)) {
 			pr->warm = 1;
 			pr->env = -1;
 		} else {
 			p->stats.imports++;
-			proc_send(p, pr, PH_HEADER, j->header, -1);
+			proc_send(p, pr, PH_HEADER, h, -1);
 			return;
 		}
 	}
-	if (j->expected && pr->jenv < 0) {
+	if (!j) {
+		pr->phase = PH_IDLE;
+		pr->last_used = cs_now();
+		return;
+	}
+	if (j->canary) {
+		proc_send(p, pr, PH_CANARY, LEAN_CANARY_CMD, pr->env);
+		return;
+	}
+	if (j->expected && (pr->jenv < 0 || !pr->jstmt || strcmp(pr->jstmt, j->expected))) {
 		proc_send(p, pr, PH_EXPECTED, j->expected, pr->env);
 		return;
 	}
@@ -869,12 +1023,26 @@ static void proc_advance(struct lean_pool *p, struct proc *pr)
 /* The process's job is over (finished or handed back): make it idle or retire it. */
 static void proc_release(struct lean_pool *p, struct proc *pr)
 {
+	long rss_kb = 0;
 	pr->job = NULL;
 	pr->phase = PH_IDLE;
 	pr->last_used = cs_now();
+	if (pr->ch.pid <= 0)
+		return;
 	if (pr->uses >= p->cfg.max_uses) {
+		char *key = xstrdup_or_null(pr->key);
 		proc_kill(pr, NULL);
 		p->stats.recycled++;
+		proc_replace(p, pr, key);
+		free(key);
+	} else if (p->cfg.max_rss_mb > 0 && (rss_kb = lean_child_rss_kb(&pr->ch)) > p->cfg.max_rss_mb * 1024) {
+		char *key = xstrdup_or_null(pr->key);
+		info("REPL in slot %d holds %ld MiB (CS_LEAN_MAX_RSS=%ld): restarting it", pr->slot, rss_kb / 1024,
+		     p->cfg.max_rss_mb);
+		proc_kill(pr, NULL);
+		p->stats.retired_memory++;
+		proc_replace(p, pr, key);
+		free(key);
 	}
 }
 
@@ -882,8 +1050,9 @@ static void job_done(struct lean_pool *p, struct proc *pr, enum lean_verdict v, 
 		     char *why)
 {
 	struct lean_job *j = pr->job;
-	proc_release(p, pr);
+	pr->job = NULL; /* not busy: a replacement started by proc_release waits for no one */
 	lean_pool_finish(p, j, v, r, why);
+	proc_release(p, pr);
 }
 
 /* One handler per phase: the reply r to the command of that phase (the handler may
@@ -893,6 +1062,7 @@ typedef void (*reply_fn)(struct lean_pool *p, struct proc *pr, struct lean_reply
 static void on_version(struct lean_pool *p, struct proc *pr, struct lean_reply *r)
 {
 	char *v = r->error ? NULL : lean_reply_info_string(r);
+	(void)pr;
 	lean_pool_set_version(p, v);
 	free(v);
 	proc_advance(p, pr);
@@ -906,6 +1076,19 @@ static void on_header(struct lean_pool *p, struct proc *pr, struct lean_reply *r
 		free(pr->key);
 		pr->key = NULL;
 		pr->warm = 0;
+		if (!pr->job) { /* a replacement: the header passed before; let a check find out */
+			free(why);
+			proc_kill(pr, NULL);
+			return;
+		}
+		if (pr->job->canary) { /* the canary's import failed where it passed before */
+			struct lean_job *j = pr->job;
+			pr->job = NULL;
+			proc_kill(pr, NULL);
+			canary_failed(p, j, xasprintf("header import: %s", why ? why : "?"));
+			free(why);
+			return;
+		}
 		job_done(p, pr, v, v == LEAN_FAIL ? r : NULL, why);
 		return;
 	}
@@ -930,7 +1113,31 @@ static void on_expected(struct lean_pool *p, struct proc *pr, struct lean_reply 
 		return;
 	}
 	pr->jenv = r->env;
+	free(pr->jstmt);
+	pr->jstmt = xstrdup(pr->job->expected);
 	proc_advance(p, pr);
+}
+
+/* The canary's known-good check: PASS shows the slot healthy, and the code's faults
+ * are the code's. */
+static void on_canary(struct lean_pool *p, struct proc *pr, struct lean_reply *r)
+{
+	struct lean_job *j = pr->job;
+	if (lean_reply_verdict(r) != LEAN_PASS) {
+		char *w = lean_reply_why(r);
+		pr->job = NULL;
+		proc_kill(pr, NULL);
+		canary_failed(p, j, xasprintf("`%s` did not pass: %s", LEAN_CANARY_CMD, w ? w : "?"));
+		free(w);
+		return;
+	}
+	p->stats.code_faults++;
+	job_done(p, pr, j->settle,  NULL,
+		 xasprintf("%s on the code %d time%s, each on a fresh REPL after the first, while a fresh REPL "
+			   "in the same slot then passed a canary (the header import and `%s`): the code's fault: %s",
+			   j->settle == LEAN_TIMEOUT ? "Lean missed the deadline" : "Lean died",
+			   j->code_crashes + j->code_timeouts, j->code_crashes + j->code_timeouts == 1 ? "" : "s",
+			   LEAN_CANARY_CMD, j->code_why ? j->code_why : "?"));
 }
 
 static void on_body(struct lean_pool *p, struct proc *pr, struct lean_reply *r)
@@ -966,7 +1173,7 @@ static void on_audit(struct lean_pool *p, struct proc *pr, struct lean_reply *r)
 
 static const reply_fn on_phase[] = {
 	[PH_VERSION] = on_version, [PH_HEADER] = on_header, [PH_EXPECTED] = on_expected,
-	[PH_BODY] = on_body, [PH_AUDIT] = on_audit,
+	[PH_BODY] = on_body, [PH_AUDIT] = on_audit, [PH_CANARY] = on_canary,
 };
 
 static void on_reply(struct lean_pool *p, struct proc *pr, const char *buf, size_t len)
@@ -980,7 +1187,7 @@ static void on_reply(struct lean_pool *p, struct proc *pr, const char *buf, size
 		free(cause);
 		return;
 	}
-	if (!pr->job || pr->phase == PH_IDLE) {
+	if (pr->phase == PH_IDLE || (!pr->job && pr->phase != PH_VERSION && pr->phase != PH_HEADER)) {
 		lean_reply_release(&r);
 		proc_crash(p, pr, "spoke unasked");
 		return;
@@ -1014,7 +1221,7 @@ static void proc_read(struct lean_pool *p, struct proc *pr)
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return;
 		if (n <= 0) {
-			proc_crash(p, pr, n == 0 ? "ended its output" : "could not be read from");
+			proc_crash_as(p, pr, n == 0 ? "ended its output" : "could not be read from", 1);
 			return;
 		}
 		pr->rbuf.len += (size_t)n;
@@ -1054,16 +1261,25 @@ static void proc_timeout(struct lean_pool *p, struct proc *pr)
 {
 	struct lean_job *j = pr->job;
 	enum phase ph = pr->phase;
-	int infra = ph == PH_VERSION || ph == PH_HEADER;
+	int infra = !CODE_PHASE(ph);
 	char *why = infra ? xasprintf("%s gave no answer within %g s (CS_LEAN_TIMEOUT) during the %s and was "
 				      "killed%s", p->checker, p->cfg.timeout, phase_name[ph],
 				      ph == PH_HEADER ? " (importing a large header can take minutes)" : "")
-			  : xasprintf("no answer within %g s (CS_LEAN_TIMEOUT) during the %s; the REPL was killed",
-				      p->cfg.timeout, phase_name[ph]);
+			  : xasprintf("Lean exceeded %g s (CS_LEAN_TIMEOUT): no answer within %g s during the %s; "
+				      "the REPL was killed", p->cfg.timeout, p->cfg.timeout, phase_name[ph]);
 	proc_kill(pr, NULL);
 	p->stats.timeouts++;
 	pr->job = NULL;
-	lean_pool_finish(p, j, infra ? LEAN_ERROR : LEAN_TIMEOUT, NULL, why);
+	if (!j) {
+		info("replacement REPL in slot %d: %s", pr->slot, why);
+		free(why);
+	} else if (j->canary) {
+		canary_failed(p, j, why);
+	} else if (infra) {
+		lean_pool_finish(p, j, LEAN_ERROR, NULL, why);
+	} else {
+		code_fault(p, pr, j, LEAN_TIMEOUT, ph, why);
+	}
 }
 
 static int proc_spawn(struct lean_pool *p, struct proc *pr, char **why)
@@ -1106,26 +1322,35 @@ static void start_job(struct lean_pool *p, struct proc *pr, struct lean_job *j)
 		return;
 	}
 	pr->job = j;
-	pr->jenv = -1;
 	pr->uses++;
-	proc_advance(p, pr);
+	if (pr->phase == PH_IDLE)
+		proc_advance(p, pr);
+	/* else a replacement still importing this header: on_header goes on with j */
 }
 
 /* ---- scheduling ---- */
 
 static int proc_idle(const struct proc *pr)
 {
-	return pr->ch.pid > 0 && !pr->job;
+	return pr->ch.pid > 0 && !pr->job && pr->phase == PH_IDLE;
 }
 
-static struct proc *find_warm(struct lean_pool *p, const char *header)
+/* An idle process warm with header, or a replacement importing it; among them one
+ * that holds j's statement elaborated, then the most recently used. */
+static struct proc *find_warm(struct lean_pool *p, const struct lean_job *j)
 {
 	struct proc *best = NULL;
+	int best_stmt = 0;
 	for (int i = 0; i < p->nprocs; i++) {
 		struct proc *pr = &p->procs[i];
-		if (proc_idle(pr) && pr->warm && pr->key && !strcmp(pr->key, header) &&
-		    (!best || pr->last_used > best->last_used))
+		int ready = proc_idle(pr) && pr->warm, coming = pr->ch.pid > 0 && !pr->job && pr->phase == PH_HEADER;
+		int stmt = j->expected && pr->jstmt && !strcmp(pr->jstmt, j->expected);
+		if (!(ready || coming) || !pr->key || strcmp(pr->key, j->header))
+			continue;
+		if (!best || stmt > best_stmt || (stmt == best_stmt && pr->last_used > best->last_used)) {
 			best = pr;
+			best_stmt = stmt;
+		}
 	}
 	return best;
 }
@@ -1196,7 +1421,7 @@ static void schedule(struct lean_pool *p)
 	 * check has been overtaken too often: then it alone may take the next process. */
 	if (!p->queue || p->queue->overtaken < 2 * p->nprocs) {
 		for (jp = &p->queue; (j = *jp);) {
-			struct proc *pr = find_warm(p, j->header);
+			struct proc *pr = find_warm(p, j);
 			if (!pr) {
 				jp = &j->next;
 				continue;
@@ -1241,7 +1466,7 @@ int lean_pool_poll(struct lean_pool *p, int timeout_ms)
 			struct proc *pr = &p->procs[i];
 			if (pr->ch.pid <= 0)
 				continue;
-			if (pr->job && pr->deadline - now < wait)
+			if (pr->phase != PH_IDLE && pr->deadline - now < wait)
 				wait = pr->deadline - now;
 			if (pr->ch.out >= 0) {
 				pf[nfds] = (struct pollfd){ pr->ch.out, POLLIN, 0 };
@@ -1279,7 +1504,7 @@ int lean_pool_poll(struct lean_pool *p, int timeout_ms)
 		now = cs_now();
 		for (int i = 0; i < p->nprocs; i++) {
 			struct proc *pr = &p->procs[i];
-			if (pr->ch.pid > 0 && pr->job && now >= pr->deadline)
+			if (pr->ch.pid > 0 && pr->phase != PH_IDLE && now >= pr->deadline)
 				proc_timeout(p, pr);
 		}
 		if (p->done || now >= until)
@@ -1308,7 +1533,7 @@ int lean_pool_pollfds(const struct lean_pool *p, struct pollfd *pf, int max, int
 		const struct proc *pr = &p->procs[i];
 		if (pr->ch.pid <= 0)
 			continue;
-		if (pr->job) {
+		if (pr->phase != PH_IDLE) {
 			long ms = (long)((pr->deadline - now) * 1000 + 0.999);
 			if (ms < *timeout_ms)
 				*timeout_ms = ms < 0 ? 0 : (int)ms;

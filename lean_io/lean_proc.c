@@ -10,6 +10,7 @@
  * SIGKILL; it then kills the REPL's process group, reaps every descendant that was
  * orphaned onto it (lake's children, say) and exits. When the REPL exits on its own,
  * the keeper kills what is left of the group, reaps and exits with its status. */
+#include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
 #include <fcntl.h>
@@ -601,6 +602,82 @@ char *lean_child_status(int status)
 	if (code > 128 && code < 128 + 65)
 		return xasprintf("killed by signal %d (%s)", code - 128, strsignal(code - 128));
 	return xasprintf("exited with status %d", code);
+}
+
+/* VmRSS of process pid in KiB (/proc/PID/status), or 0. */
+static long rss_kb(long pid)
+{
+	char path[64], line[256];
+	long kb = 0;
+	FILE *f;
+	snprintf(path, sizeof path, "/proc/%ld/status", pid);
+	if (!(f = fopen(path, "re")))
+		return 0;
+	while (fgets(line, sizeof line, f))
+		if (!strncmp(line, "VmRSS:", 6)) {
+			kb = strtol(line + 6, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return kb;
+}
+
+/* Sum of VmRSS over the descendants of pid (each thread's children, from
+ * /proc/PID/task/TID/children), depth-limited; pid itself not counted. */
+static long tree_rss_kb(long pid, int depth)
+{
+	char path[64];
+	long sum = 0;
+	DIR *d;
+	struct dirent *e;
+	if (depth > 16)
+		return 0;
+	snprintf(path, sizeof path, "/proc/%ld/task", pid);
+	if (!(d = opendir(path)))
+		return 0;
+	while ((e = readdir(d))) {
+		char cpath[320];
+		FILE *f;
+		long child;
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(cpath, sizeof cpath, "/proc/%ld/task/%s/children", pid, e->d_name);
+		if (!(f = fopen(cpath, "re")))
+			continue;
+		while (fscanf(f, "%ld", &child) == 1)
+			sum += rss_kb(child) + tree_rss_kb(child, depth + 1);
+		fclose(f);
+	}
+	closedir(d);
+	return sum;
+}
+
+long lean_child_rss_kb(const struct lean_child *c)
+{
+	/* The keeper is a fork of ours without exec: its pages are ours, not Lean's. */
+	return c->pid > 0 ? tree_rss_kb((long)c->pid, 0) : 0;
+}
+
+char *lean_death_reason(const char *status, const char *tail, long memory_mb)
+{
+	int sig = 0;
+	/* src/runtime/object.cpp lean_internal_panic_out_of_memory: "INTERNAL PANIC: out
+	 * of memory", then exit(1); a C++ allocation that fails says std::bad_alloc. */
+	if (tail && (strstr(tail, "out of memory") || strstr(tail, "bad_alloc"))) {
+		if (memory_mb > 0)
+			return xasprintf("Lean ran out of memory (CS_LEAN_MEMORY=%ld MiB, RLIMIT_AS; %s)", memory_mb,
+					 status);
+		return xasprintf("Lean ran out of memory (%s)", status);
+	}
+	/* src/runtime/stack_overflow.cpp: "Stack overflow detected. Aborting." */
+	if (tail && strstr(tail, "Stack overflow"))
+		return xasprintf("Lean overflowed its stack (%s)", status);
+	if (sscanf(status, "killed by signal %d", &sig) == 1 && sig == SIGXCPU)
+		return xasprintf("Lean exceeded its CPU time limit (RLIMIT_CPU; %s)", status);
+	if (sig == SIGKILL)
+		return xasprintf("Lean was %s (the kernel's out-of-memory killer, or RLIMIT_CPU's hard limit)",
+				 status);
+	return xasprintf("Lean %s", status);
 }
 
 char *lean_which(const char *prog)

@@ -81,7 +81,8 @@ enum lean_verdict {
 	LEAN_FAIL,     /* Lean reported an error, or an audit failed */
 	LEAN_TIMEOUT,  /* CS_LEAN_TIMEOUT expired; the process was killed */
 	LEAN_ERROR,    /* the check could not run: the checker could not be started, crashed
-			* twice, broke the protocol or was unreachable (never FAIL) */
+			* twice outside the code's commands, broke the protocol, failed its
+			* canary or was unreachable (never FAIL) */
 };
 const char *lean_verdict_name(enum lean_verdict v);
 /* Verdict of a parsed reply: PASS, SORRY or FAIL. */
@@ -99,6 +100,8 @@ struct lean_pool_config {
 	double timeout;     /* CS_LEAN_TIMEOUT, s, per command (> 0) */
 	long memory_mb;     /* CS_LEAN_MEMORY in MiB (0: no limit) */
 	long max_uses;      /* CS_LEAN_MAX_USES (>= 1) */
+	long max_rss_mb;    /* CS_LEAN_MAX_RSS in MiB: a REPL whose resident memory grew past it
+			     * is retired after its check (0: no limit) */
 	int sandbox;        /* CS_LEAN_SANDBOX: 1 bwrap, 0 none (auto: 1 when bwrap exists) */
 	int axioms;         /* CS_LEAN_AXIOMS: audit what passes (#print axioms, statement type) */
 	int allow_native;   /* CS_ALLOW_NATIVE_DECIDE: the axiom audit admits native_decide's axioms */
@@ -143,8 +146,9 @@ struct lean_check {
 				   * means audited; 0 when CS_LEAN_AXIOMS=0, no theorem was
 				   * named, or the body did not pass */
 	int infra;                /* 1 when the check could not run (verdict ERROR): a fault
-				   * of the checker (not started, crashed twice, protocol
-				   * broken, unreachable), not a verdict on the code */
+				   * of the checker (not started, died outside the code's
+				   * commands, failed a canary, protocol broken, unreachable),
+				   * not a verdict on the code */
 	char *messages_json;      /* the reply's messages as a JSON array, owned */
 	char *why;                /* for SORRY/FAIL/TIMEOUT/ERROR: the first error or the cause;
 				   * ERROR names the checker; owned */
@@ -211,6 +215,12 @@ struct lean_pool_stats {
 	long crashes;    /* processes that died, answered garbage or too much */
 	long timeouts;   /* processes killed for a timeout */
 	long recycled;   /* processes retired after max_uses checks */
+	long retired_memory; /* processes retired for growing past CS_LEAN_MAX_RSS */
+	long code_faults;    /* checks settled FAIL/TIMEOUT after Lean died or hung on the
+			      * code's commands on fresh processes and the slot's canary passed */
+	long canaries;       /* canaries run */
+	long canary_failures;/* canaries that failed too: the checker's fault (ERROR) */
+	long prewarmed;      /* replacement processes started in advance */
 	long evictions;  /* idle processes restarted for another header */
 	int sandboxed;   /* processes run under bwrap */
 };

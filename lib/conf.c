@@ -64,6 +64,7 @@ static const struct cs_conf table[] = {
 	{ "CS_LEAN_JOBS", CS_CONF_INT, NULL, 1, 1024, NULL, 0, "REPL processes (default: the smaller of cores and MemAvailable / CS_LEAN_MEMORY, at least 1); with CS_LEAN_URL, checks in flight per server without #JOBS (default: cores)" },
 	{ "CS_LEAN_TIMEOUT", CS_CONF_NUM, "300", 1e-6, 1e9, NULL, 0, "deadline of one Lean command, s" },
 	{ "CS_LEAN_MEMORY", CS_CONF_INT, "8192", 0, 1L << 30, NULL, 0, "memory limit of one REPL, MiB (0: none)" },
+	{ "CS_LEAN_MAX_RSS", CS_CONF_INT, "0", 0, 1L << 30, NULL, 0, "resident memory (MiB) past which a REPL is restarted after its check (0: no limit)" },
 	{ "CS_LEAN_MAX_USES", CS_CONF_INT, "200", 1, BIG, NULL, 0, "checks before a REPL is restarted" },
 	{ "CS_LEAN_MAX_HEADERS", CS_CONF_INT, "=CS_LEAN_JOBS", 1, 1024, NULL, 0, "distinct headers kept warm" },
 	{ "CS_LEAN_MAX_REPLY", CS_CONF_INT, "268435456", 4096, BIG, NULL, 0, "largest REPL reply, bytes" },

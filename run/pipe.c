@@ -232,6 +232,17 @@ int pipe_failed(const struct pipe *p) { return p->failed; }
 int pipe_deferred(const struct pipe *p) { return p->deferred; }
 int pipe_stopped(const struct pipe *p) { return p->stop; }
 long pipe_cached_answers(const struct pipe *p) { return p->cached; }
+
+json_t *pipe_lean_counts(const struct pipe *p)
+{
+	struct lean_pool_stats st;
+	lean_pool_get_stats(p->pool, &st);
+	return json_pack("{s:{s:I, s:I, s:I, s:I}, s:I, s:I, s:I, s:I}", "restarts", "uses", (json_int_t)st.recycled,
+			 "memory", (json_int_t)st.retired_memory, "crash", (json_int_t)st.crashes, "timeout",
+			 (json_int_t)st.timeouts, "code_faults", (json_int_t)st.code_faults, "canaries",
+			 (json_int_t)st.canaries, "canary_failures", (json_int_t)st.canary_failures,
+			 "started_in_advance", (json_int_t)st.prewarmed);
+}
 int pipe_lean_pending(const struct pipe *p) { return lean_pool_pending(p->pool); }
 int pipe_lean_jobs(const struct pipe *p) { return lean_pool_size(p->pool); }
 

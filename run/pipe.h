@@ -162,6 +162,10 @@ double pipe_worst_case(const struct pipe *p);
 
 /* Answers served from the corpus instead of the network so far. */
 long pipe_cached_answers(const struct pipe *p);
+/* The Lean checker's restarts by cause and its faults, as a JSON object for runs.counts
+ * ("lean": {"restarts": {"uses", "memory", "crash", "timeout"}, "code_faults",
+ * "canaries", "canary_failures", "started_in_advance"}); new reference. */
+json_t *pipe_lean_counts(const struct pipe *p);
 
 /* From a model answer: the Lean code of its last ```lean4 block with the model's
  * own imports and options dropped (the problem's header is used instead), and the

@@ -271,6 +271,7 @@ int sched_run(sqlite3 *db, const struct sched_opts *o)
 			json_object_set_new(c, "spent", json_real(pipe_spent(s.p)));
 			json_object_set_new(c, "budget_reached", json_boolean(pipe_budget_out(s.p)));
 		}
+		json_object_set_new(c, "lean", pipe_lean_counts(s.p));
 		*o->counts = json_dumps(c, JSON_COMPACT | JSON_SORT_KEYS);
 		json_decref(c);
 	}

@@ -248,8 +248,10 @@ int main(int argc, char **argv)
 		struct lean_pool_stats st;
 		lean_pool_get_stats(pool, &st);
 		info("pool: %ld starts, %ld imports, %ld checks, %ld crashes, %ld timeouts, %ld recycled, "
-		     "%ld evictions%s", st.starts, st.imports, st.checks, st.crashes, st.timeouts, st.recycled,
-		     st.evictions, st.sandboxed ? ", sandboxed" : "");
+		     "%ld retired for memory, %ld evictions, %ld started in advance, %ld canaries (%ld failed), "
+		     "%ld code faults%s", st.starts, st.imports, st.checks, st.crashes, st.timeouts, st.recycled,
+		     st.retired_memory, st.evictions, st.prewarmed, st.canaries, st.canary_failures, st.code_faults,
+		     st.sandboxed ? ", sandboxed" : "");
 	}
 	jsonl_close(&r);
 	lean_pool_free(pool);

@@ -51,6 +51,12 @@ What a command yields is decided by its text:
                               (a proof that fits as a lemma but not where it is spliced)
   `-- double: hang`           never answers
   `-- double: crash`          exits with status 3 without answering
+  `-- double: oom`            prints Lean's "INTERNAL PANIC: out of memory" on stderr and
+                              exits with status 1 (src/runtime/object.cpp), as Lean does
+                              when RLIMIT_AS (CS_LEAN_MEMORY) stops an allocation
+  `-- double: signal N`       kills itself with signal N (9: the OOM killer, 24: SIGXCPU)
+  `-- double: grow MB`        keeps MB more megabytes resident for the rest of its life
+                              (a REPL that grows), then checks as usual
   `-- double: garbage`        prints a line that is not JSON
   `-- double: big`            answers an info message of --big-mb MB (default 50)
   `-- double: escape PATH PORT`  tries to create PATH and to connect to
@@ -77,6 +83,13 @@ CS_DOUBLE_IMPORT_DELAY=2):
   --count-file FILE                 count the checks of all processes sharing FILE
                                     instead (so that a crash, which ends a process,
                                     does not restart the count)
+  --crash-rate P, --seed S          each command but the version query crashes the
+                                    process with probability P (random.Random of S and
+                                    the command's number: over --count-file FILE.all
+                                    when given, else per process and pid)
+  --crash-on RE, --hang-on RE       a command whose text matches the regular expression
+                                    RE (re.search) crashes / never answers, every time
+                                    (a proof that kills Lean)
   --transcript FILE.in              answer each command with the reply a real Lean
                                     gave in FILE.expected.out (matched by command text)
   --pid-dir DIR                     create DIR/<pid> at start (tests count processes)
@@ -122,6 +135,10 @@ def parse_args(argv):
     ap.add_argument("--count-file", default=opt("count-file", None))
     ap.add_argument("--crash-every", type=int, default=opt("crash-every", 0, int))
     ap.add_argument("--hang-every", type=int, default=opt("hang-every", 0, int))
+    ap.add_argument("--crash-rate", type=float, default=opt("crash-rate", 0.0, float))
+    ap.add_argument("--seed", default=opt("seed", "0"))
+    ap.add_argument("--crash-on", default=opt("crash-on", None))
+    ap.add_argument("--hang-on", default=opt("hang-on", None))
     ap.add_argument("--transcript", default=opt("transcript", None))
     ap.add_argument("--pid-dir", default=opt("pid-dir", None))
     ap.add_argument("--log", default=opt("log", None))
@@ -364,6 +381,8 @@ class Repl:
         self.imports = []        # did the environment import anything
         self.nstates = 0
         self.nchecks = 0
+        self.ncmds = 0
+        self.held = []           # what `grow` keeps resident
         self.transcript = load_transcript(a.transcript) if a.transcript else None
 
     def new_env(self, text, imported):
@@ -382,6 +401,28 @@ class Repl:
         if "pickleTo" in req or "unpickleEnvFrom" in req or "unpickleProofStateFrom" in req:
             return {"message": "coldstart-test-double: pickling is not supported"}
         return {"message": "Could not parse as a valid JSON command"}
+
+    def schedule(self, text):
+        """The fault schedules that do not depend on what the command is."""
+        a = self.a
+        if a.crash_rate > 0:
+            import random
+            if a.count_file:
+                n, key = shared_count(a.count_file + ".all"), "%s:%d"
+            else:
+                self.ncmds += 1
+                n, key = self.ncmds, "%s:%d:" + str(os.getpid())
+            if random.Random(key % (a.seed, n)).random() < a.crash_rate:
+                sys.stderr.write("coldstart-test-double: crashing at random (command %d)\n" % n)
+                sys.stderr.flush()
+                os._exit(3)
+        if a.crash_on and re.search(a.crash_on, text):
+            sys.stderr.write("coldstart-test-double: crashing on this code (--crash-on)\n")
+            sys.stderr.flush()
+            os._exit(3)
+        if a.hang_on and re.search(a.hang_on, text):
+            while True:
+                time.sleep(3600)
 
     def tactic(self, req):
         if self.transcript is not None:
@@ -404,6 +445,8 @@ class Repl:
         if env is not None and (not isinstance(env, int) or env < 0 or env >= len(self.envs)):
             return {"message": "Unknown environment."}
         base = self.envs[env] if env is not None else ""
+        if text.strip() != "#eval Lean.versionString":
+            self.schedule(text)
         if text.strip() == "#eval Lean.versionString":
             if self.a.version_refused:
                 return {"messages": [msg("error", 1, 6, 1, 24, "unknown identifier 'Lean.versionString'")],
@@ -458,6 +501,19 @@ class Repl:
                 time.sleep(3600)
         if "garbage" in kinds:
             return "garbage"
+        if "oom" in kinds:
+            # src/runtime/object.cpp lean_internal_panic_out_of_memory
+            sys.stderr.write("INTERNAL PANIC: out of memory\n")
+            sys.stderr.flush()
+            os._exit(1)
+        for kind, arg, _ in marks:
+            if kind == "signal":
+                os.kill(os.getpid(), int(arg.split()[0]))
+                time.sleep(10)
+            elif kind == "grow":
+                self.held.append(bytearray(int(arg.split()[0]) * 1024 * 1024))
+                for i in range(0, len(self.held[-1]), 4096):
+                    self.held[-1][i] = 1
         time.sleep(self.a.check_delay)
         messages, sorries = [], []
         for kind, arg, off in marks:

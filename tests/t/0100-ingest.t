@@ -35,7 +35,7 @@ test_expect_success 'schema: versioned, WAL, foreign keys declared, views' '
 	for t in runs problems attempts verifications sketches subgoals proofs corpus; do
 		test_eq "$(sql "SELECT count(*) FROM sqlite_master WHERE type = '\''table'\'' AND name = '\''$t'\''")" 1 || exit 1
 	done &&
-	for v in v_progress v_problem_status v_corpus_summary v_cost; do
+	for v in v_progress v_problem_status v_corpus_summary v_cost v_run_lean; do
 		sql "SELECT * FROM $v LIMIT 1" >/dev/null || exit 1
 	done &&
 	test_eq "$(sql "SELECT problems FROM v_progress WHERE depth = 0 AND status = '\''new'\''")" 488

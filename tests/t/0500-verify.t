@@ -76,7 +76,7 @@ test_expect_success 'real Lean replies (transcript mode) are judged right' '
 test_expect_success 'a command the REPL refuses is an error of the checker, not a failure of the code' '
 	test_eq "$(verdict 2 out1)" error &&
 	test_grep "\"id\":2,.*\"why\":\"the REPL (CS_LEAN_REPL=python3 [^\"]*) refused our command (coldstart-test-double: no reply in the transcript" out1 &&
-	test_grep "\"id\":2,.*crashed once before" out1 &&
+	test_grep "\"id\":2,.*crashed 2 times before" out1 &&
 	test_eq "$(verdict 1 out2)" error
 '
 

@@ -24,10 +24,10 @@ test_expect_success 'no zombie while running: dead REPLs are reaped at once' '
 	rec 1 "theorem t1 : True := by -- double: crash\n  trivial" >&9 &&
 	rec 2 "theorem t2 : True := by -- double: hang\n  trivial" >&9 &&
 	wait_for "grep -q \"theorem t2\" double.log" &&
-	test_eq "$(verdict 1 out)" error &&
+	test_eq "$(verdict 1 out)" fail &&
 	test_eq "$(ps -o stat= --ppid $pid | grep -c Z)" 0 &&
 	for k in $(pgrep -P $pid); do test_eq "$(ps -o stat= --ppid $k | grep -c Z)" 0 || return 1; done &&
-	test_eq "$(starts)" 3 &&
+	test_eq "$(starts)" 5 &&
 	test_eq "$(alive)" 1 &&
 	exec 9>&- && kill $pid && { wait $pid; true; } &&
 	no_leftovers

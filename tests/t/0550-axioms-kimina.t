@@ -98,12 +98,14 @@ test_expect_success 'kimina-lean-server backend: same verdicts, positions in bod
 	  rec 4 "theorem t4 : True := by -- double: hang\n  trivial"
 	  rec 5 "theorem t5 : True := by -- double: crash\n  trivial"; } > in &&
 	CS_LEAN_URL=$KURL CS_LEAN_TIMEOUT=5 \
-		test_exit 1 cs-verify in > out &&
+		cs-verify in > out &&
 	test_eq "$(verdict 1 out)" pass &&
 	test_eq "$(verdict 2 out)" sorry &&
 	test_eq "$(verdict 3 out)" fail &&
 	test_eq "$(verdict 4 out)" timeout &&
-	test_eq "$(verdict 5 out)" error &&
+	test_eq "$(verdict 5 out)" fail &&
+	test_grep "\"id\":5,.*\"why\":\"Lean died on the code 4 times, while the server then passed a canary.*Lean REPL process crashed" out &&
+	test_eq "$(grep -c "\"kimina\": true, .*example : True := trivial" kimina.log)" 1 &&
 	test_eq "$(field 1 checker out)" kimina &&
 	test_eq "$(field 1 version out)" "coldstart-test-double 0" &&
 	test_grep "\"id\":2,.*\"sorries\":\[{\"line\":2,\"col\":2," out &&

@@ -79,7 +79,7 @@ test_expect_success 'a REPL command that does not exist: verdict error naming th
 	CS_LEAN_REPL=/nonexistent/repl test_exit 1 cs-verify in > out 2> err &&
 	test_eq "$(verdict 1 out)" error &&
 	test_eq "$(verdict 2 out)" error &&
-	test_grep "\"id\":1,.*\"why\":\"the REPL (CS_LEAN_REPL=/nonexistent/repl) [^\"]* during the version query (exited with status 127: the command was not found or could not be run); its stderr ends: [^\"]*/nonexistent/repl: not found; it had crashed once before" out &&
+	test_grep "\"id\":1,.*\"why\":\"the REPL (CS_LEAN_REPL=/nonexistent/repl) [^\"]* during the version query (exited with status 127: the command was not found or could not be run); its stderr ends: [^\"]*/nonexistent/repl: not found; it had crashed 2 times before" out &&
 	test_no_grep "\"verdict\":\"fail\"" out
 '
 

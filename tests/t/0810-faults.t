@@ -25,6 +25,9 @@ test_when_finished umount_all
 # 20% of the requests of both endpoints fail (429, 500, 503, a truncated or non-JSON
 # answer, a stall past CS_LLM_TIMEOUT); every 7th Lean check crashes its REPL and every
 # 23rd hangs past CS_LEAN_TIMEOUT (counted over all REPL processes: a crash ends one).
+# Since issue 23 a crash or a hang that does not follow the code (these do not: the
+# count is shared) costs a restart and the check goes on, no verdict: the timeouts are
+# counted in v_run_lean (restarts_timeout), not as timeout verdicts.
 # CS_SAMPLES=4: a lemma whose every check hangs is marked unproved like one whose proofs
 # fail (a Lean timeout is taken as the proof's), and the corpus would lose its theorem;
 # with 2 samples and seed 8, a lemma of algebra_2varlineareq_xpeeq7_2xpeeq3_eeq11_xeqn4 is lost so (see the report of issue 7).
@@ -53,7 +56,7 @@ test_expect_success 'flaky endpoints, a crashing and hanging Lean: all 5 corpus 
 		test "$(jget st "r[\"faults\"].get(\"$f\", 0)")" -gt 0 || { echo "no $f fault"; cat st; exit 1; }
 	done &&
 	test_grep "crashing as asked" err &&
-	test "$(sql "SELECT count(*) FROM verifications WHERE verdict = '\''timeout'\''")" -gt 0 &&
+	test "$(sql "SELECT sum(restarts_timeout) FROM v_run_lean")" -gt 0 &&
 	test "$(cat checks)" -ge 46
 '
 stop_double
