@@ -1,5 +1,7 @@
-/* lean_internal.h: what lean_pool.c, lean_proc.c and lean_kimina.c share.
- * Not for callers: they use lean_repl.h. */
+/* lean_internal.h: what lean_pool.c, lean_job.c, lean_proc.c and lean_kimina.c
+ * share. Not for callers: they use lean_repl.h. The files call down only: lean_pool.c
+ * (the REPL processes and the dispatch) uses lean_kimina.c, lean_proc.c and lean_job.c;
+ * lean_kimina.c uses lean_job.c; lean_job.c and lean_proc.c use neither. */
 #ifndef LEAN_INTERNAL_H
 #define LEAN_INTERNAL_H
 
@@ -107,6 +109,41 @@ struct lean_job {
  * malloc'd. memory_mb: CS_LEAN_MEMORY (0: none). */
 char *lean_death_reason(const char *status, const char *stderr_tail, long memory_mb);
 
+#define LEAN_VERSION_CMD "#eval Lean.versionString"
+#define LEAN_DOUBLE_PREFIX "coldstart-test-double" /* the version the test doubles answer */
+
+/* The pool both backends hand their verdicts to (lean_job.c: lean_pool_finish). A
+ * process of the local pool (struct proc) is lean_pool.c's alone. */
+struct proc;
+struct done {
+	struct done *next;
+	struct lean_check *c;
+};
+
+struct lean_pool {
+	struct lean_pool_config cfg;    /* strings owned */
+	char *bwrap;                    /* bwrap path when sandboxed */
+	char *scratch;                  /* sandbox scratch root (one directory per slot below) */
+	long cpu_seconds;
+	struct proc *procs;
+	int nprocs;
+	struct lean_job *queue, **queue_tail;
+	struct done *done, **done_tail;
+	int outstanding;                /* submitted, not yet handed out */
+	long seq;
+	char *version;
+	int version_known, real_lean;
+	char *checker;                  /* lean_pool_checker */
+	struct lean_toolchain toolchain;/* read from CS_LEAN_DIR at lean_pool_new */
+	unsigned char salt[16];         /* of expected-declaration names */
+	struct lean_kimina *kimina;
+	struct lean_pool_stats stats;
+};
+
+/* s cut to max bytes at a UTF-8 boundary, with " …" when cut; malloc'd (lean_job.c). */
+char *lean_excerpt(const char *s, size_t max);
+
+/* The job-level functions of both backends (lean_job.c). */
 /* The audit commands of j, run in the environment after its body: "example : type_of%
  * @EXPECTED := @THEOREM" (only with a statement) on line 1, "#print axioms THEOREM"
  * on the last line. malloc'd. */

@@ -55,8 +55,6 @@
 #include "lean_text.h"
 
 #define ERR_TAIL 4096           /* bytes of a REPL's stderr kept for diagnostics */
-#define VERSION_CMD "#eval Lean.versionString"
-#define DOUBLE_PREFIX "coldstart-test-double"
 
 enum phase { PH_IDLE, PH_VERSION, PH_HEADER, PH_EXPECTED, PH_BODY, PH_AUDIT, PH_CANARY };
 static const char *const phase_name[] = { "idle", "version query", "header import",
@@ -86,42 +84,6 @@ struct proc {
 	double deadline;
 	int version_asked;
 };
-
-struct done {
-	struct done *next;
-	struct lean_check *c;
-};
-
-struct lean_pool {
-	struct lean_pool_config cfg;    /* strings owned */
-	char *bwrap;                    /* bwrap path when sandboxed */
-	char *scratch;                  /* sandbox scratch root (one directory per slot below) */
-	long cpu_seconds;
-	struct proc *procs;
-	int nprocs;
-	struct lean_job *queue, **queue_tail;
-	struct done *done, **done_tail;
-	int outstanding;                /* submitted, not yet handed out */
-	long seq;
-	char *version;
-	int version_known, real_lean;
-	char *checker;                  /* lean_pool_checker */
-	struct lean_toolchain toolchain;/* read from CS_LEAN_DIR at lean_pool_new */
-	unsigned char salt[16];         /* of expected-declaration names */
-	struct lean_kimina *kimina;
-	struct lean_pool_stats stats;
-};
-
-/* s cut to max bytes at a UTF-8 boundary, with " …" when cut; malloc'd. */
-static char *excerpt(const char *s, size_t max)
-{
-	size_t n = strlen(s);
-	if (n <= max)
-		return xstrdup(s);
-	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
-		max--;
-	return xasprintf("%.*s …", (int)max, s);
-}
 
 /* ---- configuration ---- */
 
@@ -303,7 +265,7 @@ struct lean_pool *lean_pool_new(const struct lean_pool_config *cfg)
 		goto fail;
 	}
 	{
-		char *cmd = excerpt(p->cfg.repl_cmd, 80);
+		char *cmd = lean_excerpt(p->cfg.repl_cmd, 80);
 		p->checker = xasprintf("the REPL (CS_LEAN_REPL=%s)", cmd);
 		free(cmd);
 	}
@@ -351,25 +313,6 @@ fail:
 	return NULL;
 }
 
-const char *lean_pool_checker(const struct lean_pool *p)
-{
-	return p->checker;
-}
-
-void lean_job_free(struct lean_job *j)
-{
-	if (!j)
-		return;
-	free(j->header);
-	free(j->body);
-	free(j->theorem);
-	free(j->expected);
-	free(j->expected_name);
-	free(j->first_crash);
-	free(j->code_why);
-	free(j);
-}
-
 /* ---- the audits ---- */
 
 /* The statement's own declaration under a fresh name, to be elaborated in the header's
@@ -413,148 +356,6 @@ static int make_expected(const struct lean_pool *p, struct lean_job *j, const ch
 	return 0;
 }
 
-/* The audit reads its own answer only, in a scope the answer cannot shape: the
- * REPL runs the audit in the command state the body left (its `open`s included),
- * so both names are resolved from the root (`_root_.`, src/Lean/ResolveName.lean
- * resolveGlobalName: `_root_` drops every namespace and `open`), and the axioms
- * are printed under pp.fullNames and pp.privateNames: newer Leans print them with
- * MessageData.ofConstName, which follows the user's pp.fullNames and would
- * shorten a name an `open` reaches (src/Lean/Message.lean ofConstName). The one
- * message `#print axioms` gives is positioned at its `#print` token (withRef tk,
- * src/Lean/Elab/Print.lean elabPrintAxioms): line LINE, column AUDIT_COL. */
-#define AUDIT_PRINT "set_option pp.fullNames true in set_option pp.privateNames true in "
-
-static char *root_name(const char *name)
-{
-	return strncmp(name, "_root_.", 7) ? xasprintf("_root_.%s", name) : xstrdup(name);
-}
-
-char *lean_audit_cmd(const struct lean_job *j)
-{
-	/* type_of% (src/Lean/Parser/Term.lean `typeOf`, elaborated by `elabTypeOf` in
-	 * src/Lean/Elab/BuiltinNotation.lean) is the inferred type of its argument; the
-	 * example then elaborates @THEOREM against it, which fails with "type mismatch"
-	 * unless the two types are definitionally equal (isDefEq). */
-	char *thm = root_name(j->theorem), *out;
-	if (j->expected)
-		out = xasprintf("example : type_of%% @_root_.%s := @%s\n" AUDIT_PRINT "#print axioms %s",
-				j->expected_name, thm, thm);
-	else
-		out = xasprintf(AUDIT_PRINT "#print axioms %s", thm);
-	free(thm);
-	return out;
-}
-
-/* The first error of r as "L:C: data" (data cut), or NULL. */
-static char *first_error(const struct lean_reply *r)
-{
-	for (size_t i = 0; i < r->nmsg; i++)
-		if (!strcmp(r->msgs[i].severity, "error")) {
-			char *d = excerpt(r->msgs[i].data, 2000), *w;
-			w = xasprintf("%d:%d: %s", r->msgs[i].line, r->msgs[i].col, d);
-			free(d);
-			return w;
-		}
-	return NULL;
-}
-
-/* "L:C: severity: data" of message m, cut. */
-static char *message_text(const struct lean_message *m)
-{
-	char *d = excerpt(m->data, 500), *w;
-	w = xasprintf("%d:%d: %s: %s", m->line, m->col, m->severity, d);
-	free(d);
-	return w;
-}
-
-int lean_audit_judge(const struct lean_pool *p, const struct lean_job *j, struct lean_reply *r, char **why)
-{
-	struct lean_reply type = { 0 }, ax = { 0 };
-	char *twhy = NULL, *awhy = NULL, *err;
-	int print_line = j->expected ? 2 : 1;
-	type.env = type.proof_state = ax.env = ax.proof_state = -1;
-	*why = NULL;
-	if (j->expected) {
-		/* the example elaborates silently when the types agree: any message fails */
-		lean_reply_move_lines(r, 1, 1, 0, &type);
-		for (size_t i = 0; i < type.nmsg && !twhy; i++)
-			if (!strcmp(type.msgs[i].severity, "error")) {
-				err = excerpt(type.msgs[i].data, 2000);
-				twhy = xasprintf("type check: %s does not prove the problem's statement: %s",
-						 j->theorem, err);
-				free(err);
-			}
-		if (!twhy && type.nmsg) {
-			err = message_text(&type.msgs[0]);
-			twhy = xasprintf("type check of %s: unexpected message in the audit command: %s", j->theorem, err);
-			free(err);
-		}
-		lean_reply_release(&type);
-	}
-	lean_reply_move_lines(r, print_line, print_line, 0, &ax);
-	if (r->error) {
-		awhy = xasprintf("axiom audit of %s: REPL: %s", j->theorem, r->error);
-	} else if (r->nmsg) {
-		/* a message on no line of ours: not the audit's answer */
-		err = message_text(&r->msgs[0]);
-		awhy = xasprintf("axiom audit of %s: unexpected message in the audit command: %s", j->theorem, err);
-		free(err);
-	} else if (lean_reply_axioms_ok(&ax, j->theorem, p->cfg.allow_native, j->body, print_line,
-					(int)strlen(AUDIT_PRINT), &awhy) == 0) {
-		free(awhy);
-		awhy = NULL;
-	}
-	lean_reply_release(&ax);
-	lean_reply_release(r);
-	if (!twhy && !awhy)
-		return 0;
-	*why = twhy && awhy ? xasprintf("%s; %s", twhy, awhy) : xstrdup(twhy ? twhy : awhy);
-	free(twhy);
-	free(awhy);
-	return -1;
-}
-
-char *lean_expected_why(const struct lean_job *j, const struct lean_reply *r)
-{
-	char *e = first_error(r), *w;
-	(void)j;
-	w = xasprintf("type check: the problem's statement does not elaborate in the header's "
-		      "environment: %s", e ? e : (r->error ? r->error : "?"));
-	free(e);
-	return w;
-}
-
-/* Lean's answers when an import cannot be loaded (src/Lean/Util/Path.lean
- * findOLean, src/Lean/Environment.lean importModules): the Lean project lacks what
- * the header needs, which says nothing about the code. */
-static const char *const import_failures[] = {
-	"unknown module prefix", "unknown package", "object file", "failed to read file",
-};
-
-enum lean_verdict lean_header_judge(const struct lean_pool *p, const struct lean_reply *r, char **why)
-{
-	char *e;
-	*why = NULL;
-	if (r->error) {
-		*why = xasprintf("%s could not import the header: REPL: %s", p->checker, r->error);
-		return LEAN_ERROR;
-	}
-	if (lean_reply_verdict(r) != LEAN_FAIL)
-		return LEAN_PASS;
-	e = first_error(r);
-	for (size_t i = 0; e && i < CS_ARRAY_SIZE(import_failures); i++)
-		if (strstr(e, import_failures[i])) {
-			*why = xasprintf("%s could not import the header (is it the Lean project the "
-					 "problems need? CS_LEAN_DIR=%s): %s",
-					 p->checker, p->cfg.lean_dir ? p->cfg.lean_dir : "(unset)", e);
-			free(e);
-			return LEAN_ERROR;
-		}
-	*why = xasprintf("header: %s", e ? e : "error");
-	free(e);
-	return LEAN_FAIL;
-}
-
 /* ---- jobs ---- */
 
 int lean_pool_submit(struct lean_pool *p, const struct lean_request *rq, void *udata)
@@ -583,61 +384,6 @@ int lean_pool_submit(struct lean_pool *p, const struct lean_request *rq, void *u
 	p->queue_tail = &j->next;
 	p->outstanding++;
 	return 0;
-}
-
-void lean_pool_retry(struct lean_pool *p, struct lean_job *j)
-{
-	j->next = p->queue;
-	p->queue = j;
-	if (p->queue_tail == &p->queue)
-		p->queue_tail = &j->next;
-}
-
-void lean_pool_set_version(struct lean_pool *p, const char *version)
-{
-	if (p->version_known)
-		return; /* the first answer wins */
-	p->version_known = 1;
-	p->version = xstrdup_or_null(version);
-	p->real_lean = lean_is_lean_version(version);
-	if (!p->real_lean && !(version && !strncmp(version, DOUBLE_PREFIX, strlen(DOUBLE_PREFIX)))) {
-		char *said = version ? excerpt(version, 200) : NULL;
-		warning("%s did not answer `%s` with a Lean version (it said %s%s%s): its checks are "
-			"recorded as not Lean (real_lean 0)", p->checker, VERSION_CMD, said ? "\"" : "",
-			said ? said : "nothing understood", said ? "\"" : "");
-		free(said);
-	}
-}
-
-void lean_pool_finish(struct lean_pool *p, struct lean_job *j, enum lean_verdict v,
-		      struct lean_reply *reply, char *why)
-{
-	struct lean_check *c = xcalloc(1, sizeof *c);
-	struct done *d = xcalloc(1, sizeof *d);
-	c->udata = j->udata;
-	c->verdict = v;
-	if (reply) {
-		c->reply = *reply;
-		memset(reply, 0, sizeof *reply);
-		reply->env = reply->proof_state = -1;
-	} else {
-		c->reply.env = c->reply.proof_state = -1;
-	}
-	c->checker = xstrdup(p->kimina ? "kimina" : "repl");
-	c->server = xstrdup_or_null(j->server);
-	c->audited = j->audited;
-	c->infra = v == LEAN_ERROR;
-	c->version = xstrdup_or_null(p->version);
-	c->real_lean = p->real_lean;
-	c->messages_json = lean_reply_messages_json(&c->reply, (size_t)p->cfg.max_msg);
-	c->why = why ? lean_utf8_clean(why, strlen(why)) : NULL; /* a cut excerpt stays valid UTF-8 */
-	free(why);
-	c->elapsed = j->t0 > 0 ? cs_now() - j->t0 : 0;
-	d->c = c;
-	*p->done_tail = d;
-	p->done_tail = &d->next;
-	p->stats.checks++;
-	lean_job_free(j);
 }
 
 struct lean_check *lean_pool_next(struct lean_pool *p)
@@ -983,7 +729,7 @@ static void proc_advance(struct lean_pool *p, struct proc *pr)
 	const char *header = j ? j->header : pr->key;
 	if (!p->version_known && !pr->version_asked) {
 		pr->version_asked = 1;
-		proc_send(p, pr, PH_VERSION, VERSION_CMD, -1);
+		proc_send(p, pr, PH_VERSION, LEAN_VERSION_CMD, -1);
 		return;
 	}
 	if (!header) {
@@ -1196,7 +942,7 @@ static void on_reply(struct lean_pool *p, struct proc *pr, const char *buf, size
 	 * the protocol is broken, which says nothing about the code. The version query
 	 * and the header judge their own refusals. */
 	if (r.error && pr->phase != PH_VERSION && pr->phase != PH_HEADER) {
-		char *e = excerpt(r.error, 300);
+		char *e = lean_excerpt(r.error, 300);
 		char *cause = xasprintf("refused our command (%s)", e);
 		free(e);
 		lean_reply_release(&r);
