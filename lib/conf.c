@@ -54,6 +54,7 @@ static const struct cs_conf table[] = {
 	/* Lean */
 	{ "CS_LEAN_REPL", CS_CONF_STR, NULL, 0, 0, NULL, 0, "command running the leanprover-community/repl (/bin/sh -c, in CS_LEAN_DIR)" },
 	{ "CS_LEAN_DIR", CS_CONF_STR, NULL, 0, 0, NULL, 0, "the Lean project (working directory of the REPL)" },
+	{ "CS_LEAN_EXPECTED_VERSION", CS_CONF_STR, "4.9.0-rc2", 0, 0, NULL, 0, "the Lean version the prover was trained with (doctor warns when the checker's differs; coldstart setup-lean prints it)" },
 	{ "CS_LEAN_URL", CS_CONF_URL, NULL, 0, 0, NULL, 0, "a kimina-lean-server instead of local REPLs" },
 	{ "CS_LEAN_API_KEY", CS_CONF_SECRET, NULL, 0, 0, NULL, 0, "kimina-lean-server API key" },
 	{ "CS_LEAN_JOBS", CS_CONF_INT, NULL, 1, 1024, NULL, 0, "REPL processes (default: the smaller of cores and MemAvailable / CS_LEAN_MEMORY, at least 1; cores for CS_LEAN_URL)" },
