@@ -79,7 +79,8 @@ static const struct cs_conf table[] = {
 	{ "CS_SSHLOGINFILE", CS_CONF_STR, NULL, 0, 0, NULL, 0, "GNU parallel --sshloginfile: spread the stages over hosts" },
 	{ "CS_MAX_ROUNDS", CS_CONF_INT, "1000", 1, 1e9, NULL, 0, "most passes of a run in rounds (CS_WORKERS > 1)" },
 	{ "CS_DOCTOR_TIMEOUT", CS_CONF_NUM, "60", 1e-3, 86400, NULL, 0, "how long doctor waits for each check, s" },
-	{ "CS_QUIET", CS_CONF_FLAG, NULL, 0, 0, NULL, 0, "no progress lines" },
+	{ "CS_QUIET", CS_CONF_FLAG, NULL, 0, 0, NULL, 0, "no live line on a terminal, no summary" },
+	{ "CS_PROGRESS_EVERY", CS_CONF_NUM, "600", 0, 1e9, NULL, 0, "seconds between the progress lines a run logs off a terminal (cron, systemd, nohup); 0: none" },
 	{ "CS_VERBOSE", CS_CONF_FLAG, NULL, 0, 0, NULL, 0, "more messages on stderr" },
 	/* set by coldstart for its own programs */
 	{ "CS_RUN_ID", CS_CONF_INT, "0", 0, BIG, NULL, 1, "the run records belong to" },

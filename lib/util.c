@@ -68,11 +68,40 @@ void cs_init(const char *argv0)
 		cs_verbose = 1;
 }
 
+/* The last error() or die() message (a stopped run records it as its cause) and
+ * the live line now on the terminal (messages clear it first and draw it again). */
+static char last_error[4096];
+static char *live;
+
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
 	char msg[4096];
 	vsnprintf(msg, sizeof msg, fmt, ap);
+	if (!*prefix)
+		snprintf(last_error, sizeof last_error, "%s", msg);
+	if (live)
+		fputs("\r\033[K", stderr);
 	fprintf(stderr, "%s: %s%s\n", cs_progname, prefix, msg);
+	if (live)
+		fputs(live, stderr);
+}
+
+const char *cs_last_error(void)
+{
+	return *last_error ? last_error : NULL;
+}
+
+void cs_live_line(const char *text)
+{
+	if (live)
+		fputs("\r\033[K", stderr);
+	free(live);
+	live = NULL;
+	if (text) {
+		live = xstrdup(text);
+		fputs(live, stderr);
+	}
+	fflush(stderr);
 }
 
 void die(int code, const char *fmt, ...)

@@ -32,11 +32,13 @@ static const char usage[] =
 	"  split, goal       split, goal\n"
 	"Loading the same problem twice adds nothing. Refused records are named\n"
 	"(file:line) and recorded in the corpus (coldstart status counts them).\n"
+	"Takes the run lock (CS_DB.lock) as run and retry do: exit 3 while a run holds it.\n"
 	"  -q                  no summary on stderr\n"
 	"  -s SOURCE           name recorded as the problems' source (default: the file)\n"
 	"  -f, --field NAME=KEY  read field NAME (name, informal, header,\n"
 	"                      formal_statement, split, goal, source_key) from KEY\n"
-	"Exit: 0 all loaded, 1 some records bad, 2 usage, 3 configuration, 4 I/O.\n";
+	"Exit: 0 all loaded, 1 some records bad, 2 usage, 3 configuration or a run\n"
+	"holds the lock, 4 I/O.\n";
 
 #define DEFAULT_HEADER \
 	"import Mathlib\nimport Aesop\n\nset_option maxHeartbeats 400000\n\nopen BigOperators Real Nat Topology Rat\n\n"
@@ -396,6 +398,10 @@ int main(int argc, char **argv)
 		}
 	}
 	g.default_header = cs_conf_str("CS_DEFAULT_HEADER") ? cs_conf_str("CS_DEFAULT_HEADER") : DEFAULT_HEADER;
+	/* the run lock, as run and retry take it: no run is reading what this adds
+	 * (the driver's own lock, CS_LOCK_FD, is this one) */
+	if (cs_lock_corpus(db_path(), &code) < 0)
+		return code;
 	if (!(g.db = db_open(db_path(), 0, &code)))
 		return code;
 	if (db_begin(g.db) || (g.refusals = db_refusals_any(g.db)) < 0)
