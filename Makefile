@@ -62,7 +62,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,build/san/tests/%.t,$(UNIT_SRC))
 
 # One man page per program, made from its --help (scripts/mkman.sh).
 MANPAGES := $(patsubst bin/%,build/man/%.1,$(PROGS)) build/man/coldstart.1 build/man/cs-setup-lean.1
-EXAMPLES := scripts/coldstart.cron scripts/coldstart.service scripts/coldstart.timer scripts/coldstart.env
+EXAMPLES := scripts/coldstart.cron scripts/coldstart.service scripts/coldstart.timer scripts/coldstart.env scripts/coldstart.logrotate scripts/coldstart-notify@.service
 
 all: $(PROGS) bin/coldstart bin/cs-setup-lean $(MANPAGES)
 

@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <sys/ioctl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -93,12 +94,18 @@ const char *cs_last_error(void)
 
 void cs_live_line(const char *text)
 {
-	if (live)
-		fputs("\r\033[K", stderr);
+	struct winsize ws;
+	fputs("\r\033[K", stderr);
 	free(live);
 	live = NULL;
 	if (text) {
-		live = xstrdup(text);
+		/* one row of the terminal: a line that wraps could not be drawn over */
+		size_t cols = ioctl(2, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1 ? ws.ws_col - 1u : 79, n = 0;
+		const char *p = text;
+		for (; *p; p++)
+			if (((unsigned char)*p & 0xc0) != 0x80 && n++ == cols)
+				break;
+		live = xstrndup(text, (size_t)(p - text));
 		fputs(live, stderr);
 	}
 	fflush(stderr);

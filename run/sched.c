@@ -51,6 +51,7 @@ struct sched {
 	struct db_totals first, totals;
 	double totals_at, every, logged;
 	int tty, have_totals;
+	long nlogged;
 };
 
 static long flight_find(const struct sched *s, long long pid)
@@ -226,11 +227,11 @@ static void spend(const struct sched *s, struct sbuf *sb)
 
 /* The corpus's totals (read at most every 2 s) and, from the original problems this
  * run settled, its rate and the time the open ones would take at that rate. */
-static void standing(struct sched *s, struct sbuf *sb, double now)
+static void standing(struct sched *s, struct sbuf *sb, double now, int final)
 {
 	long long settled, all;
 	double rate;
-	if (!s->have_totals || now - s->totals_at >= 2) {
+	if (!s->have_totals || now - s->totals_at >= 2 || final) {
 		if (db_totals(s->db, &s->totals) == 0) {
 			if (!s->have_totals)
 				s->first = s->totals;
@@ -243,22 +244,27 @@ static void standing(struct sched *s, struct sbuf *sb, double now)
 	all = s->totals.proved + s->totals.failed + s->totals.open;
 	settled = s->totals.proved + s->totals.failed - s->first.proved - s->first.failed;
 	rate = now > s->t0 ? (double)settled / (now - s->t0) : 0;
-	sbuf_addf(sb, "%lld problems: %lld proved, %lld failed, %lld pending; corpus %lld rows (+%lld); ", all,
-		  s->totals.proved, s->totals.failed, s->totals.open, s->totals.corpus,
-		  s->totals.corpus - s->first.corpus);
+	if (s->tty) /* one terminal row: the totals and the ETA first */
+		sbuf_addf(sb, "%lld/%lld done (%lld failed), corpus %lld (+%lld), ", s->totals.proved + s->totals.failed,
+			  all, s->totals.failed, s->totals.corpus, s->totals.corpus - s->first.corpus);
+	else
+		sbuf_addf(sb, "%lld problems: %lld proved, %lld failed, %lld pending; corpus %lld rows (+%lld); ", all,
+			  s->totals.proved, s->totals.failed, s->totals.open, s->totals.corpus,
+			  s->totals.corpus - s->first.corpus);
 	if (settled > 0) {
-		sbuf_addf(sb, "%.1f problems/h; ETA ", rate * 3600);
+		sbuf_addf(sb, s->tty ? "%.1f/h, ETA " : "%.1f problems/h; ETA ", rate * 3600);
 		if (s->totals.open)
 			duration(sb, (double)s->totals.open / rate);
 		else
 			sbuf_adds(sb, "0s");
 	} else {
-		sbuf_adds(sb, "ETA unknown (nothing settled yet)");
+		sbuf_adds(sb, s->tty ? "ETA ?" : "ETA unknown (nothing settled yet)");
 	}
 }
 
 /* On a terminal, the live line (at most every 0.5 s; kept at the end); off one, a
- * progress line every CS_PROGRESS_EVERY seconds (cron, systemd, nohup). */
+ * progress line every CS_PROGRESS_EVERY seconds (cron, systemd, nohup) and, after
+ * any, one at the end. */
 static void progress(struct sched *s, int final)
 {
 	double now = cs_now();
@@ -267,27 +273,29 @@ static void progress(struct sched *s, int final)
 		if (s->o->quiet || (!final && now - s->shown < 0.5))
 			return;
 		s->shown = now;
-		standing(s, &sb, now);
+		standing(s, &sb, now, final);
 		/* tasks ended/started per stage; requests and checks waiting now */
+		sbuf_adds(&sb, "  ");
+		duration(&sb, now - s->t0);
 		sbuf_addf(&sb, "  | prove %ld/%ld  decompose %ld/%ld  recombine %ld/%ld  waiting: prover %d decomposer %d "
 			  "lean %d  ", s->ended[1], s->started[1], s->ended[2], s->started[2], s->ended[0], s->started[0],
 			  pipe_llm_pending(s->p, PIPE_PROVER), pipe_llm_pending(s->p, PIPE_DECOMPOSER),
 			  pipe_lean_pending(s->p));
 		spend(s, &sb);
-		sbuf_adds(&sb, "  ");
-		duration(&sb, now - s->t0);
 		if (final) {
 			cs_live_line(NULL);
 			fprintf(stderr, "%s\n", sbuf_str(&sb));
 		} else {
 			cs_live_line(sbuf_str(&sb));
 		}
-	} else if (s->every > 0 && !final && now - s->logged >= s->every) {
+	} else if (s->every > 0 && (final ? s->nlogged > 0 : now - s->logged >= s->every)) {
+		/* and, after any, one at the end: where the run left the corpus */
 		s->logged = now;
+		s->nlogged++;
 		sbuf_addf(&sb, "%s: progress after ", cs_progname);
 		duration(&sb, now - s->t0);
 		sbuf_adds(&sb, ": ");
-		standing(s, &sb, now);
+		standing(s, &sb, now, final);
 		sbuf_addf(&sb, "; in flight: prove %d, decompose %d, recombine %d; ", s->active[1], s->active[2],
 			  s->active[0]);
 		spend(s, &sb);
