@@ -398,12 +398,14 @@ int main(int argc, char **argv)
 		}
 	}
 	g.default_header = cs_conf_str("CS_DEFAULT_HEADER") ? cs_conf_str("CS_DEFAULT_HEADER") : DEFAULT_HEADER;
-	/* the run lock, as run and retry take it: no run is reading what this adds
-	 * (the driver's own lock, CS_LOCK_FD, is this one) */
-	if (cs_lock_corpus(db_path(), &code) < 0)
-		return code;
 	if (!(g.db = db_open(db_path(), 0, &code)))
 		return code;
+	/* the run lock, as run and retry take it: no run is reading what this adds
+	 * (the driver's own lock, CS_LOCK_FD, is this one) */
+	if (cs_lock_corpus(db_path(), &code) < 0) {
+		db_close(g.db);
+		return code;
+	}
 	if (db_begin(g.db) || (g.refusals = db_refusals_any(g.db)) < 0)
 		return CS_EIO;
 	if (optind == argc && ingest_path(&g, "-"))
