@@ -63,10 +63,10 @@ SAN_PROGS := $(patsubst stages/%.c,build/san/bin/%,$(STAGE_SRC))
 UNIT_BINS := $(patsubst tests/unit/%.c,build/san/tests/%.t,$(UNIT_SRC))
 
 # One man page per program, made from its --help (scripts/mkman.sh).
-MANPAGES := $(patsubst bin/%,build/man/%.1,$(PROGS)) build/man/coldstart.1
-EXAMPLES := scripts/coldstart.cron scripts/coldstart.service scripts/coldstart.timer scripts/coldstart.env
+MANPAGES := $(patsubst bin/%,build/man/%.1,$(PROGS)) build/man/coldstart.1 build/man/cs-setup-lean.1
+EXAMPLES := scripts/coldstart.cron scripts/coldstart.service scripts/coldstart.timer scripts/coldstart.env scripts/coldstart.logrotate scripts/coldstart-notify@.service
 
-all: $(PROGS) bin/coldstart $(MANPAGES) doc/configuration.md
+all: $(PROGS) bin/coldstart bin/cs-setup-lean $(MANPAGES) doc/configuration.md
 
 # The configuration reference is generated from lib/conf.c's table, as the man
 # page's ENVIRONMENT is (cs-doctor --list --format markdown|man): a build rewrites it
@@ -80,6 +80,13 @@ doc/configuration.md: bin/cs-doctor
 bin/coldstart: scripts/coldstart build/version.h
 	@mkdir -p bin
 	$(Q)sed 's/@VERSION@/$(VERSION)/' scripts/coldstart > $@.tmp && chmod +x $@.tmp && mv $@.tmp $@
+# The Lean project maker (coldstart setup-lean): a script, beside the driver.
+bin/cs-setup-lean: scripts/setup-lean build/version.h
+	@mkdir -p bin
+	$(Q)sed 's/@VERSION@/$(VERSION)/' scripts/setup-lean > $@.tmp && chmod +x $@.tmp && mv $@.tmp $@
+build/san/bin/cs-setup-lean: bin/cs-setup-lean
+	@mkdir -p $(dir $@)
+	$(Q)cp bin/cs-setup-lean $@
 # The driver beside the sanitized programs runs those (the shell tests run it); its
 # bundled data are the source tree's.
 build/san/bin/coldstart: bin/coldstart
@@ -137,7 +144,7 @@ build/bench/%: bench/%.c build/libcs.a $(HDRS)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) $< build/libcs.a $(LIBS) -o $@
 
-sanitize: $(SAN_PROGS) build/san/bin/coldstart $(UNIT_BINS)
+sanitize: $(SAN_PROGS) build/san/bin/coldstart build/san/bin/cs-setup-lean $(UNIT_BINS)
 
 # Unit tests under ASan+UBSan (leaks too); shell tests drive the sanitized programs.
 # With clang's libFuzzer at hand, each fuzz target also runs briefly (seeded: the
@@ -176,7 +183,7 @@ endif
 install: all
 	$(Q)install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/prompts $(DESTDIR)$(SHAREDIR)/data \
 	  $(DESTDIR)$(SHAREDIR)/doubles/dsp2 $(DESTDIR)$(MANDIR) $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR)/doc
-	$(Q)install -m 755 $(PROGS) bin/coldstart $(DESTDIR)$(BINDIR)
+	$(Q)install -m 755 $(PROGS) bin/coldstart bin/cs-setup-lean $(DESTDIR)$(BINDIR)
 	$(Q)install -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)
 	$(Q)install -m 644 README.md lean_io/SANDBOX.md $(DESTDIR)$(DOCDIR)
 	$(Q)install -m 644 doc/*.md $(DESTDIR)$(DOCDIR)/doc

@@ -5,7 +5,9 @@
 # skeleton; prover: the original blocks, failing the theorem and every block the
 # skeleton cuts) and the REPL double; each corpus proof is compared with the
 # original theorem (indentation, trailing blanks and blank lines aside).
-# Environment: CS_EXTRACT (default syntax), REPLAY_DIR (kept when set),
+# Environment: CS_EXTRACT (default syntax), REPLAY_LAYOUT=lean (the REPL double lays
+# goals out as Lean.Meta.ppGoal does: long hypotheses broken, names grouped and
+# shadowed; default: one line per hypothesis), REPLAY_DIR (kept when set),
 # REPLAY_COLDSTART (the driver to run, default bin/coldstart).
 # Prints "replay-e2e extract=.. problems=.. with_haves=.. corpus=.. equal=.." and one
 # line per problem that has a have block but no equal proof, with its why.
@@ -28,7 +30,7 @@ i=0
 while [ ! -s "$dir/port" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
 url=http://127.0.0.1:$(cat "$dir/port")/v1
 CS_EXTRACT=${CS_EXTRACT:-syntax} CS_DB=$dir/c.db CS_LEAN_DIR=$dir/lean CS_LEAN_SANDBOX=none CS_LEAN_JOBS=2 \
-CS_LEAN_REPL="python3 -S $top/tests/doubles/repl_double.py" \
+CS_LEAN_REPL="python3 -S $top/tests/doubles/repl_double.py${REPLAY_LAYOUT:+ --$REPLAY_LAYOUT-layout}" \
 CS_PROVER_URL=$url CS_DECOMPOSER_URL=$url CS_PROVER_MODEL=prover-double CS_DECOMPOSER_MODEL=decomposer-double \
 CS_SAMPLES=1 CS_E2E_SAMPLES=1 CS_SKETCHES=1 CS_MAX_DEPTH=6 CS_QUIET=1 \
 	${REPLAY_COLDSTART:-bin/coldstart} run "$dir/problems.jsonl" 2>"$dir/run.err"

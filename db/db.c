@@ -1,6 +1,7 @@
 #include <stdarg.h>
 
 #include <libgen.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
@@ -409,6 +410,40 @@ out:
 	return rc;
 }
 
+/* A run's reserve: space held on the corpus's disk from the run's start, given back
+ * so that the run's end can still be recorded on a disk the run filled (it would
+ * otherwise stay 'running' and be relabelled 'killed'). */
+#define RESERVE_BYTES (256 * 1024)
+
+static char *reserve_path(sqlite3 *db)
+{
+	const char *f = sqlite3_db_filename(db, "main");
+	return f && *f ? xasprintf("%s.reserve", f) : NULL;
+}
+
+static void reserve_take(sqlite3 *db)
+{
+	char *path = reserve_path(db);
+	FILE *fp = path ? fopen(path, "wb") : NULL;
+	static const char zeros[4096];
+	if (fp) {
+		for (size_t n = 0; n < RESERVE_BYTES; n += sizeof zeros)
+			if (fwrite(zeros, sizeof zeros, 1, fp) != 1)
+				break;
+		if (fclose(fp) != 0) /* a disk full already: nothing to hold */
+			unlink(path);
+	}
+	free(path);
+}
+
+static void reserve_release(sqlite3 *db)
+{
+	char *path = reserve_path(db);
+	if (path)
+		unlink(path);
+	free(path);
+}
+
 long long db_run_start(sqlite3 *db, const char *config_json)
 {
 	char now[32];
@@ -433,23 +468,31 @@ long long db_run_start(sqlite3 *db, const char *config_json)
 	if (!db_step_done(db, st))
 		id = sqlite3_last_insert_rowid(db);
 	sqlite3_finalize(st);
+	if (id >= 0)
+		reserve_take(db);
 	return id;
 }
 
 int db_run_end(sqlite3 *db, long long run_id, const char *status, const char *counts_json)
 {
 	char now[32];
-	sqlite3_stmt *st = db_prepare(db, "UPDATE runs SET ended_at = ?, status = ?, counts = ? WHERE id = ?");
-	int rc;
-	if (!st)
-		return -1;
+	int rc = -1;
 	cs_utc_iso(now);
-	db_bind_text(st, 1, now);
-	db_bind_text(st, 2, status);
-	db_bind_text(st, 3, counts_json);
-	db_bind_int(st, 4, run_id);
-	rc = db_step_done(db, st);
-	sqlite3_finalize(st);
+	/* a second try with the run's reserve given back: the disk may be full */
+	for (int attempt = 0; attempt < 2 && rc; attempt++) {
+		sqlite3_stmt *st = db_prepare(db, "UPDATE runs SET ended_at = ?, status = ?, counts = ? WHERE id = ?");
+		if (attempt)
+			reserve_release(db);
+		if (!st)
+			continue;
+		db_bind_text(st, 1, now);
+		db_bind_text(st, 2, status);
+		db_bind_text(st, 3, counts_json);
+		db_bind_int(st, 4, run_id);
+		rc = db_step_done(db, st);
+		sqlite3_finalize(st);
+	}
+	reserve_release(db);
 	return rc;
 }
 

@@ -119,12 +119,15 @@ int db_refusals_any(sqlite3 *db);
 /* Record a run start with the configuration JSON (no keys) and this coldstart's
  * version (cs_version). Returns the run id or -1.
  * The caller holds the run lock (CS_DB.lock): runs still 'running' died without
- * recording their end (SIGKILL, power loss) and are marked 'killed' first. */
+ * recording their end (SIGKILL, power loss) and are marked 'killed' first. A small
+ * file CS_DB.reserve holds some disk space until db_run_end. */
 long long db_run_start(sqlite3 *db, const char *config_json);
 /* The counts of a run's end: original problems per status, merged into the object
  * extra_json (may be NULL). malloc'd JSON, or NULL after printing why. */
 char *db_run_counts(sqlite3 *db, const char *extra_json);
-/* Mark run finished with status and counts JSON. 0 or -1. */
+/* Mark run finished with status and counts JSON; on a full disk, again after giving
+ * back the run's reserve (so a run that filled the disk is not taken for killed).
+ * 0 or -1. */
 int db_run_end(sqlite3 *db, long long run_id, const char *status, const char *counts_json);
 
 /* Pending work for a stage ("prove", "decompose", "recombine"), deepest first, one
@@ -147,6 +150,14 @@ long db_settle_problem(sqlite3 *db, long long pid, int max_depth);
  * rows of sketches, proofs and corpus): the driver stops a run whose round changed
  * nothing. malloc'd, NULL after printing why. */
 char *db_progress(sqlite3 *db);
+
+/* Totals for a run's progress lines: original problems (depth 0) proved, failed
+ * and open (any other status), and corpus rows. */
+struct db_totals {
+	long long proved, failed, open, corpus;
+};
+/* Fill t. 0, or -1 after printing why. */
+int db_totals(sqlite3 *db, struct db_totals *t);
 
 /* Store one result record written by a stage (its "type": attempt, prove, decompose,
  * recombine) in one transaction. 0; -1 for a bad record (why set, nothing stored);

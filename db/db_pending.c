@@ -259,6 +259,29 @@ char *db_progress(sqlite3 *db)
 	return line;
 }
 
+int db_totals(sqlite3 *db, struct db_totals *t)
+{
+	sqlite3_stmt *st = db_prepare(db,
+		"SELECT coalesce(sum(status = 'proved'), 0), coalesce(sum(status = 'failed'), 0),"
+		" coalesce(sum(status NOT IN ('proved', 'failed')), 0), (SELECT count(*) FROM corpus)"
+		" FROM problems WHERE depth = 0");
+	int rc = -1;
+	memset(t, 0, sizeof *t);
+	if (!st)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		t->proved = sqlite3_column_int64(st, 0);
+		t->failed = sqlite3_column_int64(st, 1);
+		t->open = sqlite3_column_int64(st, 2);
+		t->corpus = sqlite3_column_int64(st, 3);
+		rc = 0;
+	} else {
+		error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 char *db_run_counts(sqlite3 *db, const char *extra_json)
 {
 	json_t *counts = extra_json ? json_loads(extra_json, 0, NULL) : NULL;

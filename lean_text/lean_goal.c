@@ -1,12 +1,27 @@
 /* lean_lemma_from_goal: a lemma statement from a goal as the Lean REPL prints it;
  * lean_lemmas_command: lemma statements to elaborate before proving them.
  *
- * The pretty-printed goal is "NAMES : TYPE" lines, TYPE continued on indented lines,
- * an optional "case TAG" line first, then "⊢ TARGET". What does not round-trip and is
- * refused: several goals (a blank line between them, or several ⊢), let-values
- * ("x : ℕ := 5": a binder cannot carry a value), metavariables (?m.5, ?_) and elided
- * terms (◾, ⋯). Inaccessible names (a✝, n✝¹) become fresh identifiers (a_1, n_2)
- * everywhere they occur; unreferenced inst✝ hypotheses become anonymous [T] binders. */
+ * The goal is laid out by Lean.Meta.ppGoal (src/Lean/Meta/PPGoal.lean) on Std.Format
+ * at width 120 (format.width):
+ *   - an optional "case TAG" line first (the goal's user name);
+ *   - hypotheses: consecutive ones of one type grouped, "x y : ℝ" (instances too,
+ *     "inst✝¹ inst✝ : Fact (1 < p)"); each group is
+ *     (names ++ " :" ++ nest 2 (line ++ type)).group, so a group too long for one line
+ *     is "h :" with the type on the next line indented 2, and a type that still does
+ *     not fit breaks inside (after infix operators), indented further;
+ *   - let-values (ldecl): (name ++ " : " ++ type ++ " :=" ++ nest 2 (line ++ value)).group,
+ *     "x : T := v", "x : T :=\n  v", or "x : T := ⋯" when the value is too deep
+ *     (pp.showLetValues.tactic.threshold);
+ *   - shadowed and inaccessible names with ✝ (h✝, n✝¹: LocalContext.sanitizeNames);
+ *   - "⊢ " ++ nest 2 target.
+ * What does not round-trip and is refused: several goals (a blank line between them,
+ * or several ⊢), metavariables (?m.5, ?_) and elided terms (◾, ⋯) outside a let-value.
+ * Inaccessible names (a✝, n✝¹) become fresh identifiers (a_1, n_2) everywhere they
+ * occur; inst✝ hypotheses become instance binders ([T] when nothing else names them,
+ * [inst_1 : T] otherwise). A let-value x : T := v becomes (x : T) and
+ * (x_def : x = v := by rfl), an auto-param the exact call leaves to its default (x is
+ * let-bound where the sorry was, so rfl closes it); x : T := ⋯ becomes (x : T), a
+ * more general lemma. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -156,7 +171,8 @@ static char *rename_inaccessible(const char *s, const char *goal, struct rename 
 	return sbuf_detach(&sb);
 }
 
-/* The position of " := " outside brackets in s, or NULL. */
+/* The position of " :=" outside brackets in s followed by a space, a newline or the
+ * end (a let-value), or NULL. */
 static const char *let_value(const char *s)
 {
 	int depth = 0;
@@ -165,10 +181,50 @@ static const char *let_value(const char *s)
 			depth++;
 		else if (strchr(")]}", *p) && depth > 0)
 			depth--;
-		else if (!depth && !strncmp(p, " := ", 4))
+		else if (!depth && !strncmp(p, " :=", 3) && (p[3] == ' ' || p[3] == '\n' || !p[3]))
 			return p;
 	}
 	return NULL;
+}
+
+/* s without leading and trailing blanks (spaces, tabs, newlines), malloc'd. */
+static char *trimmed(const char *s, size_t n)
+{
+	while (n && strchr(" \t\n", *s))
+		s++, n--;
+	while (n && strchr(" \t\n", s[n - 1]))
+		n--;
+	return xstrndup(s, n);
+}
+
+/* Is every occurrence of ⋯ in goal a whole let-value (" := ⋯" ending its line)?
+ * Returns the first other one, or NULL. */
+static const char *elided_outside_let(const char *goal)
+{
+	const char *e = goal;
+	while ((e = strstr(e, "\xe2\x8b\xaf"))) {
+		int let = e - goal >= 4 && !strncmp(e - 4, " := ", 4) && (e[3] == '\n' || !e[3]);
+		if (!let)
+			return e;
+		e += 3;
+	}
+	return NULL;
+}
+
+/* Is names one or more inaccessible instance names (inst✝, inst✝¹ ...)? */
+static int instance_names(const char *names)
+{
+	const char *p = names;
+	while (*p) {
+		if (strncmp(p, "inst" DAGGER, 7))
+			return 0;
+		p += 7;
+		while (*p && *p != ' ')
+			p++;
+		while (*p == ' ')
+			p++;
+	}
+	return 1;
 }
 
 char *lean_lemma_from_goal(const char *lemma_name, const char *goal, char **why)
@@ -191,7 +247,7 @@ char *lean_lemma_from_goal(const char *lemma_name, const char *goal, char **why)
 		return NULL;
 	}
 	if ((bad = strstr(goal, "?m.")) || (bad = strstr(goal, "?_")) || (bad = strstr(goal, "\xe2\x97\xbe")) ||
-	    (bad = strstr(goal, "\xe2\x8b\xaf"))) {
+	    (bad = elided_outside_let(goal))) {
 		*why = xasprintf("goal holds a metavariable or an elided term (%.*s): it cannot be restated",
 				 (int)strcspn(bad, " \n)"), bad);
 		return NULL;
@@ -221,7 +277,9 @@ char *lean_lemma_from_goal(const char *lemma_name, const char *goal, char **why)
 				sbuf_addch(&target, '\n');
 				sbuf_adds(&target, l);
 			} else if (nh) {
-				char *t = xasprintf("%s\n%s", h[nh - 1].type, l);
+				/* "h :" then the type on the next lines (the group broke) */
+				char *t = *h[nh - 1].type ? xasprintf("%s\n%s", h[nh - 1].type, l)
+							  : xstrdup(l + strspn(l, " \t"));
 				free(h[nh - 1].type);
 				h[nh - 1].type = t;
 			} else {
@@ -237,6 +295,9 @@ char *lean_lemma_from_goal(const char *lemma_name, const char *goal, char **why)
 			goto out;
 		} else {
 			char *colon = strstr(l, " : ");
+			size_t tail = 0;
+			if (!colon && len > 2 && !strcmp(l + len - 2, " :"))
+				colon = l + len - 2, tail = 1; /* "h :", its type on the next line */
 			if (!colon || colon == l) {
 				*why = xasprintf("goal line %d: not a hypothesis \"names : type\": %.60s", line, l);
 				free(l);
@@ -247,7 +308,7 @@ char *lean_lemma_from_goal(const char *lemma_name, const char *goal, char **why)
 				h = xrealloc(h, caph * sizeof *h);
 			}
 			h[nh].names = xstrndup(l, (size_t)(colon - l));
-			h[nh].type = xstrdup(colon + 3);
+			h[nh].type = xstrdup(tail ? "" : colon + 3);
 			nh++;
 		}
 		free(l);
@@ -257,23 +318,50 @@ char *lean_lemma_from_goal(const char *lemma_name, const char *goal, char **why)
 		goto out;
 	}
 	for (size_t i = 0; i < nh; i++)
-		if (let_value(h[i].type)) {
-			*why = xasprintf("hypothesis %s is a let-value (%s): a lemma binder cannot carry it",
-					 h[i].names, h[i].type);
+		if (!*h[i].type) {
+			*why = xasprintf("hypothesis %s: no type after \"%s :\"", h[i].names, h[i].names);
 			goto out;
 		}
 
 	sbuf_addf(&sb, "theorem %s", lemma_name);
 	for (size_t i = 0; i < nh; i++) {
-		char *type = rename_inaccessible(h[i].type, goal, &r, &nr, &capr);
-		int inst = !strncmp(h[i].names, "inst" DAGGER, 7) && !strchr(h[i].names, ' ');
-		if (inst && count_token(goal, h[i].names) == 1) {
-			sbuf_addf(&sb, " [%s]", type);
+		const char *lv = let_value(h[i].type);
+		char *t0 = lv ? trimmed(h[i].type, (size_t)(lv - h[i].type)) : xstrdup(h[i].type);
+		char *type = rename_inaccessible(t0, goal, &r, &nr, &capr);
+		char *names = rename_inaccessible(h[i].names, goal, &r, &nr, &capr);
+		free(t0);
+		if (instance_names(h[i].names)) {
+			/* each instance its own binder: anonymous when nothing else names it */
+			const char *np = h[i].names, *nq = names;
+			while (*np) {
+				size_t n = strcspn(np, " "), m = strcspn(nq, " ");
+				char *one = xstrndup(np, n);
+				if (count_token(goal, one) == 1)
+					sbuf_addf(&sb, " [%s]", type);
+				else
+					sbuf_addf(&sb, " [%.*s : %s]", (int)m, nq, type);
+				free(one);
+				np += n + strspn(np + n, " ");
+				nq += m + strspn(nq + m, " ");
+			}
 		} else {
-			char *names = rename_inaccessible(h[i].names, goal, &r, &nr, &capr);
 			sbuf_addf(&sb, " (%s : %s)", names, type);
-			free(names);
 		}
+		if (lv) {
+			char *v0 = trimmed(lv + 3, strlen(lv + 3));
+			if (strcmp(v0, "\xe2\x8b\xaf")) { /* a value to state; ⋯: the lemma is more general */
+				char *v = rename_inaccessible(v0, goal, &r, &nr, &capr), *def = NULL;
+				for (int n = 0; !def || taken(def, goal, r, nr); n++) {
+					free(def);
+					def = n ? xasprintf("%s_def_%d", names, n) : xasprintf("%s_def", names);
+				}
+				sbuf_addf(&sb, " (%s : %s = %s := by rfl)", def, names, v);
+				free(def);
+				free(v);
+			}
+			free(v0);
+		}
+		free(names);
 		free(type);
 	}
 	{

@@ -243,7 +243,8 @@ char *lean_recombine(const char *code, const struct lean_sketch *sk, const char 
 /* The arguments that close a sorry by lemma `lemma`: its explicit binders' names,
  * in order; a name bound again later (shadowed at the sorry) or `_` becomes
  * `(by assumption)`. Implicit, strict-implicit and instance binders are left to
- * unification and instance search. */
+ * unification and instance search, an optional or auto-param binder (h : T := v) to
+ * its default. */
 static char *exact_call(const char *lemma, char **why)
 {
 	struct lean_theorem th;
@@ -252,7 +253,8 @@ static char *exact_call(const char *lemma, char **why)
 	char **names = NULL;
 	struct sbuf sb = SBUF_INIT;
 	long depth = 0;
-	int explicit = 0;
+	int explicit = 0, defaulted = 0;
+	size_t binder_first = 0; /* names[] index of the current binder's first name */
 	if (lean_parse_theorem(lemma, NULL, &th, why))
 		return NULL;
 	if (lean_tokenize(th.binders, strlen(th.binders), 0, &v, &n, why)) {
@@ -263,14 +265,21 @@ static char *exact_call(const char *lemma, char **why)
 		const char *s = th.binders + v[i].start;
 		size_t len = v[i].end - v[i].start;
 		if (v[i].kind == LEAN_TOK_SYMBOL && strchr("([{", *s) && len == 1) {
-			if (depth++ == 0)
+			if (depth++ == 0) {
 				explicit = *s == '(' ? 1 : 0;
+				defaulted = 0;
+				binder_first = nn;
+			}
 		} else if (v[i].kind == LEAN_TOK_SYMBOL && (!strncmp(s, "⦃", 3) || !strncmp(s, "⟨", 3))) {
 			if (depth++ == 0)
 				explicit = 0;
 		} else if (v[i].kind == LEAN_TOK_SYMBOL && (strchr(")]}", *s) || !strncmp(s, "⦄", 3) ||
 							    !strncmp(s, "⟩", 3))) {
-			depth--;
+			if (--depth == 0 && defaulted) /* (h : T := v): left to its default */
+				while (nn > binder_first)
+					free(names[--nn]);
+		} else if (v[i].kind == LEAN_TOK_SYMBOL && len == 2 && !strncmp(s, ":=", 2) && depth == 1) {
+			defaulted = 1;
 		} else if (v[i].kind == LEAN_TOK_SYMBOL && len == 1 && *s == ':' && depth == 1) {
 			explicit = 0; /* the type follows */
 		} else if (v[i].kind == LEAN_TOK_IDENT && (depth == 0 || (depth == 1 && explicit))) {

@@ -59,6 +59,7 @@ static const struct cs_conf table[] = {
 	/* Lean */
 	{ "CS_LEAN_REPL", CS_CONF_STR, NULL, 0, 0, NULL, 0, "command running the leanprover-community/repl (/bin/sh -c, in CS_LEAN_DIR)" },
 	{ "CS_LEAN_DIR", CS_CONF_STR, NULL, 0, 0, NULL, 0, "the Lean project (working directory of the REPL)" },
+	{ "CS_LEAN_EXPECTED_VERSION", CS_CONF_STR, "4.9.0-rc2", 0, 0, NULL, 0, "the Lean version the prover was trained with (doctor warns when the checker's differs; coldstart setup-lean prints it)" },
 	{ "CS_LEAN_URL", CS_CONF_URLS, NULL, 0, 0, NULL, 0, "kimina-lean-servers instead of local REPLs: URL[#JOBS], several separated by commas or white space" },
 	{ "CS_LEAN_API_KEY", CS_CONF_SECRET, NULL, 0, 0, NULL, 0, "kimina-lean-server API key" },
 	{ "CS_LEAN_JOBS", CS_CONF_INT, NULL, 1, 1024, NULL, 0, "REPL processes (default: the smaller of cores and MemAvailable / CS_LEAN_MEMORY, at least 1); with CS_LEAN_URL, checks in flight per server without #JOBS (default: cores)" },
@@ -85,7 +86,8 @@ static const struct cs_conf table[] = {
 	{ "CS_SSHLOGINFILE", CS_CONF_STR, NULL, 0, 0, NULL, 0, "GNU parallel --sshloginfile: spread the stages over hosts" },
 	{ "CS_MAX_ROUNDS", CS_CONF_INT, "1000", 1, 1e9, NULL, 0, "most passes of a run in rounds (CS_WORKERS > 1)" },
 	{ "CS_DOCTOR_TIMEOUT", CS_CONF_NUM, "60", 1e-3, 86400, NULL, 0, "how long doctor waits for each check, s" },
-	{ "CS_QUIET", CS_CONF_FLAG, NULL, 0, 0, NULL, 0, "no progress lines" },
+	{ "CS_QUIET", CS_CONF_FLAG, NULL, 0, 0, NULL, 0, "no live line on a terminal, no summary" },
+	{ "CS_PROGRESS_EVERY", CS_CONF_NUM, "600", 0, 1e9, NULL, 0, "seconds between the progress lines a run logs off a terminal (cron, systemd, nohup); 0: none" },
 	{ "CS_VERBOSE", CS_CONF_FLAG, NULL, 0, 0, NULL, 0, "more messages on stderr" },
 	/* set by coldstart for its own programs */
 	{ "CS_RUN_ID", CS_CONF_INT, "0", 0, BIG, NULL, 1, "the run records belong to" },

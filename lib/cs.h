@@ -53,6 +53,13 @@ void die(int code, const char *fmt, ...) CS_PRINTF(2, 3) CS_NORETURN;
 int error(const char *fmt, ...) CS_PRINTF(1, 2);
 /* Print "prog: warning: message" on stderr. */
 void warning(const char *fmt, ...) CS_PRINTF(1, 2);
+/* The last message of error() or die() (no program name), or NULL: a run that stops
+ * records it as its cause. Static storage. */
+const char *cs_last_error(void);
+/* Show text as the terminal's live line (no newline; replaces the one shown), NULL
+ * to erase it. While one is shown, every message erases it first and draws it again
+ * after, so the two never share a line. */
+void cs_live_line(const char *text);
 /* Print "prog: message" only when CS_VERBOSE is set or cs_verbose > 0. */
 void info(const char *fmt, ...) CS_PRINTF(1, 2);
 extern int cs_verbose;

@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <sys/ioctl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -68,11 +69,46 @@ void cs_init(const char *argv0)
 		cs_verbose = 1;
 }
 
+/* The last error() or die() message (a stopped run records it as its cause) and
+ * the live line now on the terminal (messages clear it first and draw it again). */
+static char last_error[4096];
+static char *live;
+
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
 	char msg[4096];
 	vsnprintf(msg, sizeof msg, fmt, ap);
+	if (!*prefix)
+		snprintf(last_error, sizeof last_error, "%s", msg);
+	if (live)
+		fputs("\r\033[K", stderr);
 	fprintf(stderr, "%s: %s%s\n", cs_progname, prefix, msg);
+	if (live)
+		fputs(live, stderr);
+}
+
+const char *cs_last_error(void)
+{
+	return *last_error ? last_error : NULL;
+}
+
+void cs_live_line(const char *text)
+{
+	struct winsize ws;
+	fputs("\r\033[K", stderr);
+	free(live);
+	live = NULL;
+	if (text) {
+		/* one row of the terminal: a line that wraps could not be drawn over */
+		size_t cols = ioctl(2, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1 ? ws.ws_col - 1u : 79, n = 0;
+		const char *p = text;
+		for (; *p; p++)
+			if (((unsigned char)*p & 0xc0) != 0x80 && n++ == cols)
+				break;
+		live = xstrndup(text, (size_t)(p - text));
+		fputs(live, stderr);
+	}
+	fflush(stderr);
 }
 
 void die(int code, const char *fmt, ...)

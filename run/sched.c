@@ -47,6 +47,11 @@ struct sched {
 	json_t **batch;
 	size_t nbatch, capbatch, want;
 	double t0, shown;
+	/* where the run stands (progress lines) */
+	struct db_totals first, totals;
+	double totals_at, every, logged;
+	int tty, have_totals;
+	long nlogged;
 };
 
 static long flight_find(const struct sched *s, long long pid)
@@ -100,9 +105,16 @@ static int store(struct pipe *p, json_t *rec, void *ctx)
 	char *why = NULL;
 	int rc = db_store(s->db, rec, s->o->run_id, &why);
 	(void)p;
-	if (rc == CS_STOP)
-		return error("%s: cannot store a %s record of problem %lld; stopping (it will be redone)",
-			     db_path(), type ? type : "", pid);
+	if (rc == CS_STOP) {
+		/* the database's own message (printed just now) goes into this one: a run that
+		 * stops records its last message as its cause */
+		const char *cause = cs_last_error();
+		char *c = cause ? xstrdup(cause) : NULL;
+		error("cannot store a %s record of problem %lld (%s); stopping (it will be redone)",
+		      type ? type : "", pid, c ? c : db_path());
+		free(c);
+		return -1;
+	}
 	if (rc == CS_BAD_RECORD) {
 		/* its problem keeps its state: asked again, it would say the same */
 		error("problem %lld: %s record refused by the corpus: %s", pid, type ? type : "?", why);
@@ -194,18 +206,103 @@ static int fill(struct sched *s, int k)
 	return 0;
 }
 
+/* d seconds as "3h05m", "4m10s" or "12s". */
+static void duration(struct sbuf *sb, double d)
+{
+	long t = (long)(d + 0.5);
+	if (t >= 3600)
+		sbuf_addf(sb, "%ldh%02ldm", t / 3600, t / 60 % 60);
+	else if (t >= 60)
+		sbuf_addf(sb, "%ldm%02lds", t / 60, t % 60);
+	else
+		sbuf_addf(sb, "%lds", t);
+}
+
+/* What the run has spent beyond tokens: the hook for money and a budget (issue 21,
+ * prices and CS_BUDGET); nothing yet. */
+static void spend(const struct sched *s, struct sbuf *sb)
+{
+	sbuf_addf(sb, "tokens %lld", s->tokens);
+}
+
+/* The corpus's totals (read at most every 2 s) and, from the original problems this
+ * run settled, its rate and the time the open ones would take at that rate. */
+static void standing(struct sched *s, struct sbuf *sb, double now, int final)
+{
+	long long settled, all;
+	double rate;
+	if (!s->have_totals || now - s->totals_at >= 2 || final) {
+		if (db_totals(s->db, &s->totals) == 0) {
+			if (!s->have_totals)
+				s->first = s->totals;
+			s->have_totals = 1;
+		}
+		s->totals_at = now;
+	}
+	if (!s->have_totals)
+		return;
+	all = s->totals.proved + s->totals.failed + s->totals.open;
+	settled = s->totals.proved + s->totals.failed - s->first.proved - s->first.failed;
+	rate = now > s->t0 ? (double)settled / (now - s->t0) : 0;
+	if (s->tty) /* one terminal row: the totals and the ETA first */
+		sbuf_addf(sb, "%lld/%lld done (%lld failed), corpus %lld (+%lld), ", s->totals.proved + s->totals.failed,
+			  all, s->totals.failed, s->totals.corpus, s->totals.corpus - s->first.corpus);
+	else
+		sbuf_addf(sb, "%lld problems: %lld proved, %lld failed, %lld pending; corpus %lld rows (+%lld); ", all,
+			  s->totals.proved, s->totals.failed, s->totals.open, s->totals.corpus,
+			  s->totals.corpus - s->first.corpus);
+	if (settled > 0) {
+		sbuf_addf(sb, s->tty ? "%.1f/h, ETA " : "%.1f problems/h; ETA ", rate * 3600);
+		if (s->totals.open)
+			duration(sb, (double)s->totals.open / rate);
+		else
+			sbuf_adds(sb, "0s");
+	} else {
+		sbuf_adds(sb, s->tty ? "ETA ?" : "ETA unknown (nothing settled yet)");
+	}
+}
+
+/* On a terminal, the live line (at most every 0.5 s; kept at the end); off one, a
+ * progress line every CS_PROGRESS_EVERY seconds (cron, systemd, nohup) and, after
+ * any, one at the end. */
 static void progress(struct sched *s, int final)
 {
 	double now = cs_now();
-	if (s->o->quiet || !isatty(2) || (!final && now - s->shown < 0.5))
-		return;
-	s->shown = now;
-	/* tasks ended/started per stage; requests and checks waiting now */
-	fprintf(stderr, "\rprove %ld/%ld  decompose %ld/%ld  recombine %ld/%ld  corpus +%ld  tokens %lld  "
-		"waiting: prover %d decomposer %d lean %d  %.0fs   %s",
-		s->ended[1], s->started[1], s->ended[2], s->started[2], s->ended[0], s->started[0], s->corpus,
-		s->tokens, pipe_llm_pending(s->p, PIPE_PROVER), pipe_llm_pending(s->p, PIPE_DECOMPOSER),
-		pipe_lean_pending(s->p), now - s->t0, final ? "\n" : "");
+	struct sbuf sb = SBUF_INIT;
+	if (s->tty) {
+		if (s->o->quiet || (!final && now - s->shown < 0.5))
+			return;
+		s->shown = now;
+		standing(s, &sb, now, final);
+		/* tasks ended/started per stage; requests and checks waiting now */
+		sbuf_adds(&sb, "  ");
+		duration(&sb, now - s->t0);
+		sbuf_addf(&sb, "  | prove %ld/%ld  decompose %ld/%ld  recombine %ld/%ld  waiting: prover %d decomposer %d "
+			  "lean %d  ", s->ended[1], s->started[1], s->ended[2], s->started[2], s->ended[0], s->started[0],
+			  pipe_llm_pending(s->p, PIPE_PROVER), pipe_llm_pending(s->p, PIPE_DECOMPOSER),
+			  pipe_lean_pending(s->p));
+		spend(s, &sb);
+		if (final) {
+			cs_live_line(NULL);
+			fprintf(stderr, "%s\n", sbuf_str(&sb));
+		} else {
+			cs_live_line(sbuf_str(&sb));
+		}
+	} else if (s->every > 0 && (final ? s->nlogged > 0 : now - s->logged >= s->every)) {
+		/* and, after any, one at the end: where the run left the corpus */
+		s->logged = now;
+		s->nlogged++;
+		sbuf_addf(&sb, "%s: progress after ", cs_progname);
+		duration(&sb, now - s->t0);
+		sbuf_adds(&sb, ": ");
+		standing(s, &sb, now, final);
+		sbuf_addf(&sb, "; in flight: prove %d, decompose %d, recombine %d; ", s->active[1], s->active[2],
+			  s->active[0]);
+		spend(s, &sb);
+		fprintf(stderr, "%s\n", sbuf_str(&sb));
+		fflush(stderr);
+	}
+	sbuf_release(&sb);
 }
 
 int sched_run(sqlite3 *db, const struct sched_opts *o)
@@ -226,7 +323,9 @@ int sched_run(sqlite3 *db, const struct sched_opts *o)
 	s.cap[2] = TASKS_PER_JOB * pipe_endpoint(s.p, PIPE_DECOMPOSER)->jobs;
 	for (int k = 0; k < NSTAGES; k++)
 		s.dirty[k] = 1;
-	s.t0 = cs_now();
+	s.t0 = s.logged = cs_now();
+	s.tty = isatty(2);
+	s.every = cs_conf_double("CS_PROGRESS_EVERY");
 	if (db_settle(db, o->max_depth, (int)cs_conf_long("CS_E2E_SAMPLES")) < 0)
 		rc = CS_EIO;
 	while (rc == CS_OK && !*o->signalled && !pipe_stopped(s.p)) {

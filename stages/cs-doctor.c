@@ -225,6 +225,13 @@ static int check_lean_one(const struct lean_pool_config *base, const char *url, 
 		     chk->version ? chk->version : "(version unknown)",
 		     chk->real_lean ? "" : " (a test double, not Lean)");
 		rc = 0;
+		/* A checker on another Lean than the prover's training toolchain: proofs the
+		 * prover writes may fail for the version's sake (renamed lemmas, tactics). */
+		const char *want = cs_conf_str("CS_LEAN_EXPECTED_VERSION");
+		if (chk->real_lean && want && *want && strcmp(chk->version, want) != 0)
+			line("warn", "lean", "the checker runs Lean %s, not %s (CS_LEAN_EXPECTED_VERSION, the prover's "
+			     "training toolchain): its proofs may fail for the version's sake; "
+			     "`coldstart setup-lean DIR` builds that toolchain", chk->version, want);
 	} else if (!chk) {
 		line("FAIL", what, "%s%sno answer within %g s (CS_DOCTOR_TIMEOUT)", url ? url : "", url ? ": " : "",
 		     limit);

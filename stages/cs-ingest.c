@@ -37,11 +37,13 @@ static const char usage[] =
 	"A problem whose statement reads as a benchmark's (CS_BENCHMARKS: miniF2F,\n"
 	"ProofNet, PutnamBench by default; names, comments and spacing aside) is marked\n"
 	"(problems.benchmark) and counted; cs-export leaves it out (CS_VERBOSE names each).\n"
+	"Takes the run lock (CS_DB.lock) as run and retry do: exit 3 while a run holds it.\n"
 	"  -q, --quiet         no summary on stderr\n"
 	"  -s, --source SOURCE name recorded as the problems' source (default: the file)\n"
 	"  --field NAME=KEY    read field NAME (name, informal, header,\n"
 	"                      formal_statement, split, goal, source_key) from KEY\n"
-	"Exit: 0 all loaded, 1 some records bad, 2 usage, 3 configuration, 4 I/O.\n";
+	"Exit: 0 all loaded, 1 some records bad, 2 usage, 3 configuration or a run\n"
+	"holds the lock, 4 I/O.\n";
 
 #define DEFAULT_HEADER \
 	"import Mathlib\nimport Aesop\n\nset_option maxHeartbeats 400000\n\nopen BigOperators Real Nat Topology Rat\n\n"
@@ -428,6 +430,13 @@ int main(int argc, char **argv)
 		g.check_bench = nsp > 0;
 	}
 	if (!(g.db = db_open(db_path(), 0, &code))) {
+		lean_bench_free(g.bench);
+		return code;
+	}
+	/* the run lock, as run and retry take it: no run is reading what this adds
+	 * (the driver's own lock, CS_LOCK_FD, is this one) */
+	if (cs_lock_corpus(db_path(), &code) < 0) {
+		db_close(g.db);
 		lean_bench_free(g.bench);
 		return code;
 	}

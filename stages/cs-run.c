@@ -59,7 +59,8 @@ static const char *status_of(int rc, int sig)
 	case CS_OK: return "done";
 	case CS_EPARTIAL: return "partial";
 	case CS_ECONFIG:
-	case CS_EPAYMENT: return "stopped";
+	case CS_EPAYMENT:
+	case CS_EIO: return "stopped";
 	default: return "failed";
 	}
 }
@@ -82,7 +83,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct sched_opts o = { 0 };
-	char *config, *extra = NULL, *counts;
+	char *config, *extra = NULL, *counts, *cause = NULL;
 	int opt, code, rc;
 	sqlite3 *db;
 
@@ -120,6 +121,19 @@ int main(int argc, char **argv)
 		return CS_EIO;
 	}
 	rc = sched_run(db, &o);
+	if (!caught && (rc == CS_ECONFIG || rc == CS_EPAYMENT || rc == CS_EIO) && cs_last_error()) {
+		/* a run that stops early records why: its last message */
+		json_t *x = extra ? json_loads(extra, 0, NULL) : NULL;
+		if (!json_is_object(x)) {
+			json_decref(x);
+			x = json_object();
+		}
+		cause = xstrdup(cs_last_error());
+		json_object_set_new(x, "cause", json_string(cause));
+		free(extra);
+		extra = json_dumps(x, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(x);
+	}
 	counts = db_run_counts(db, extra);
 	if (!counts || db_run_end(db, o.run_id, status_of(rc, caught), counts))
 		rc = rc ? rc : CS_EIO;
@@ -130,5 +144,9 @@ int main(int argc, char **argv)
 		info("run %lld interrupted by signal %d", o.run_id, (int)caught);
 		return 128 + caught;
 	}
+	if (cause) /* the last line says why */
+		fprintf(stderr, "%s: run %lld stopped (exit %d): %s; the work stays pending: run again once that is "
+			"fixed\n", cs_progname, o.run_id, rc, cause);
+	free(cause);
 	return rc;
 }

@@ -100,6 +100,12 @@ CS_DOUBLE_IMPORT_DELAY=2):
                                     with "unknown identifier '...renamed'" at its
                                     keyword: a proof a newer Mathlib broke
   --tag WORD                        ignored: lets tests find these processes
+  --lean-layout                     lay sorries' goals out as Lean.Meta.ppGoal does at
+                                    width 120: shadowed names h✝, consecutive
+                                    hypotheses of one type grouped (x y : ℝ), a group
+                                    too long for one line as "h :" and its type on the
+                                    next line indented 2, broken further after infix
+                                    operators (indented 4); a long target likewise
   --kimina                          serve POST /api/check on 127.0.0.1 (port 0 or
                                     --port), print "PORT n"; --max-seconds bounds it;
                                     GET /health answers {"status": "ok"}
@@ -149,6 +155,7 @@ def parse_args(argv):
     ap.add_argument("--breaks", default=opt("breaks", ""))
     ap.add_argument("--version-refused", action="store_true")
     ap.add_argument("--tag", default=None)
+    ap.add_argument("--lean-layout", action="store_true", default=bool(opt("lean-layout", "")))
     ap.add_argument("--kimina", action="store_true")
     ap.add_argument("--listen", action="store_true")
     ap.add_argument("--port", type=int, default=0)
@@ -355,6 +362,102 @@ def owner_statement(text, masked, off, decl):
         # earlier haves closed before this sorry are hypotheses of the main goal
         return dtype, hyps + earlier
     return owner[2], hyps + binder_hyps(owner[1]) + earlier
+
+
+# ---- goals laid out as Lean prints them ----
+# Lean.Meta.ppGoal (src/Lean/Meta/PPGoal.lean): each group of hypotheses is
+# (names ++ " :" ++ nest 2 (line ++ type)).group, the target "⊢ " ++ nest 2 type, on
+# Std.Format at width 120; an infix operator's right side breaks after the operator,
+# indented 4 (ppIndent). Widths count code points, as String.length does.
+
+WIDTH = 120
+INFIX = ((" ↔ ", " → "), (" ∧ ", " ∨ "), (" = ", " ≠ ", " ≤ ", " < ", " ≥ ", " > "), (" + ", " - "), (" * ", " / "))
+SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+
+
+def sup(n):
+    return "".join(SUPERSCRIPT[int(d)] for d in str(n)) if n else ""
+
+
+def infix_pieces(t):
+    """t cut after each top-level infix operator of the loosest kind it holds (the
+    outermost application breaks first): ['a +', 'b =', 'c']."""
+    for ops in INFIX:
+        pieces, depth, start, i = [], 0, 0, 0
+        while i < len(t):
+            c = t[i]
+            if c in "([{⟨":
+                depth += 1
+            elif c in ")]}⟩":
+                depth -= 1
+            elif depth == 0:
+                op = next((o for o in ops if t.startswith(o, i)), None)
+                if op:
+                    pieces.append(t[start:i + len(op) - 1])
+                    i += len(op)
+                    start = i
+                    continue
+            i += 1
+        if pieces:
+            return pieces + [t[start:]]
+    return [t]
+
+
+def fill(t, first_col, indent):
+    """t from column first_col, broken after infix operators when it does not fit
+    (a piece still too long broken again, indented 2 more): its lines, the first
+    without indentation."""
+    if first_col + len(t) <= WIDTH:
+        return [t]
+    pieces = infix_pieces(t)
+    if len(pieces) == 1:
+        return [t]
+    lines, cur, col = [], "", first_col
+    for piece in pieces:
+        if cur and col + len(cur) + 1 + len(piece) > WIDTH:
+            lines.append(" " * col + cur if lines else cur)
+            cur, col = "", indent
+        if not cur and col + len(piece) > WIDTH:
+            sub = fill(piece, col, indent + 2)
+            lines.append(" " * col + sub[0] if lines else sub[0])
+            lines += sub[1:-1]
+            if len(sub) > 1:
+                cur, col = sub[-1].lstrip(" "), len(sub[-1]) - len(sub[-1].lstrip(" "))
+            continue
+        cur = cur + " " + piece if cur else piece
+    if cur:
+        lines.append(" " * col + cur if lines else cur)
+    return lines
+
+
+def lean_layout(hyps, target):
+    """The goal text of hypotheses ['x y : ℝ', ...] and a target, as ppGoal lays it out."""
+    flat = []
+    for h in hyps:
+        names, _, typ = h.partition(" : ")
+        flat += [[n, typ] for n in names.split()]
+    for i, (n, _) in enumerate(flat):
+        later = sum(1 for m, _ in flat[i + 1:] if m == n)
+        if n.endswith("✝"):
+            flat[i][0] = n + sup(later)
+        elif later:
+            flat[i][0] = n + "✝" + sup(later - 1)
+    groups = []
+    for n, typ in flat:
+        if groups and groups[-1][1] == typ:
+            groups[-1][0].append(n)
+        else:
+            groups.append([[n], typ])
+    out = []
+    for names, typ in groups:
+        head = " ".join(names)
+        if len(head) + 3 + len(typ) <= WIDTH:
+            out.append("%s : %s" % (head, typ))
+        else:
+            out.append(head + " :")
+            out += ["  " + l if k == 0 else l for k, l in enumerate(fill(typ, 2, 4))]
+    out += ["⊢ " + l if k == 0 else l for k, l in enumerate(fill(target, 2, 4))]
+    return "\n".join(out)
 
 
 # ---- the REPL ----
@@ -574,7 +677,8 @@ class Repl:
                 goal_t, hyps = "True", []
             sorries.append({"proofState": self.nstates,
                             "pos": {"line": line, "column": col},
-                            "goal": "\n".join(hyps + ["⊢ " + (goal_t or "True")]),
+                            "goal": lean_layout(hyps, goal_t or "True") if self.a.lean_layout else
+                                    "\n".join(hyps + ["⊢ " + (goal_t or "True")]),
                             "endPos": {"line": line, "column": col + 5}})
             self.nstates += 1
             d = owners[-1] if owners else None

@@ -3,7 +3,7 @@
 # usage on stderr prefixed by its name; the one exit-code table.
 . "$(dirname "$0")/lib.sh"
 
-progs="cs-ingest cs-list cs-pending cs-prove cs-decompose cs-recombine cs-run cs-store cs-verify cs-llm cs-export cs-stats cs-doctor cs-audit cs-show cs-retry cs-reverify cs-fingerprint"
+progs="cs-ingest cs-list cs-pending cs-prove cs-decompose cs-recombine cs-run cs-store cs-verify cs-llm cs-export cs-stats cs-doctor cs-audit cs-show cs-retry cs-reverify cs-fingerprint cs-setup-lean"
 
 test_expect_success 'every program is built' '
 	for p in $progs; do command -v $p >/dev/null || { echo "missing $p"; exit 1; }; done

@@ -35,9 +35,9 @@ test_expect_success 'doctor: an endpoint that is down' '
 test_expect_success 'on a terminal: a live progress line of every stage at once' '
 	command -v script >/dev/null || { echo "# script(1) missing"; exit 1; }
 	script -qec "coldstart run $SRC_DIR/data/demo.jsonl" /dev/null > tty.out 2>&1 &&
-	tr "\r" "\n" < tty.out > lines &&
-	test_grep "^prove [0-9]*/[0-9]*  decompose [0-9]*/[0-9]*  recombine [0-9]*/[0-9]*  corpus +[0-9]*  tokens [0-9]*  waiting: prover [0-9]* decomposer [0-9]* lean [0-9]*  [0-9]*s" lines &&
-	test_grep "^prove .*  corpus +5  tokens [1-9]" lines
+	tr "\r" "\n" < tty.out | sed "s/^$(printf "\033")\[K//" > lines &&
+	test_grep "^[0-9]/5 done ([0-9] failed), corpus [0-9] (+[0-9]), .*ETA [0-9hms?]*  [0-9]*s  | prove [0-9]*/[0-9]*  decompose [0-9]*/[0-9]*  recombine [0-9]*/[0-9]*  waiting: prover [0-9]* decomposer [0-9]* lean [0-9]*" lines &&
+	test_grep "^5/5 done (0 failed), corpus 5 (+5), .*  tokens [1-9]" lines
 '
 
 test_expect_success '-q (cron): nothing on stderr for a run without trouble' '

@@ -115,11 +115,11 @@ test_expect_success 'the scheduling examples share one env file of plain KEY=VAL
 	test ! -s bad || { echo "not plain KEY=VALUE:"; cat bad; exit 1; } &&
 	test_no_grep "^export" "$env" &&
 	sh -c "set -a; . \"$env\"; set +a; exec env" > exported &&
-	test_grep "^CS_LEAN_REPL=/var/lib/coldstart/.elan/bin/lake env ../repl/.lake/build/bin/repl$" exported &&
+	test_grep "^CS_LEAN_REPL=/var/lib/coldstart/.elan/bin/lake env .lake/packages/REPL/.lake/build/bin/repl$" exported &&
 	test_grep "^CS_DB=/var/lib/coldstart/coldstart.db$" exported &&
 	sh -c "set -a; . \"$env\"; set +a; exec cs-doctor --settings-only" > out 2> err;
 	test ! -s out && test_no_grep "unknown setting\|: not " err &&
-	test_grep "set -a && \. /etc/coldstart/coldstart.env && set +a && exec /usr/local/bin/coldstart run" "$SRC_DIR/scripts/coldstart.cron" &&
+	test_grep "set -a && \. /etc/coldstart/coldstart.env && set +a && for try in .* /usr/local/bin/coldstart run" "$SRC_DIR/scripts/coldstart.cron" &&
 	test_grep "^EnvironmentFile=/etc/coldstart/coldstart.env$" "$SRC_DIR/scripts/coldstart.service"
 '
 
@@ -129,7 +129,7 @@ test_expect_success 'make install ships man pages, docs and examples; systemd ac
 	for p in $progs coldstart; do test -f "$i/share/man/man1/$p.1" || { echo "no man page $p"; exit 1; }; done &&
 	test -f "$i/share/doc/coldstart/README.md" && test -f "$i/share/doc/coldstart/SANDBOX.md" &&
 	test -f "$i/share/doc/coldstart/doc/trust.md" && test -f "$i/share/doc/coldstart/doc/operations.md" &&
-	for f in coldstart.env coldstart.cron coldstart.service coldstart.timer; do
+	for f in coldstart.env coldstart.cron coldstart.service coldstart.timer coldstart.logrotate coldstart-notify@.service; do
 		cmp "$SRC_DIR/scripts/$f" "$i/share/doc/coldstart/examples/$f" || exit 1
 	done &&
 	if command -v systemd-analyze >/dev/null; then
@@ -137,8 +137,8 @@ test_expect_success 'make install ships man pages, docs and examples; systemd ac
 		mkdir units &&
 		sed "s#/usr/local/bin/coldstart#$i/bin/coldstart#" "$i/share/doc/coldstart/examples/coldstart.service" \
 			> units/coldstart.service &&
-		cp "$i/share/doc/coldstart/examples/coldstart.timer" units/ &&
-		systemd-analyze verify --man=no units/coldstart.service units/coldstart.timer > verify 2>&1 &&
+		cp "$i/share/doc/coldstart/examples/coldstart.timer" "$i/share/doc/coldstart/examples/coldstart-notify@.service" units/ &&
+		(cd units && systemd-analyze verify --man=no ./coldstart.service ./coldstart.timer ./coldstart-notify@.service) > verify 2>&1 &&
 		test ! -s verify || { cat verify; exit 1; }
 	fi
 '

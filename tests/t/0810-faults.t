@@ -155,7 +155,8 @@ test_expect_success 'a model the endpoint does not serve: doctor says so, the ru
 	test_exit 3 coldstart run "$DEMO" 2>err &&
 	test_grep "does not serve model prover-double" err &&
 	test_grep "The model .prover-double. does not exist" err &&
-	test_eq "$(grep -c "does not serve model" err)" 1 &&
+	test_eq "$(grep -v "^cs-run: run [0-9]* stopped (exit 3): " err | grep -c "does not serve model")" 1 &&
+	tail -n 1 err | grep -q "^cs-run: run [0-9]* stopped (exit 3): .*does not serve model prover-double" &&
 	test "$(posts)" -le 5 &&
 	test_eq "$(sql "SELECT group_concat(DISTINCT status) FROM problems")" new &&
 	test_eq "$(sql "SELECT status FROM runs")" stopped

@@ -341,6 +341,109 @@ static void test_text_forms(void)
 	free(why);
 }
 
+/* Goals laid out as Lean.Meta.ppGoal prints them at width 120 (src/Lean/Meta/PPGoal.lean):
+ * a group too long for one line as "h :" and its type on the next line indented 2,
+ * broken further after infix operators (indented 4); grouped names, instances too;
+ * shadowed names h✝; a case tag; let-values "x : T := v", "x : T :=\n  v", ":= ⋯". */
+static const struct {
+	const char *goal, *want, *what;
+} layout_cases[] = {
+	{ "x y : ℝ\n"
+	  "h₀ :\n"
+	  "  x ^ 2 + y ^ 2 + 2 * x * y + 3 * x + 3 * y + 100 * x * y * x * y + 1000 * x * y * x * y * x * y * x * y * x * y = 10\n"
+	  "⊢ x + y = 1",
+	  "theorem g (x y : ℝ) (h₀ : x ^ 2 + y ^ 2 + 2 * x * y + 3 * x + 3 * y + 100 * x * y * x * y + 1000 * x * y * x * y * x * y * x * y * x * y = 10) :\n"
+	  "  x + y = 1 := by",
+	  "a long hypothesis: \"h₀ :\" and its type on the next line" },
+	{ "a b c : ℕ\n"
+	  "h₁ :\n"
+	  "  a * a * a * a * a * a * a * a * a * a * a * a * a * a * a * a * a * a * a * a * a * a * a * a * a * a * a * a * a +\n"
+	  "      b * b * b * b * b * b * b * b * b * b * b * b * b * b * b * b * b * b * b * b * b * b * b * b * b * b * b =\n"
+	  "    c\n"
+	  "⊢ a ≤\n"
+	  "    c",
+	  "theorem g (a b c : ℕ) (h₁ : a * a * a * a * a * a * a * a * a * a * a * a * a * a * a * a * a * a * a * a * a * a * a * a * a * a * a * a * a +\n"
+	  "      b * b * b * b * b * b * b * b * b * b * b * b * b * b * b * b * b * b * b * b * b * b * b * b * b * b * b =\n"
+	  "    c) :\n"
+	  "  a ≤\n    c := by",
+	  "its type broken again after infix operators, indented further; a broken target" },
+	{ "case h.right\n"
+	  "p : ℕ\n"
+	  "inst✝¹ inst✝ : Fact (1 < p)\n"
+	  "h : p ∣ 6\n"
+	  "h✝ : p = 2\n"
+	  "⊢ p ≤ 6",
+	  "theorem g (p : ℕ) [Fact (1 < p)] [Fact (1 < p)] (h : p ∣ 6) (h_1 : p = 2) :\n  p ≤ 6 := by",
+	  "case tag; grouped instances, each its own binder; a shadowed h✝" },
+	{ "α : Type u_1\n"
+	  "inst✝ : Fintype α\n"
+	  "h : Fintype.card α = @Fintype.card α inst✝\n"
+	  "⊢ True",
+	  "theorem g (α : Type u_1) [inst_1 : Fintype α] (h : Fintype.card α = @Fintype.card α inst_1) :\n  True := by",
+	  "an instance named elsewhere keeps a name, still an instance binder" },
+	{ "x : ℕ := 5\n"
+	  "h : x > 2\n"
+	  "⊢ x = 5",
+	  "theorem g (x : ℕ) (x_def : x = 5 := by rfl) (h : x > 2) :\n  x = 5 := by",
+	  "a let-value: the variable and its definition, an auto-param" },
+	{ "n : ℕ\n"
+	  "s : ℕ :=\n"
+	  "  n * n * n * n * n * n * n * n * n * n * n * n * n * n * n * n * n * n * n * n * n * n * n * n * n * n * n * n + 1\n"
+	  "⊢ 0 < s",
+	  "theorem g (n : ℕ) (s : ℕ) (s_def : s = n * n * n * n * n * n * n * n * n * n * n * n * n * n * n * n * n * n * n * n * n * n * n * n * n * n * n * n + 1 := by rfl) :\n"
+	  "  0 < s := by",
+	  "a long let-value on its own line" },
+	{ "f : ℕ → ℕ := ⋯\n"
+	  "⊢ f 0 = f 0",
+	  "theorem g (f : ℕ → ℕ) :\n  f 0 = f 0 := by",
+	  "an elided let-value: the lemma is more general" },
+	{ "x_def : ℕ\n"
+	  "x : ℕ := x_def + 1\n"
+	  "⊢ x = x_def + 1",
+	  "theorem g (x_def : ℕ) (x : ℕ) (x_def_1 : x = x_def + 1 := by rfl) :\n  x = x_def + 1 := by",
+	  "the definition's name avoids the goal's names" },
+};
+
+static void test_goal_layout(void)
+{
+	char *why = NULL, *l;
+	for (size_t i = 0; i < CS_ARRAY_SIZE(layout_cases); i++) {
+		struct lean_theorem th;
+		l = lean_lemma_from_goal("g", layout_cases[i].goal, &why);
+		is_str(l, layout_cases[i].want, "%s", layout_cases[i].what);
+		if (!l)
+			printf("#   refused: %s\n", why ? why : "?");
+		ok(l && lean_parse_theorem(l, "g", &th, &why) == 0, "  and it parses as a theorem");
+		if (l && !why)
+			lean_theorem_release(&th);
+		free(why);
+		why = NULL;
+		free(l);
+	}
+	ok(!lean_lemma_from_goal("g", "h :\n⊢ True", &why) && why && strstr(why, "no type"), "\"h :\" without a type refused");
+	free(why);
+	why = NULL;
+	ok(!lean_lemma_from_goal("g", "h : ⟨1, ⋯⟩ = x\n⊢ True", &why) && why && strstr(why, "elided"),
+	   "an elided proof outside a let-value refused");
+	free(why);
+	why = NULL;
+	{
+		/* the exact call leaves the auto-param to its default */
+		const char *code = "theorem t (a : ℕ) : a + 0 = a := by\n  let x : ℕ := a\n  have h : x = a := by sorry\n  exact h ▸ rfl";
+		const char *lemmas[1] = { "theorem t_h (a : ℕ) (x : ℕ) (x_def : x = a := by rfl) :\n  x = a := by\n  exact x_def" };
+		struct lean_sketch sk;
+		ok(lean_sketch_analyze(code, "t", &sk, &why) == 0 && sk.n >= 1, "let sketch");
+		if (sk.n >= 1) {
+			l = lean_recombine_fallback(code, &sk, lemmas, &why);
+			ok(l && strstr(l, "exact t_h a x\n"), "exact call without the auto-param: %s", l ? l : why);
+			free(l);
+		}
+		lean_sketch_release(&sk);
+		free(why);
+		why = NULL;
+	}
+}
+
 static void test_goal_lemmas(void)
 {
 	const char *dirs[] = { "tests/fixtures/repl", "tests/fixtures/repl/Mathlib" };
@@ -411,9 +514,7 @@ static void test_goal_lemmas(void)
 	l = lean_lemma_from_goal("g", "a_1 a✝ : ℕ\n⊢ a✝ = a_1", &why);
 	is_str(l, "theorem g (a_1 a_2 : ℕ) :\n  a_2 = a_1 := by", "fresh names avoid existing ones");
 	free(l);
-	ok(!lean_lemma_from_goal("g", "x : ℕ := 5\n⊢ x = 5", &why) && why && strstr(why, "let"), "let-value refused");
-	free(why);
-	why = NULL;
+	test_goal_layout();
 	ok(!lean_lemma_from_goal("g", "⊢ 1 = 1\n\n⊢ 2 = 2", &why) && why, "several goals refused");
 	free(why);
 	why = NULL;
