@@ -94,7 +94,8 @@ test_expect_success 'the killed runs are marked killed or interrupted, none stay
 	test "$(sql "SELECT count(*) FROM runs WHERE status IN ('\''killed'\'', '\''interrupted'\'')")" -ge "$(wc -l < killed)" &&
 	test_eq "$(sql "SELECT count(*) FROM runs WHERE status NOT IN ('\''killed'\'', '\''interrupted'\'', '\''done'\'')")" 0 &&
 	test_eq "$(sql "SELECT status FROM runs ORDER BY id DESC LIMIT 1")" done &&
-	test_eq "$(sql "SELECT count(*) FROM runs WHERE status = '\''killed'\'' AND ended_at IS NULL")" 0
+	test_eq "$(sql "SELECT count(*) FROM runs WHERE status = '\''killed'\'' AND ended_at IS NULL")" 0 ||
+	{ echo "killed mid-run: $(cat killed | tr "\n" " ")"; sql -header "SELECT id, status, started_at, ended_at, counts FROM runs"; false; }
 '
 
 test_expect_success 'then the corpus is the one of the uninterrupted run: complete, no duplicates, sound' '
