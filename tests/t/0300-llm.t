@@ -110,7 +110,7 @@ test_expect_success 'a stall hits the deadline; after CS_LLM_RETRIES the record 
 	prompt 42 "slow" > in &&
 	test_exit 1 env CS_LLM_TIMEOUT=1 CS_LLM_RETRIES=1 cs-llm in > out 2> err &&
 	test_grep "^cs-llm: in:1: id 42: prover endpoint http://127.0.0.1:[0-9]*/v1: .*[Tt]ime[d ]*out.*gave up after 2 attempts" err &&
-	test_eq "$(jget out "(r[\"attempts\"], r[\"elapsed\"] >= 2, r[\"elapsed\"] < 6, r[\"choices\"])")" "(2, True, True, [])" &&
+	test_eq "$(jget out "(r[\"attempts\"], r[\"elapsed\"] >= 2, r[\"elapsed\"] < 30, r[\"choices\"])")" "(2, True, True, [])" &&
 	test_eq "$(posts)" 2
 '
 
