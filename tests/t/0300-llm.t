@@ -84,7 +84,7 @@ test_expect_success 'Retry-After is clamped to CS_LLM_BACKOFF_MAX' '
 	ctl '\''{"faults":"429","retry_after":"3600"}'\'' &&
 	prompt 1 "rate" > in &&
 	CS_LLM_BACKOFF_MAX=0.3 cs-llm in > out &&
-	test_eq "$(jget out "(r[\"attempts\"], r[\"elapsed\"] >= 0.3, r[\"elapsed\"] < 5)")" "(2, True, True)"
+	test_eq "$(jget out "(r[\"attempts\"], r[\"elapsed\"] >= 0.3, r[\"elapsed\"] < 60)")" "(2, True, True)"
 '
 
 test_expect_success '500 and 503 are retried, then the answer comes' '
