@@ -276,7 +276,7 @@ int db_totals(sqlite3 *db, struct db_totals *t)
 		t->corpus = sqlite3_column_int64(st, 3);
 		rc = 0;
 	} else {
-		error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+		error("%s: %s", sqlite3_db_filename(db, "main"), db_errstr(db));
 	}
 	sqlite3_finalize(st);
 	return rc;

@@ -49,6 +49,17 @@ int db_toolchain_of_record(sqlite3 *db, const json_t *rec, const char *version_k
 	return db_toolchain_id(db, &t, problem_id, id);
 }
 
+/* Step st to its first row: 1 there, 0 when there is none, -1 after printing why. */
+static int first_row(sqlite3 *db, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc != SQLITE_DONE)
+		error("%s: %s", sqlite3_db_filename(db, "main"), db_errstr(db));
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 /* ?1 after, ?2 lemmas, ?3 env_key or NULL */
 static const char q_next[] =
 	"SELECT p.id AS problem_id, c.id AS corpus_id, p.name, p.header, p.formal_statement,"
@@ -67,12 +78,10 @@ int db_reverify_next(sqlite3 *db, long long after, int lemmas, const char *env_k
 	*row = NULL;
 	if (!st)
 		return -1;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	if ((rc = first_row(db, st)) == 1)
 		*row = db_row_json(st);
-	else if (rc != SQLITE_DONE)
-		error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }
 
 int db_recheck_store(sqlite3 *db, const struct db_recheck *r)
@@ -106,12 +115,10 @@ int db_toolchain_env(sqlite3 *db, long long id, char **env_key)
 	*env_key = NULL;
 	if (!st)
 		return -1;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	if ((rc = first_row(db, st)) == 1)
 		*env_key = xstrdup((const char *)sqlite3_column_text(st, 0));
-	else if (rc != SQLITE_DONE)
-		error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }
 
 int db_toolchain_env_matching(sqlite3 *db, const struct db_toolchain *t, char **env_key)
@@ -124,12 +131,10 @@ int db_toolchain_env_matching(sqlite3 *db, const struct db_toolchain *t, char **
 	*env_key = NULL;
 	if (!st)
 		return -1;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	if ((rc = first_row(db, st)) == 1)
 		*env_key = xstrdup((const char *)sqlite3_column_text(st, 0));
-	else if (rc != SQLITE_DONE)
-		error("%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }
 
 json_t *db_toolchain_env_json(const char *env_key)
