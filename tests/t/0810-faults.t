@@ -75,7 +75,7 @@ if [ -n "$immutable" ]; then
 		head -n 2 "$DEMO" | sed "s/\"name\": \"/\"name\": \"more_/" > more.jsonl &&
 		chattr +i "$CS_DB" && test_when_finished "chattr -i \"$CS_DB\"" &&
 		test_exit 4 coldstart run more.jsonl 2>err &&
-		test_grep "$CS_DB: attempt to write a readonly database" err &&
+		test_grep "$CS_DB: the corpus cannot be written .*(SQLite: attempt to write a readonly database)" err &&
 		chattr -i "$CS_DB" &&
 		sound &&
 		sql "SELECT count(*) FROM problems; SELECT count(*) FROM attempts; SELECT count(*) FROM corpus" > now &&
@@ -92,7 +92,7 @@ if mount -t tmpfs -o size=8m tmpfs ro 2>/dev/null; then
 		cp "$CS_DB" ro/c.db && export CS_DB=$TRASH/ro/c.db &&
 		mount -o remount,ro "$TRASH/ro" &&
 		test_exit 4 coldstart run more.jsonl 2>err &&
-		test_grep "Read-only file system" err && test_grep "$CS_DB" err &&
+		test_grep "cannot create the lock file .*: Read-only file system" err && test_grep "$CS_DB" err &&
 		test_exit 4 cs-ingest more.jsonl 2>err &&
 		test_grep "$CS_DB" err &&
 		mount -o remount,rw "$TRASH/ro" &&
@@ -112,7 +112,7 @@ test_expect_success 'a corpus locked by another process: exit 4 after CS_DB_BUSY
 	t0=$(date +%s) &&
 	CS_DB_BUSY_MS=300 test_exit 4 coldstart run more.jsonl 2>err &&
 	test $(($(date +%s) - t0)) -lt 20 &&
-	test_grep "$CS_DB: database is locked" err &&
+	test_grep "$CS_DB: another program held the corpus locked longer than CS_DB_BUSY_MS (SQLite: database is locked)" err &&
 	echo > release && wait $locker &&
 	sound &&
 	sql "SELECT count(*) FROM problems; SELECT count(*) FROM attempts; SELECT count(*) FROM corpus" > now &&
@@ -130,7 +130,7 @@ for i in range(100000):
         \"formal_statement\": \"theorem p%06d (x : Nat) (h : x = %d) : x + 0 = %d := by\\n\" % (i, i, i)}))" > big.jsonl &&
 		export CS_DB=$TRASH/full/c.db &&
 		test_exit 4 cs-ingest big.jsonl 2>err &&
-		test_grep "$CS_DB: database or disk is full" err &&
+		test_grep "$CS_DB: the disk is full (SQLite: database or disk is full)" err &&
 		test_grep "nothing of its current batch was kept" err &&
 		sound &&
 		n=$(sql "SELECT count(*) FROM problems") &&
