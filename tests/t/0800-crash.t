@@ -40,11 +40,14 @@ gone() {
 wait_for() { i=0; while ! eval "$1" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done; eval "$1"; }
 kill_runs() { for p in $(run_procs | cut -d" " -f1); do kill -9 "$p"; done 2>/dev/null; true; }
 test_when_finished kill_runs
-# kill_run_after SECONDS: start a run, SIGKILL the driver after SECONDS; counts in
-# killed the runs that were still going.
+# kill_run_after SECONDS: start a run, SIGKILL the driver SECONDS after its engine
+# started; counts in killed the runs that were still going.
 kill_run_after() {
 	$marked coldstart run "$DEMO" 2>>err &
 	pid=$!
+	# The moment counts from the engine's start (loading the inputs comes first and
+	# takes long on a loaded machine); a kill before it leaves no run to mark.
+	test_wait "pgrep -P $pid -x cs-run >/dev/null || ! kill -0 $pid 2>/dev/null"
 	sleep "$1"
 	kill -9 $pid 2>/dev/null
 	wait $pid

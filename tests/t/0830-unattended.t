@@ -106,11 +106,13 @@ test_expect_success 'SIGHUP: exit 129; then a run with a working checker complet
 	test_eq "$(sql "SELECT count(*) FROM corpus")" 5
 '
 
-test_expect_success 'exit codes of inputs: a missing file or an empty directory is 1, the rest processed' '
+test_expect_success 'exit codes of inputs: a missing file is 2 before anything is created; an empty directory is 1' '
 	export CS_DB=$TRASH/inputs.db &&
 	mkdir -p empty &&
-	test_exit 1 coldstart run nonexistent.jsonl "$DEMO" 2>err &&
-	test_grep "nonexistent.jsonl: No such file" err &&
+	test_exit 2 coldstart run nonexistent.jsonl "$DEMO" 2>err &&
+	test_grep "nonexistent.jsonl: no such file or directory (nothing was created)" err &&
+	test ! -e "$CS_DB" && test ! -e "$CS_DB.lock" &&
+	coldstart run "$DEMO" 2>err &&
 	test_eq "$(sql "SELECT count(*) FROM corpus")" 5 &&
 	test_exit 1 coldstart run empty 2>err && test_grep "no .lean file below it" err
 '
