@@ -195,11 +195,13 @@ static const char *const allowed_options[] = {
 };
 
 /* Identifiers that may stand at column 0, where Lean reads a command (a term
- * continued at column 0 is refused too: `X` at L:0 is no command a proof uses). */
+ * continued at column 0 is refused too: `X` at L:0 is no command a proof uses).
+ * `where` is no command: it continues the declaration above with its auxiliary
+ * definitions (whereDecls, src/Lean/Parser/Term.lean), whose names lean_names.c checks. */
 static const char *const allowed_commands[] = {
 	"theorem", "lemma", "def", "abbrev", "example", "noncomputable", "private",
 	"protected", "open", "set_option", "section", "end", "universe", "attribute", "import",
-	"local",
+	"local", "where",
 };
 
 /* First parts of names that only metaprograms use: a proof that names one is
@@ -510,7 +512,7 @@ int lean_check_forbidden(const char *code, const struct lean_policy *pol, char *
 			   !in_list(name, allowed_commands, CS_ARRAY_SIZE(allowed_commands))) {
 			*why = xasprintf("forbidden command `%.*s` at %d:%d: not a command a proof may use "
 					 "(theorem, lemma, def, abbrev, example, noncomputable, private, protected, "
-					 "open, set_option, section, end, universe, attribute)",
+					 "open, set_option, section, end, universe, attribute, where)",
 					 (int)(t->end - t->start), code + t->start, t->line, t->col);
 			rc = -1;
 		}

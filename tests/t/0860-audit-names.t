@@ -29,7 +29,7 @@ theorem hostile_ns : 1 = 1 := by
 %formal theorem hostile_where : 1 = 1 := by
 theorem hostile_where : 1 = 1 := by
   exact rfl
-where
+ where
   hostile_where : 1 = 1 := rfl
 ### hostile_let_rec
 %formal theorem hostile_let_rec : 1 = 1 := by
@@ -76,7 +76,7 @@ where
 EOF_CASES
 
 cat > want <<'EOF_WANT'
-hostile_field rejected unreached [kept] statement graft refused: `hostile_field` at 2:2 bears the audited theorem's name before it is declared
+hostile_field rejected unreached [kept] forbidden command `structure` at 1:0: not a command a proof may use (theorem, lemma, def, abbrev, example, noncomputable, private, protected, open, set_option, section, end, universe, attribute, where)
 hostile_ns rejected unreached [kept] statement graft refused: `Foo.hostile_ns` at 1:4 bears the audited theorem's name before it is declared
 hostile_where rejected unreached [kept] statement graft refused: `hostile_where` at 4:2 declares or names another constant with the audited theorem's name
 hostile_let_rec rejected unreached [kept] statement graft refused: `hostile_let_rec` at 2:10 declares or names another constant with the audited theorem's name
