@@ -52,7 +52,7 @@ test_expect_success 'doctor checks each server' '
 	CS_LEAN_URL="$URL_a http://127.0.0.1:9" cs-doctor > doc 2>&1 ; grep lean doc &&
 	test_grep "^FAIL lean       http://127.0.0.1:9: error" doc &&
 	test_grep "^warn lean       1 of 2 kimina-lean-servers do not answer" doc &&
-	CS_LEAN_URL="http://127.0.0.1:9#x" test_exit 3 cs-doctor -s 2>err &&
+	CS_LEAN_URL="http://127.0.0.1:9#x" test_exit 3 cs-doctor --settings-only 2>err &&
 	test_grep "#JOBS\|not an http" err
 '
 
