@@ -17,7 +17,7 @@ reverified() { sql "SELECT count(*) FROM rechecks WHERE origin = 'reverify'"; }
 # wait_lines FILE N: until FILE has N lines (at most 300 s: a loaded machine is slow)
 wait_lines() {
 	i=0
-	while [ "$(wc -l < "$1")" -lt "$2" ]; do
+	while [ "$(cat "$1" 2>/dev/null | wc -l)" -lt "$2" ]; do # the file may not exist yet
 		[ $i -lt 3000 ] || { echo "no $2 lines in $1 after 300 s"; return 1; }
 		sleep 0.1; i=$((i + 1))
 	done
