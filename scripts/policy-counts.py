@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """policy-counts.py [DIR...]: what the Lean proofs in DIR (default tests/fixtures/dsp2)
-use of what lean_io/lean_forbid.c allow-lists: attributes (in @[...] and
+use of what lean_text/lean_forbid.c allow-lists: attributes (in @[...] and
 attribute [...]), identifiers at column 0 (where Lean reads a command), options
 of set_option, and the names of metaprogramming namespaces (Lean., IO., ...).
 Comments and strings are removed first (roughly: this is a count, not a lexer).
