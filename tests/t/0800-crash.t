@@ -20,12 +20,11 @@ KILLS=5
 # the stages, GNU parallel, the REPL keepers), or its command line the REPL tag.
 # Not a function: `$marked coldstart run &` must make $! the pid of the driver itself.
 marked="env CS_T0800=$TAG"
+# One grep reads every environment (a zombie's reads empty, so it is not counted).
 run_procs() {
-	{ for e in /proc/[0-9]*/environ; do
+	{ for e in $(grep -lxzF "CS_T0800=$TAG" /proc/[0-9]*/environ); do
 		p=${e#/proc/}; p=${p%/environ}
-		[ "$(awk '{print $3}' "/proc/$p/stat")" = Z ] && continue
-		tr '\0' '\n' < "$e" | grep -qx "CS_T0800=$TAG" &&
-			echo "$p $(tr '\0' ' ' < "/proc/$p/cmdline")"
+		echo "$p $(tr '\0' ' ' < "/proc/$p/cmdline")"
 	done; } 2>/dev/null
 	pgrep -af -- "$RTAG"
 }
