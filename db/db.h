@@ -274,10 +274,10 @@ long db_reverify_broken(sqlite3 *db, const char *env_key, int lemmas, int (*emit
 /* Choose the toolchain environment DB_EXPORT_TOOLCHAIN exports under (a temporary
  * table of this connection). 0, or -1 after printing why. */
 int db_export_set_toolchain(sqlite3 *db, const char *env_key);
-/* Corpus rows (real_lean unless flags has DB_EXPORT_UNVERIFIED) left out by
- * DB_EXPORT_TOOLCHAIN: whose latest check under it did not pass (*broken), never
- * checked under it (*unchecked). 0, or -1 after printing why. */
-int db_export_toolchain_left(sqlite3 *db, int flags, long long *broken, long long *unchecked);
+/* Corpus rows (real_lean unless flags has DB_EXPORT_UNVERIFIED; named by the GLOB name
+ * unless NULL) left out by DB_EXPORT_TOOLCHAIN: whose latest check under it did not
+ * pass (*broken), never checked under it (*unchecked). 0, or -1 after printing why. */
+int db_export_toolchain_left(sqlite3 *db, int flags, const char *name, long long *broken, long long *unchecked);
 
 /* Reports of cs-stats (db_stats.c): name ("progress", "failures", "refusals", "cost",
  * "verdicts", "corpus", "runs") and title, in the order shown. Static. */

@@ -231,14 +231,15 @@ json_t *db_export_summary(sqlite3 *db, int flags)
 	return o;
 }
 
-int db_export_toolchain_left(sqlite3 *db, int flags, long long *broken, long long *unchecked)
+int db_export_toolchain_left(sqlite3 *db, int flags, const char *name, long long *broken, long long *unchecked)
 {
+	int unverified = (flags & DB_EXPORT_UNVERIFIED) != 0;
 	*broken = *unchecked = 0;
 	if (export_env_ready(db) ||
-	    db_scalar(db, broken, "SELECT count(*) FROM corpus c WHERE (c.real_lean OR ?) AND " LATEST_UNDER_EXPORT_ENV
-		      " != 'pass'", "i", (flags & DB_EXPORT_UNVERIFIED) != 0) < 0 ||
-	    db_scalar(db, unchecked, "SELECT count(*) FROM corpus c WHERE (c.real_lean OR ?) AND " LATEST_UNDER_EXPORT_ENV
-		      " IS NULL", "i", (flags & DB_EXPORT_UNVERIFIED) != 0) < 0)
+	    db_scalar(db, broken, "SELECT count(*) FROM corpus c WHERE (c.real_lean OR ?1) AND (?2 IS NULL OR "
+		      "c.name GLOB ?2) AND " LATEST_UNDER_EXPORT_ENV " != 'pass'", "it", unverified, name) < 0 ||
+	    db_scalar(db, unchecked, "SELECT count(*) FROM corpus c WHERE (c.real_lean OR ?1) AND (?2 IS NULL OR "
+		      "c.name GLOB ?2) AND " LATEST_UNDER_EXPORT_ENV " IS NULL", "it", unverified, name) < 0)
 		return -1;
 	return 0;
 }

@@ -67,7 +67,7 @@ static void report_left_out(sqlite3 *db, int flags, const char *name, int curric
 		warning("%lld rows left out by --require-audit: the audit checker refused them", l.audit_failed);
 	if (flags & DB_EXPORT_TOOLCHAIN) {
 		long long broken, unchecked;
-		if (db_export_toolchain_left(db, flags, &broken, &unchecked) == 0) {
+		if (db_export_toolchain_left(db, flags, name, &broken, &unchecked) == 0) {
 			if (broken)
 				warning("%lld rows left out by --toolchain: their latest check under it did not pass", broken);
 			if (unchecked)

@@ -107,6 +107,14 @@ test_expect_success 'export --toolchain current leaves exactly the broken rows o
 	CS_LEAN_DIR="$TRASH/lean" cs-export -D --toolchain current > old_cur && test_cmp sft.before old_cur
 '
 
+test_expect_success 'export --toolchain --name: only the named rows are counted as left out' '
+	CS_LEAN_DIR="$TRASH/lean2" cs-export -D -T current --name mathd_algebra_10 > one 2> err &&
+	test_eq "$(wc -l < one)" 0 &&
+	test_grep "^cs-export: warning: 1 rows left out by --toolchain: their latest check" err &&
+	CS_LEAN_DIR="$TRASH/lean2" cs-export -D -T current --name "mathd_algebra_4*" > some 2> err &&
+	test_no_grep "left out by --toolchain" err
+'
+
 test_expect_success 'the dataset card names the toolchains, and the one chosen' '
 	CS_LEAN_DIR="$TRASH/lean2" cs-export -D -T current -f hf -o ds 2> err &&
 	test_eq "$(cat ds/data/*.jsonl | wc -l)" 3 &&
