@@ -100,6 +100,13 @@ struct lean_job {
 #define LEAN_CODE_TRIES 4
 #define LEAN_CODE_TIMEOUT_TRIES 2
 #define LEAN_CHECKER_TRIES 3
+/* Those are floors. A checker that also fails on other commands (faults among
+ * commands, the code's own left out) gives a code more: as many as make chance alone
+ * strike one command that often in a row less than once in a million, up to
+ * LEAN_CODE_TRIES_MAX; past that, 0: no number of tries could tell (the checker's
+ * fault). */
+#define LEAN_CODE_TRIES_MAX 12
+int lean_code_tries(int floor, long faults, long commands);
 /* The known-good check of a canary, run in the header's environment
  * (`trivial : True`, src/Init/Core.lean). */
 #define LEAN_CANARY_CMD "example : True := trivial"

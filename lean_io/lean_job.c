@@ -32,6 +32,23 @@ static const char *const import_failures[] = {
 };
 
 /* s cut to max bytes at a UTF-8 boundary, with " …" when cut; malloc'd. */
+int lean_code_tries(int floor, long faults, long commands)
+{
+	double rate = commands > 0 && faults > 0 ? (double)faults / commands : 0, chance = 1;
+	int k = 0;
+	if (rate <= 0)
+		return floor;
+	if (rate >= 1)
+		return 0;
+	while (chance >= 1e-6 && k <= LEAN_CODE_TRIES_MAX) {
+		chance *= rate;
+		k++;
+	}
+	if (k > LEAN_CODE_TRIES_MAX)
+		return 0;
+	return k > floor ? k : floor;
+}
+
 char *lean_excerpt(const char *s, size_t max)
 {
 	size_t n = strlen(s);

@@ -27,7 +27,8 @@
  * Faults: a transfer that fails (5xx, a dropped connection, an answer that is not
  * JSON) is retried once, then ERROR. A snippet the server reports as crashing Lean
  * follows the local pool's rule (lean_pool.c "Who is at fault"): sent again up to
- * LEAN_CODE_TRIES times in all, then a canary snippet (the header and
+ * LEAN_CODE_TRIES times in all (more on a server that crashes on other snippets too,
+ * lean_code_tries), then a canary snippet (the header and
  * LEAN_CANARY_CMD) decides: it passes, FAIL with the reason; it does not, ERROR. */
 #include <ctype.h>
 #include <limits.h>
@@ -81,6 +82,8 @@ struct lean_kimina {
 	size_t max_reply;
 	int version_state;       /* 0 not asked, 1 asking, 2 known (or given up) */
 	int active;
+	long snippets, crashes, blamed; /* snippets sent, reported crashing Lean, and of
+					 * those the ones blamed on a code (lean_code_tries) */
 	struct xfer *xfers;
 };
 
@@ -352,8 +355,10 @@ static struct xfer *xfer_start(struct lean_kimina *k, struct server *sv, struct 
 		curl_easy_setopt(x->e, CURLOPT_POSTFIELDS, x->body);
 		curl_easy_setopt(x->e, CURLOPT_POSTFIELDSIZE, (long)strlen(x->body));
 		k->active++;
-		if (j)
+		if (j) {
 			sv->active++;
+			k->snippets++;
+		}
 	} else {
 		x->probe = 1;
 		sv->probing = 1;
@@ -501,7 +506,18 @@ static void code_crashed(struct lean_kimina *k, struct lean_job *j, const char *
 	char *all = j->code_why ? xasprintf("%s; %s", j->code_why, err) : xstrdup(err);
 	free(j->code_why);
 	j->code_why = all;
-	if (++j->code_crashes >= LEAN_CODE_TRIES)
+	k->crashes++;
+	j->code_crashes++;
+	long others = k->crashes - k->blamed - j->code_crashes, sent = k->snippets - j->code_crashes;
+	int tries = lean_code_tries(LEAN_CODE_TRIES, others, sent);
+	if (!tries) {
+		lean_pool_finish(k->p, j, LEAN_ERROR, NULL,
+				 xasprintf("%s crashed on the code (%s) while it also crashes on %ld of %ld other "
+					   "snippets: too often to tell whose fault it is; the checker's",
+					   lean_pool_checker(k->p), j->code_why, others, sent));
+		return;
+	}
+	if (j->code_crashes >= tries)
 		j->canary = 1;
 	info("%s: %s; %s", lean_pool_checker(k->p), err,
 	     j->canary ? "a canary snippet decides whose fault it is" : "sending the snippet again");
@@ -511,16 +527,18 @@ static void code_crashed(struct lean_kimina *k, struct lean_job *j, const char *
 /* The answer to a canary snippet (r: the response, NULL when there was none). */
 static void canary_done(struct lean_kimina *k, struct lean_job *j, struct lean_reply *r, const char *what)
 {
-	if (r && !r->error && lean_reply_verdict(r) == LEAN_PASS)
+	if (r && !r->error && lean_reply_verdict(r) == LEAN_PASS) {
+		k->blamed += j->code_crashes;
 		lean_pool_finish(k->p, j, LEAN_FAIL, NULL,
 				 xasprintf("Lean died on the code %d times, while the server then passed a canary (the "
 					   "header and `%s`): the code's fault: %s", j->code_crashes, LEAN_CANARY_CMD,
 					   j->code_why ? j->code_why : "?"));
-	else
+	} else {
 		lean_pool_finish(k->p, j, LEAN_ERROR, NULL,
 				 xasprintf("%s failed a canary too (%s) after Lean crashed on the code (%s): the "
 					   "checker's fault, not the code's", lean_pool_checker(k->p), what,
 					   j->code_why ? j->code_why : "?"));
+	}
 }
 
 static int crash_report(const char *err)

@@ -25,7 +25,9 @@
  * that followed the code. The slot is restarted at once and the check goes on there,
  * on the fresh process, from the lost command (the header and the statement are
  * elaborated again there; other processes keep their warm environments). After
- * LEAN_CODE_TRIES deaths (or LEAN_CODE_TIMEOUT_TRIES timeouts) the code is suspected:
+ * LEAN_CODE_TRIES deaths (or LEAN_CODE_TIMEOUT_TRIES timeouts; more when the checker
+ * also fails on other commands, lean_code_tries; ERROR when it fails on too many for
+ * any number of tries to tell) the code is suspected:
  * a fresh process of the same slot runs the canary, the header import and then
  * LEAN_CANARY_CMD. It passes: the verdict is the code's, FAIL (TIMEOUT for timeouts)
  * with the reason (out of memory, killed by signal N, no answer within N s). It fails
@@ -576,9 +578,23 @@ static void code_fault(struct lean_pool *p, struct proc *pr, struct lean_job *j,
 		j->code_timeouts++;
 	else
 		j->code_crashes++;
-	if (j->code_timeouts < LEAN_CODE_TIMEOUT_TRIES && j->code_crashes + j->code_timeouts < LEAN_CODE_TRIES) {
+	/* the checker's record on the other commands sets how many tries are enough */
+	long others = p->stats.crashes + p->stats.timeouts - p->stats.blamed_faults - j->code_crashes -
+		      j->code_timeouts;
+	long sent = p->stats.commands - j->code_crashes - j->code_timeouts;
+	int tries = lean_code_tries(LEAN_CODE_TRIES, others, sent);
+	int ttries = lean_code_tries(LEAN_CODE_TIMEOUT_TRIES, others, sent);
+	if (!tries || !ttries) {
+		lean_pool_finish(p, j, LEAN_ERROR, NULL,
+				 xasprintf("%s failed on the code (%s) while it also fails on %ld of %ld other "
+					   "commands: too often to tell whose fault it is; the checker's", p->checker,
+					   j->code_why, others, sent));
+		free(reason);
+		return;
+	}
+	if (j->code_timeouts < ttries && j->code_crashes + j->code_timeouts < tries) {
 		info("%s; trying the check again on a fresh REPL (try %d of %d)", reason,
-		     j->code_crashes + j->code_timeouts + 1, LEAN_CODE_TRIES);
+		     j->code_crashes + j->code_timeouts + 1, tries);
 		free(reason);
 		proc_rebind(p, pr, j);
 		return;
@@ -713,6 +729,7 @@ static void proc_send(struct lean_pool *p, struct proc *pr, enum phase ph, const
 	free(s);
 	pr->phase = ph;
 	pr->deadline = cs_now() + p->cfg.timeout;
+	p->stats.commands++;
 	proc_flush(p, pr);
 }
 
@@ -878,6 +895,7 @@ static void on_canary(struct lean_pool *p, struct proc *pr, struct lean_reply *r
 		return;
 	}
 	p->stats.code_faults++;
+	p->stats.blamed_faults += j->code_crashes + j->code_timeouts;
 	job_done(p, pr, j->settle,  NULL,
 		 xasprintf("%s on the code %d time%s, each on a fresh REPL after the first, while a fresh REPL "
 			   "in the same slot then passed a canary (the header import and `%s`): the code's fault: %s",

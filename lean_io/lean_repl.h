@@ -211,6 +211,7 @@ const struct lean_toolchain *lean_pool_toolchain(const struct lean_pool *p);
 struct lean_pool_stats {
 	long starts;     /* REPL processes started */
 	long imports;    /* header commands sent */
+	long commands;   /* commands sent, of every kind */
 	long checks;     /* checks finished */
 	long crashes;    /* processes that died, answered garbage or too much */
 	long timeouts;   /* processes killed for a timeout */
@@ -218,6 +219,7 @@ struct lean_pool_stats {
 	long retired_memory; /* processes retired for growing past CS_LEAN_MAX_RSS */
 	long code_faults;    /* checks settled FAIL/TIMEOUT after Lean died or hung on the
 			      * code's commands on fresh processes and the slot's canary passed */
+	long blamed_faults;  /* the deaths and timeouts of those checks (not the checker's record) */
 	long canaries;       /* canaries run */
 	long canary_failures;/* canaries that failed too: the checker's fault (ERROR) */
 	long prewarmed;      /* replacement processes started in advance */
